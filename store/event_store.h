@@ -1,0 +1,252 @@
+// EventStore: goldthread's append-only, hash-chained event log on RocksDB.
+//
+// Every fact in goldthread (a figure submitted, a reminder issued, a finding closed) is an
+// EventEnvelope appended here and never changed. The store gives:
+//   - atomic appends to a stream with an expected version (optimistic concurrency);
+//   - a gapless global order (positions 1, 2, 3, ...) and contiguous stream versions
+//     (1, 2, 3, ... within each stream);
+//   - group commit: one writer thread takes every concurrent append, assigns positions and
+//     hashes in order and commits them in one WriteBatch with one fsync;
+//   - idempotency: an append carrying a command id already seen returns the original result
+//     and writes nothing;
+//   - a SHA-256 hash chain over canonical bytes, checked by Verify;
+//   - paged reads by stream and by position, both directions, and catch-up subscriptions.
+//
+// Example:
+//   auto store = EventStore::Open("var/goldthread", StoreOptions{});
+//   if (!store.ok()) return store.status();
+//   NewEvent e{.type = "goldthread.v1.FigureSubmitted", .payload = bytes};
+//   auto r = (*store)->Append({.stream = "demo/figure/NI-192/FY2011-Q2",
+//                              .expected = ExpectedVersion::NoStream(),
+//                              .events = {e}, .command_id = "cmd-1", .actor = "p-42"});
+//
+// Threading: an EventStore is safe to use from any number of threads. Append blocks the
+// caller until its batch is durable; AppendAsync never blocks and calls back on the writer
+// thread. Reads never wait for the writer. The store owns its writer thread and joins it in
+// the destructor, after completing every append already queued.
+#ifndef GOLDTHREAD_STORE_EVENT_STORE_H_
+#define GOLDTHREAD_STORE_EVENT_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "goldthread/v1/envelope.pb.h"
+#include "store/clock.h"
+#include "store/errors.h"
+
+namespace goldthread::store {
+
+using Envelope = goldthread::v1::EventEnvelope;
+
+// What survives a crash once Append has returned OK.
+enum class Durability {
+  // WAL write plus fsync before acknowledging: an acknowledged event survives power loss.
+  // What the server uses.
+  kSync,
+  // WAL write without fsync: survives a process crash, not a machine crash. For tests.
+  kBuffered,
+};
+
+struct StoreOptions {
+  // Default: kSync.
+  Durability durability = Durability::kSync;
+  // Source of `recorded_at`. Not owned; must outlive the store. Default: the system clock.
+  const Clock* clock = nullptr;
+  // Open without the right to write (for verify and audit tools); Append fails. Several
+  // read-only opens may run beside one writer process; they see the log as of their open.
+  // Default: false.
+  bool read_only = false;
+  // Create an empty store when the folder holds none. Default: true.
+  bool create_if_missing = true;
+  // Most appends the writer folds into one WriteBatch and one fsync. Larger batches raise
+  // throughput under many writers at the cost of the slowest caller's latency. Default: 1024.
+  size_t max_batch_appends = 1024;
+  // Limits enforced on every append, each failing with InvalidArgument naming the field.
+  // Default: 200 bytes; stream ids are [A-Za-z0-9._:/@-]+.
+  size_t max_stream_id_bytes = 200;
+  // Default: 1 MiB per event payload.
+  size_t max_event_bytes = 1 << 20;
+  // Default: 1000 events in one append.
+  size_t max_events_per_append = 1000;
+  // Streams whose current version the writer keeps in memory; beyond this the cache is
+  // cleared and versions are read back from RocksDB. Default: 1,000,000 (about 100 MiB).
+  size_t stream_version_cache_entries = 1'000'000;
+};
+
+// The optimistic-concurrency precondition of an append.
+class ExpectedVersion {
+ public:
+  static ExpectedVersion Any() { return ExpectedVersion(Kind::kAny, 0); }
+  static ExpectedVersion NoStream() { return ExpectedVersion(Kind::kNoStream, 0); }
+  // The stream's current version must be exactly `v` (v >= 1; use NoStream for an empty one).
+  static ExpectedVersion Exact(uint64_t v) { return ExpectedVersion(Kind::kExact, v); }
+
+  enum class Kind { kAny, kNoStream, kExact };
+  Kind kind() const { return kind_; }
+  uint64_t version() const { return version_; }
+  std::string ToString() const;
+
+ private:
+  ExpectedVersion(Kind k, uint64_t v) : kind_(k), version_(v) {}
+  Kind kind_;
+  uint64_t version_;
+};
+
+// One event to append. The store fills in position, version, time and hashes.
+struct NewEvent {
+  // Event type name, e.g. "goldthread.v1.FigureSubmitted". Required, at most 128 bytes.
+  std::string type;
+  // Serialised event message. At most StoreOptions::max_event_bytes.
+  std::string payload;
+  // Optional; a UUID v4 is generated when empty.
+  std::string event_id;
+  // Optional per-event causation id; defaults to the append's.
+  std::string causation_id;
+};
+
+struct AppendRequest {
+  std::string stream;
+  ExpectedVersion expected = ExpectedVersion::Any();
+  std::vector<NewEvent> events;
+  // Optional but expected from every command: a repeat returns the first result, writes nothing.
+  std::string command_id;
+  std::string actor;
+  std::string correlation_id;
+  std::string causation_id;
+};
+
+struct AppendResult {
+  // Positions written, inclusive. For a repeated command id, the original positions.
+  uint64_t first_position = 0;
+  uint64_t last_position = 0;
+  // The stream's version after the append (the last event's version).
+  uint64_t stream_version = 0;
+  // True when the command id had been seen and nothing was written.
+  bool duplicate = false;
+};
+
+enum class Direction { kForward, kBackward };
+
+// A bounded page of a read, with the cursor to continue from.
+struct ReadPage {
+  std::vector<Envelope> events;
+  // Where the next page starts (a position for ReadAll, a stream version for ReadStream), or
+  // 0 when this page reached the end in the read's direction.
+  uint64_t next = 0;
+};
+
+struct HeadInfo {
+  uint64_t position = 0;     // 0 for an empty log
+  std::string hash;          // 32 bytes; all zero for an empty log
+};
+
+struct VerifyReport {
+  bool ok = true;
+  // The first position that failed (0 when ok).
+  uint64_t first_bad_position = 0;
+  // What failed there, for a person: "payload digest does not match payload", "gap: ...".
+  std::string problem;
+  uint64_t events_checked = 0;
+  uint64_t redacted_payloads = 0;
+  // The head the check ran to, and its hash (hex): quote these in an assurance trail.
+  uint64_t head_position = 0;
+  std::string head_hash_hex;
+};
+
+struct SubscribeOptions {
+  // Events held for a live subscriber that has not polled yet. When a subscriber falls this
+  // far behind it is switched back to reading from RocksDB (catch-up) instead of making the
+  // writer wait or growing memory: back-pressure never reaches appenders. Default: 4096.
+  size_t live_buffer_events = 4096;
+};
+
+class EventStore;
+
+// A catch-up subscription: delivers every event from a start position in order, reading from
+// RocksDB until it reaches the head and then from the live feed, with no gap or duplicate
+// across the switch (or across a fall-back to catch-up after overflow).
+//
+// Threading: Poll is called by one consumer thread at a time; Cancel may be called from any
+// thread and wakes a blocked Poll. The subscription must not outlive its store.
+class Subscription {
+ public:
+  virtual ~Subscription() = default;
+  // Up to `max_events` next events. Waits up to `timeout` for the first one, returning an
+  // empty vector on timeout. Returns Cancelled after Cancel.
+  virtual Result<std::vector<Envelope>> Poll(
+      size_t max_events, std::chrono::milliseconds timeout) = 0;
+  virtual void Cancel() = 0;
+  // The position the next delivered event will have.
+  virtual uint64_t next_position() const = 0;
+  // True while delivering from the live feed (false while catching up from disk).
+  virtual bool is_live() const = 0;
+};
+
+class EventStore {
+ public:
+  // Opens (or creates) the store in `dir`. Fails with FailedPrecondition when the folder was
+  // written by a newer format version, naming both versions; with Unavailable when another
+  // process holds it open for writing.
+  static Result<std::unique_ptr<EventStore>> Open(const std::string& dir,
+                                                                       StoreOptions options);
+  virtual ~EventStore() = default;
+  EventStore(const EventStore&) = delete;
+  EventStore& operator=(const EventStore&) = delete;
+
+  // Appends atomically: all of `request.events` or none. Returns once the batch holding it is
+  // durable per StoreOptions::durability. Errors: InvalidArgument (limits, naming the field),
+  // Aborted conflict (see errors.h; carries the current version), FailedPrecondition (read-only
+  // or the store failed), or the RocksDB error. On any error nothing was written.
+  virtual Result<AppendResult> Append(AppendRequest request) = 0;
+  // As Append, without blocking: `done` runs on the writer thread once durable (keep it short:
+  // post the result to your own executor).
+  virtual void AppendAsync(AppendRequest request,
+                           std::function<void(Result<AppendResult>)> done) = 0;
+
+  // Up to `max_count` (capped at 10,000) events of `stream` from `from_version` inclusive.
+  // Backward reads with from_version 0 start at the stream's last event. An unknown stream
+  // reads as empty.
+  virtual Result<ReadPage> ReadStream(std::string_view stream,
+                                                            uint64_t from_version,
+                                                            Direction direction,
+                                                            size_t max_count) const = 0;
+  // Up to `max_count` (capped at 10,000) events by global position from `from_position`
+  // inclusive. Backward reads with from_position 0 start at the head.
+  virtual Result<ReadPage> ReadAll(uint64_t from_position,
+                                                         Direction direction,
+                                                         size_t max_count) const = 0;
+  // The stream's current version, 0 when it has no events.
+  virtual Result<uint64_t> StreamVersion(std::string_view stream) const = 0;
+  // The last durable position and its hash.
+  virtual HeadInfo Head() const = 0;
+
+  // Subscribes from `from_position` (1 for everything).
+  virtual std::unique_ptr<Subscription> Subscribe(uint64_t from_position,
+                                                                SubscribeOptions options) = 0;
+
+  // Recomputes the chain over positions [from, to] (to = 0 means the head): each record's
+  // presence, position, link to its predecessor, payload digest, hash and stream index entry.
+  // Stops at the first failure and names it. Returns an error only when it could not read.
+  virtual Result<VerifyReport> Verify(uint64_t from, uint64_t to) const = 0;
+
+  // Writes a consistent backup of the open store into `backup_dir` (RocksDB BackupEngine;
+  // incremental when the folder already holds backups).
+  virtual Status CreateBackup(const std::string& backup_dir) = 0;
+  // Restores the latest backup in `backup_dir` into `data_dir`, which must not hold a store.
+  static Status RestoreLatestBackup(const std::string& backup_dir,
+                                                        const std::string& data_dir);
+
+  // The newest record format this binary reads and writes.
+  static constexpr uint32_t kFormatVersion = 1;
+
+ protected:
+  EventStore() = default;
+};
+
+}  // namespace goldthread::store
+
+#endif  // GOLDTHREAD_STORE_EVENT_STORE_H_

@@ -1,0 +1,297 @@
+// The append path: validation in the caller's thread, then the single writer thread that folds
+// every queued append into one WriteBatch and one fsync (group commit).
+//
+// Why one writer: positions must be gapless and each hash depends on the previous one, so
+// sequencing is inherently serial. Doing it on one thread means no lock is held across the
+// fsync, and the fsync cost is shared by everyone who queued while the last one ran.
+#include <future>
+#include <unordered_set>
+
+#include <openssl/rand.h>
+
+#include <fmt/format.h>
+#include "rocksdb/write_batch.h"
+#include "store/errors.h"
+#include "store/internal/hash_chain.h"
+#include "store/internal/keys.h"
+#include "store/internal/live_subscription.h"
+#include "store/internal/rocks_event_store.h"
+
+namespace goldthread::store::internal {
+namespace {
+
+constexpr size_t kMaxTypeBytes = 128;
+constexpr size_t kMaxIdBytes = 128;
+
+bool IsStreamChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '_' || c == ':' || c == '/' || c == '@' || c == '-';
+}
+
+std::string NewUuid() {
+  unsigned char b[16];
+  if (RAND_bytes(b, sizeof b) != 1) {
+    // OpenSSL's CSPRNG does not fail once seeded; if it ever does, refuse to invent ids.
+    std::abort();
+  }
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  std::string hex = ToHex(std::string_view(reinterpret_cast<char*>(b), 16));
+  return fmt::format("{}-{}-{}-{}-{}", hex.substr(0, 8), hex.substr(8, 4), hex.substr(12, 4), hex.substr(16, 4), hex.substr(20));
+}
+
+void SetTimestamp(google::protobuf::Timestamp* ts, TimePoint t) {
+  const int64_t us = t.time_since_epoch().count();
+  int64_t secs = us / 1'000'000;
+  int64_t rem = us % 1'000'000;
+  if (rem < 0) {
+    rem += 1'000'000;
+    --secs;
+  }
+  ts->set_seconds(secs);
+  ts->set_nanos(static_cast<int32_t>(rem * 1000));
+}
+
+}  // namespace
+
+Status RocksEventStore::Validate(AppendRequest& r) const {
+  if (options_.read_only) {
+    return MakeError(ErrorCode::kFailedPrecondition, "the store was opened read-only");
+  }
+  if (r.stream.empty()) return InvalidField("stream", "the stream id is empty");
+  if (r.stream.size() > options_.max_stream_id_bytes) {
+    return InvalidField("stream", fmt::format("the stream id is {} bytes; the limit is {}", r.stream.size(), options_.max_stream_id_bytes));
+  }
+  for (char c : r.stream) {
+    if (!IsStreamChar(c)) {
+      return InvalidField("stream",
+                          "a stream id may hold only letters, digits and . _ : / @ -");
+    }
+  }
+  if (r.events.empty()) return InvalidField("events", "an append needs at least one event");
+  if (r.events.size() > options_.max_events_per_append) {
+    return InvalidField("events", fmt::format("an append may hold at most {} events, not {}", options_.max_events_per_append, r.events.size()));
+  }
+  if (r.expected.kind() == ExpectedVersion::Kind::kExact && r.expected.version() == 0) {
+    return InvalidField("expected_version",
+                        "expected version 0 is not a version; use no-stream for a new stream");
+  }
+  if (r.command_id.size() > kMaxIdBytes || r.actor.size() > kMaxIdBytes ||
+      r.correlation_id.size() > kMaxIdBytes || r.causation_id.size() > kMaxIdBytes) {
+    return InvalidField("command_id", fmt::format("ids are limited to {} bytes", kMaxIdBytes));
+  }
+  for (size_t i = 0; i < r.events.size(); ++i) {
+    NewEvent& e = r.events[i];
+    const std::string field = fmt::format("events[{}]", i);
+    if (e.type.empty() || e.type.size() > kMaxTypeBytes) {
+      return InvalidField(field + ".type", fmt::format("an event type is 1 to {} bytes", kMaxTypeBytes));
+    }
+    if (e.payload.size() > options_.max_event_bytes) {
+      return InvalidField(field + ".payload",
+                          fmt::format("the event is {} bytes; the limit is {}", e.payload.size(), options_.max_event_bytes));
+    }
+    if (e.event_id.size() > kMaxIdBytes || e.causation_id.size() > kMaxIdBytes) {
+      return InvalidField(field + ".event_id",
+                          fmt::format("ids are limited to {} bytes", kMaxIdBytes));
+    }
+    if (e.event_id.empty()) e.event_id = NewUuid();
+  }
+  return OkStatus();
+}
+
+Result<AppendResult> RocksEventStore::Append(AppendRequest request) {
+  std::promise<Result<AppendResult>> promise;
+  auto future = promise.get_future();
+  AppendAsync(std::move(request),
+              [&promise](Result<AppendResult> r) { promise.set_value(std::move(r)); });
+  return future.get();
+}
+
+void RocksEventStore::AppendAsync(AppendRequest request,
+                                  std::function<void(Result<AppendResult>)> done) {
+  if (Status s = Validate(request); !s) {
+    done(Unexpected(std::move(s.error())));
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    if (!stopping_) {
+      queue_.push_back(Pending{std::move(request), std::move(done)});
+      queue_cv_.notify_one();
+      return;
+    }
+  }
+  done(MakeError(ErrorCode::kUnavailable, "the store is closing"));
+}
+
+void RocksEventStore::WriterLoop() {
+  std::vector<Pending> batch;
+  while (true) {
+    {
+      std::unique_lock<std::mutex> lock(queue_mu_);
+      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued has been committed
+      const size_t n = std::min(queue_.size(), options_.max_batch_appends);
+      batch.reserve(n);
+      for (size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    CommitBatch(batch);
+    batch.clear();
+  }
+}
+
+Result<uint64_t> RocksEventStore::CurrentVersionForWriter(const std::string& stream) {
+  if (auto it = stream_versions_.find(stream); it != stream_versions_.end()) return it->second;
+  auto v = ReadStreamVersion(stream);
+  if (!v) return Unexpected(v.error());
+  if (stream_versions_.size() >= options_.stream_version_cache_entries) stream_versions_.clear();
+  stream_versions_.emplace(stream, *v);
+  return *v;
+}
+
+void RocksEventStore::CommitBatch(std::vector<Pending>& batch) {
+  if (failed_) {
+    for (Pending& p : batch) p.done(Unexpected(*failed_));
+    return;
+  }
+  std::vector<Planned> planned(batch.size());
+  std::unordered_map<std::string, uint64_t> overlay;        // stream versions after this batch
+  std::unordered_map<std::string, size_t> batch_commands;   // command id -> index that wrote it
+  std::vector<std::pair<size_t, size_t>> duplicates_in_batch;  // (index, index it repeats)
+  rocksdb::WriteBatch wb;
+  uint64_t position = head_position();
+  std::string previous = head_hash_writer_;
+  google::protobuf::Timestamp now;
+  SetTimestamp(&now, clock_->Now());
+  std::string serialized;
+
+  for (size_t i = 0; i < batch.size(); ++i) {
+    AppendRequest& r = batch[i].request;
+    Planned& plan = planned[i];
+    if (!r.command_id.empty()) {
+      if (auto it = batch_commands.find(r.command_id); it != batch_commands.end()) {
+        duplicates_in_batch.emplace_back(i, it->second);
+        continue;
+      }
+      std::string seen;
+      rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), commands_cf_, r.command_id, &seen);
+      if (s.ok() && seen.size() == 24) {
+        plan.result = AppendResult{GetBigEndian64(seen), GetBigEndian64(seen.substr(8)),
+                                   GetBigEndian64(seen.substr(16)), true};
+        continue;
+      }
+      if (!s.ok() && !s.IsNotFound()) {
+        plan.result = MakeError(ErrorCode::kInternal, fmt::format("reading command ids: {}", s.ToString()));
+        continue;
+      }
+    }
+    uint64_t current;
+    if (auto it = overlay.find(r.stream); it != overlay.end()) {
+      current = it->second;
+    } else {
+      auto v = CurrentVersionForWriter(r.stream);
+      if (!v) {
+        plan.result = Unexpected(v.error());
+        continue;
+      }
+      current = *v;
+    }
+    const ExpectedVersion& want = r.expected;
+    if ((want.kind() == ExpectedVersion::Kind::kNoStream && current != 0) ||
+        (want.kind() == ExpectedVersion::Kind::kExact && current != want.version())) {
+      plan.result = ConflictError(r.stream, want.ToString(), current);
+      continue;
+    }
+
+    AppendResult result{position + 1, position + r.events.size(), current + r.events.size(),
+                        false};
+    plan.envelopes.reserve(r.events.size());
+    for (size_t k = 0; k < r.events.size(); ++k) {
+      NewEvent& ev = r.events[k];
+      Envelope& e = plan.envelopes.emplace_back();
+      e.set_event_id(std::move(ev.event_id));
+      e.set_stream(r.stream);
+      e.set_stream_version(current + 1 + k);
+      e.set_position(++position);
+      e.set_type(std::move(ev.type));
+      *e.mutable_recorded_at() = now;
+      e.set_actor(r.actor);
+      e.set_command_id(r.command_id);
+      e.set_correlation_id(r.correlation_id);
+      e.set_causation_id(ev.causation_id.empty() ? r.causation_id : std::move(ev.causation_id));
+      e.set_payload_sha256(Sha256(ev.payload));
+      e.set_payload(std::move(ev.payload));
+      e.set_format_version(kFormatVersion);
+      e.set_previous_hash(previous);
+      previous = ChainHash(previous, e);
+      e.set_hash(previous);
+      serialized.clear();
+      e.SerializeToString(&serialized);
+      wb.Put(log_cf_, LogKey(e.position()), serialized);
+      std::string pos_value;
+      PutBigEndian64(&pos_value, e.position());
+      wb.Put(streams_cf_, StreamKey(r.stream, e.stream_version()), pos_value);
+    }
+    overlay[r.stream] = result.stream_version;
+    if (!r.command_id.empty()) {
+      wb.Put(commands_cf_, r.command_id,
+             EncodeCommandResult(result.first_position, result.last_position,
+                                 result.stream_version));
+      batch_commands.emplace(r.command_id, i);
+    }
+    plan.result = result;
+    plan.writes = true;
+  }
+
+  if (wb.Count() > 0) {
+    wb.Put(meta_cf_, kMetaHeadKey, EncodeHead(position, previous));
+    rocksdb::WriteOptions wo;
+    wo.sync = options_.durability == Durability::kSync;
+    rocksdb::Status s = db_->Write(wo, &wb);
+    if (!s.ok()) {
+      // Nothing of this batch is acknowledged; the store refuses further appends because
+      // RocksDB may now hold it in an unknown state until reopened.
+      failed_ = Error{ErrorCode::kInternal,
+                      fmt::format("writing to the log failed: {}; restart goldthread", s.ToString()),
+                      "", std::nullopt};
+      for (Planned& p : planned)
+        if (p.writes) p.result = Unexpected(*failed_);
+      stream_versions_.clear();
+    } else {
+      for (auto& [stream, version] : overlay) {
+        if (stream_versions_.size() >= options_.stream_version_cache_entries &&
+            !stream_versions_.contains(stream)) {
+          stream_versions_.clear();
+        }
+        stream_versions_[stream] = version;
+      }
+      head_hash_writer_ = previous;
+      Publish(planned, position, previous);
+    }
+  }
+  for (auto [index, original] : duplicates_in_batch) {
+    planned[index].result = planned[original].result;
+    if (planned[index].result) planned[index].result->duplicate = true;
+  }
+  for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(planned[i].result));
+}
+
+void RocksEventStore::Publish(const std::vector<Planned>& planned, uint64_t head,
+                              const std::string& hash) {
+  std::lock_guard<std::mutex> lock(publish_mu_);
+  {
+    std::lock_guard<std::mutex> hash_lock(head_hash_mu_);
+    head_hash_ = hash;
+  }
+  head_position_.store(head, std::memory_order_release);
+  if (live_.empty()) return;
+  std::vector<const Envelope*> events;
+  for (const Planned& p : planned)
+    for (const Envelope& e : p.envelopes) events.push_back(&e);
+  std::erase_if(live_, [&](LiveSubscription* s) { return !s->Deliver(events); });
+}
+
+}  // namespace goldthread::store::internal

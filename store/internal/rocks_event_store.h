@@ -1,0 +1,116 @@
+// RocksEventStore: the RocksDB implementation of EventStore. Private to store/.
+//
+// Lifecycle: constructed by EventStore::Open, which starts the writer thread (unless read-only).
+// The destructor stops accepting appends, lets the writer finish every queued one, joins it,
+// cancels live subscriptions and closes RocksDB.
+//
+// Threads: any thread may call the public methods. The writer thread alone assigns positions
+// and hashes and writes to RocksDB; see the "writer thread only" fields.
+#ifndef GOLDTHREAD_STORE_INTERNAL_ROCKS_EVENT_STORE_H_
+#define GOLDTHREAD_STORE_INTERNAL_ROCKS_EVENT_STORE_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "rocksdb/db.h"
+#include "store/event_store.h"
+
+namespace goldthread::store::internal {
+
+class LiveSubscription;
+
+class RocksEventStore final : public EventStore {
+ public:
+  static Result<std::unique_ptr<EventStore>> OpenImpl(const std::string& dir,
+                                                             StoreOptions options);
+  ~RocksEventStore() override;
+
+  Result<AppendResult> Append(AppendRequest request) override;
+  void AppendAsync(AppendRequest request,
+                   std::function<void(Result<AppendResult>)> done) override;
+  Result<ReadPage> ReadStream(std::string_view stream, uint64_t from_version,
+                                      Direction direction, size_t max_count) const override;
+  Result<ReadPage> ReadAll(uint64_t from_position, Direction direction,
+                                   size_t max_count) const override;
+  Result<uint64_t> StreamVersion(std::string_view stream) const override;
+  HeadInfo Head() const override;
+  std::unique_ptr<Subscription> Subscribe(uint64_t from_position,
+                                          SubscribeOptions options) override;
+  Result<VerifyReport> Verify(uint64_t from, uint64_t to) const override;
+  Status CreateBackup(const std::string& backup_dir) override;
+
+  // Used by LiveSubscription.
+  uint64_t head_position() const { return head_position_.load(std::memory_order_acquire); }
+  void Register(LiveSubscription* s);
+  void Unregister(LiveSubscription* s);
+  // Runs `f` under the lock that orders head advances against subscriber registration.
+  template <typename F>
+  auto WithPublishLock(F&& f) {
+    std::lock_guard<std::mutex> lock(publish_mu_);
+    return f();
+  }
+
+ private:
+  struct Pending {
+    AppendRequest request;
+    std::function<void(Result<AppendResult>)> done;
+  };
+  // Outcome of one queued append inside a batch.
+  struct Planned {
+    Result<AppendResult> result = AppendResult{};
+    std::vector<Envelope> envelopes;  // events to publish once durable
+    bool writes = false;
+  };
+
+  RocksEventStore(std::string dir, StoreOptions options, std::unique_ptr<rocksdb::DB> db,
+                  std::vector<rocksdb::ColumnFamilyHandle*> handles);
+  Status Validate(AppendRequest& request) const;
+  void WriterLoop();
+  void CommitBatch(std::vector<Pending>& batch);
+  Result<uint64_t> CurrentVersionForWriter(const std::string& stream);
+  Result<uint64_t> ReadStreamVersion(std::string_view stream) const;
+  void Publish(const std::vector<Planned>& planned, uint64_t head, const std::string& hash);
+
+  // Constant after construction.
+  const std::string dir_;
+  const StoreOptions options_;
+  const Clock* const clock_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // owned; destroyed before db_
+  rocksdb::ColumnFamilyHandle* log_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* streams_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* meta_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* commands_cf_ = nullptr;
+
+  // Protected by queue_mu_.
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;
+
+  // Writer thread only.
+  std::unordered_map<std::string, uint64_t> stream_versions_;
+  std::string head_hash_writer_;
+  std::optional<Error> failed_;  // once a RocksDB write fails, every later append fails with it
+
+  // Durable head: written by the writer under publish_mu_, read lock-free by anyone.
+  std::atomic<uint64_t> head_position_{0};
+  mutable std::mutex head_hash_mu_;
+  std::string head_hash_;  // protected by head_hash_mu_
+
+  // Protected by publish_mu_.
+  std::mutex publish_mu_;
+  std::vector<LiveSubscription*> live_;
+
+  std::thread writer_;
+};
+
+}  // namespace goldthread::store::internal
+
+#endif  // GOLDTHREAD_STORE_INTERNAL_ROCKS_EVENT_STORE_H_

@@ -1,0 +1,386 @@
+// Opening, reading, verifying and backing up the RocksDB event store. The append path (the
+// group-commit writer) is in group_commit.cc.
+#include "store/internal/rocks_event_store.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include <fmt/format.h>
+#include "rocksdb/utilities/backup_engine.h"
+#include "store/internal/hash_chain.h"
+#include "store/internal/keys.h"
+#include "store/internal/live_subscription.h"
+
+namespace goldthread::store {
+
+std::string ExpectedVersion::ToString() const {
+  switch (kind_) {
+    case Kind::kAny:
+      return "any version";
+    case Kind::kNoStream:
+      return "no stream";
+    case Kind::kExact:
+      return fmt::format("version {}", version_);
+  }
+  return "?";
+}
+
+Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir,
+                                                             StoreOptions options) {
+  return internal::RocksEventStore::OpenImpl(dir, options);
+}
+
+namespace internal {
+namespace {
+
+constexpr size_t kMaxPage = 10'000;
+
+// Only for a failed `s`.
+std::unexpected<Error> FromRocks(const rocksdb::Status& s, std::string_view what) {
+  return MakeError(ErrorCode::kInternal, fmt::format("{}: {}", what, s.ToString()));
+}
+
+std::vector<rocksdb::ColumnFamilyDescriptor> Families() {
+  rocksdb::ColumnFamilyOptions cf;
+  return {{rocksdb::kDefaultColumnFamilyName, cf}, {kLogFamily, cf},      {kStreamsFamily, cf},
+          {kMetaFamily, cf},                       {kCommandsFamily, cf}, {kProjectionsFamily, cf}};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<EventStore>> RocksEventStore::OpenImpl(const std::string& dir,
+                                                                     StoreOptions options) {
+  namespace fs = std::filesystem;
+  const bool exists = fs::exists(fs::path(dir) / "CURRENT");
+  if (!exists && (options.read_only || !options.create_if_missing)) {
+    return MakeError(ErrorCode::kNotFound, fmt::format("no goldthread store in {}", dir));
+  }
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = options.create_if_missing;
+  db_options.create_missing_column_families = !options.read_only;
+  db_options.max_background_jobs = 2;
+  db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  db_options.keep_log_file_num = 5;
+
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s =
+      options.read_only
+          ? rocksdb::DB::OpenForReadOnly(db_options, dir, Families(), &handles, &raw)
+          : rocksdb::DB::Open(db_options, dir, Families(), &handles, &raw);
+  if (!s.ok()) {
+    if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+      return MakeError(ErrorCode::kUnavailable, fmt::format("{} is open in another goldthread process; stop it first (verify and history can run beside it read-only)", dir));
+    }
+    return FromRocks(s, fmt::format("opening the store in {}", dir));
+  }
+  std::unique_ptr<rocksdb::DB> db(raw);
+  auto close_handles = [&] {
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  };
+
+  // Refuse a store written by a newer binary before touching anything.
+  std::string format;
+  s = db->Get(rocksdb::ReadOptions(), handles[3], kMetaFormatKey, &format);
+  if (s.ok()) {
+    uint32_t stored = format.size() == 4 ? GetBigEndian32(format) : 0;
+    if (stored == 0 || stored > kFormatVersion) {
+      close_handles();
+      return MakeError(ErrorCode::kFailedPrecondition, fmt::format("the store in {} was written in format version {}, and this goldthread reads format versions up to {}; upgrade goldthread to open it", dir, stored, kFormatVersion));
+    }
+  } else if (s.IsNotFound()) {
+    if (!options.read_only) {
+      std::string v;
+      PutBigEndian32(&v, kFormatVersion);
+      rocksdb::WriteOptions wo;
+      wo.sync = true;
+      s = db->Put(wo, handles[3], kMetaFormatKey, v);
+      if (!s.ok()) {
+        close_handles();
+        return FromRocks(s, "writing the format version");
+      }
+    }
+  } else {
+    close_handles();
+    return FromRocks(s, "reading the format version");
+  }
+
+  auto store = std::unique_ptr<RocksEventStore>(
+      new RocksEventStore(dir, options, std::move(db), std::move(handles)));
+  std::string head;
+  s = store->db_->Get(rocksdb::ReadOptions(), store->meta_cf_, kMetaHeadKey, &head);
+  if (s.ok() && head.size() == 8 + kHashBytes) {
+    store->head_position_.store(GetBigEndian64(head));
+    store->head_hash_ = head.substr(8);
+  } else if (s.IsNotFound()) {
+    store->head_hash_ = std::string(kHashBytes, '\0');
+  } else {
+    return MakeError(ErrorCode::kDataLoss, fmt::format("the head record in {} is unreadable", dir));
+  }
+  store->head_hash_writer_ = store->head_hash_;
+  if (!options.read_only) {
+    store->writer_ = std::thread([s = store.get()] { s->WriterLoop(); });
+  }
+  return std::unique_ptr<EventStore>(std::move(store));
+}
+
+RocksEventStore::RocksEventStore(std::string dir, StoreOptions options,
+                                 std::unique_ptr<rocksdb::DB> db,
+                                 std::vector<rocksdb::ColumnFamilyHandle*> handles)
+    : dir_(std::move(dir)),
+      options_(options),
+      clock_(options.clock ? options.clock : &SystemClock::Instance()),
+      db_(std::move(db)),
+      handles_(std::move(handles)) {
+  log_cf_ = handles_[1];
+  streams_cf_ = handles_[2];
+  meta_cf_ = handles_[3];
+  commands_cf_ = handles_[4];
+}
+
+RocksEventStore::~RocksEventStore() {
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
+  {
+    std::lock_guard<std::mutex> lock(publish_mu_);
+    for (LiveSubscription* s : live_) s->StoreClosing();
+  }
+  for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  db_->Close().PermitUncheckedError();
+}
+
+void RocksEventStore::Register(LiveSubscription* s) { live_.push_back(s); }
+
+void RocksEventStore::Unregister(LiveSubscription* s) {
+  std::lock_guard<std::mutex> lock(publish_mu_);
+  live_.erase(std::remove(live_.begin(), live_.end(), s), live_.end());
+}
+
+HeadInfo RocksEventStore::Head() const {
+  std::lock_guard<std::mutex> lock(head_hash_mu_);
+  return HeadInfo{head_position_.load(std::memory_order_acquire), head_hash_};
+}
+
+Result<uint64_t> RocksEventStore::ReadStreamVersion(std::string_view stream) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams_cf_));
+  const std::string prefix = StreamPrefix(stream);
+  it->SeekForPrev(StreamKey(stream, UINT64_MAX));
+  if (!it->status().ok()) return FromRocks(it->status(), "reading a stream version");
+  if (!it->Valid()) return 0;
+  rocksdb::Slice key = it->key();
+  if (key.size() != prefix.size() + 8 || !key.starts_with(prefix)) return 0;
+  return GetBigEndian64(std::string_view(key.data() + prefix.size(), 8));
+}
+
+Result<uint64_t> RocksEventStore::StreamVersion(std::string_view stream) const {
+  return ReadStreamVersion(stream);
+}
+
+Result<ReadPage> RocksEventStore::ReadAll(uint64_t from_position, Direction direction,
+                                                  size_t max_count) const {
+  max_count = std::clamp<size_t>(max_count, 1, kMaxPage);
+  const uint64_t head = head_position();
+  ReadPage page;
+  if (head == 0) return page;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), log_cf_));
+  if (direction == Direction::kForward) {
+    if (from_position == 0) from_position = 1;
+    if (from_position > head) return page;
+    page.events.reserve(std::min<uint64_t>(max_count, head - from_position + 1));
+    for (it->Seek(LogKey(from_position)); it->Valid(); it->Next()) {
+      const uint64_t pos = GetBigEndian64(std::string_view(it->key().data(), 8));
+      if (pos > head) break;
+      if (page.events.size() == max_count) {
+        page.next = pos;
+        break;
+      }
+      Envelope& e = page.events.emplace_back();
+      if (!e.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+        return MakeError(ErrorCode::kDataLoss, fmt::format("record at position {} does not parse", pos));
+      }
+    }
+  } else {
+    if (from_position == 0 || from_position > head) from_position = head;
+    for (it->SeekForPrev(LogKey(from_position)); it->Valid(); it->Prev()) {
+      const uint64_t pos = GetBigEndian64(std::string_view(it->key().data(), 8));
+      if (page.events.size() == max_count) {
+        page.next = pos;
+        break;
+      }
+      Envelope& e = page.events.emplace_back();
+      if (!e.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+        return MakeError(ErrorCode::kDataLoss, fmt::format("record at position {} does not parse", pos));
+      }
+    }
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading the log");
+  return page;
+}
+
+Result<ReadPage> RocksEventStore::ReadStream(std::string_view stream,
+                                                     uint64_t from_version, Direction direction,
+                                                     size_t max_count) const {
+  max_count = std::clamp<size_t>(max_count, 1, kMaxPage);
+  const uint64_t head = head_position();
+  const std::string prefix = StreamPrefix(stream);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams_cf_));
+  std::vector<std::string> keys;
+  ReadPage page;
+  auto take = [&]() -> bool {  // false when the scan should stop
+    rocksdb::Slice key = it->key();
+    if (key.size() != prefix.size() + 8 || !key.starts_with(prefix)) return false;
+    const uint64_t version = GetBigEndian64(std::string_view(key.data() + prefix.size(), 8));
+    const uint64_t pos = GetBigEndian64(std::string_view(it->value().data(), 8));
+    if (pos > head) return direction == Direction::kBackward;  // not yet durable: skip
+    if (keys.size() == max_count) {
+      page.next = version;
+      return false;
+    }
+    keys.push_back(LogKey(pos));
+    return true;
+  };
+  if (direction == Direction::kForward) {
+    for (it->Seek(StreamKey(stream, std::max<uint64_t>(from_version, 1))); it->Valid(); it->Next())
+      if (!take()) break;
+  } else {
+    for (it->SeekForPrev(StreamKey(stream, from_version == 0 ? UINT64_MAX : from_version));
+         it->Valid(); it->Prev())
+      if (!take()) break;
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading a stream");
+  if (keys.empty()) return page;
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  db_->MultiGet(rocksdb::ReadOptions(), log_cf_, keys.size(), slices.data(), values.data(),
+                statuses.data());
+  page.events.resize(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const uint64_t pos = GetBigEndian64(keys[i]);
+    if (!statuses[i].ok()) {
+      return MakeError(ErrorCode::kDataLoss, 
+          fmt::format("stream {} names position {}, which cannot be read: {}", stream, pos, statuses[i].ToString()));
+    }
+    if (!page.events[i].ParseFromArray(values[i].data(), static_cast<int>(values[i].size()))) {
+      return MakeError(ErrorCode::kDataLoss, fmt::format("record at position {} does not parse", pos));
+    }
+  }
+  return page;
+}
+
+std::unique_ptr<Subscription> RocksEventStore::Subscribe(uint64_t from_position,
+                                                         SubscribeOptions options) {
+  return std::make_unique<LiveSubscription>(this, from_position, options);
+}
+
+Result<VerifyReport> RocksEventStore::Verify(uint64_t from, uint64_t to) const {
+  const HeadInfo head = Head();
+  VerifyReport report;
+  report.head_position = head.position;
+  report.head_hash_hex = ToHex(head.hash);
+  if (from == 0) from = 1;
+  if (to == 0 || to > head.position) to = head.position;
+  auto fail = [&](uint64_t pos, std::string problem) {
+    report.ok = false;
+    report.first_bad_position = pos;
+    report.problem = std::move(problem);
+    return report;
+  };
+  if (head.position == 0 || from > to) return report;
+
+  std::string previous(kHashBytes, '\0');
+  if (from > 1) {
+    std::string value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), log_cf_, LogKey(from - 1), &value);
+    if (s.IsNotFound()) return fail(from - 1, "gap: the record is missing");
+    if (!s.ok()) return FromRocks(s, "reading the log");
+    Envelope anchor;
+    if (!anchor.ParseFromString(value)) return fail(from - 1, "the record does not parse");
+    previous = anchor.hash();
+  }
+
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), log_cf_));
+  uint64_t expected = from;
+  Envelope e;
+  std::string index_value;
+  for (it->Seek(LogKey(from)); expected <= to; it->Next(), ++expected) {
+    if (!it->Valid() || it->key().size() != 8) {
+      if (!it->status().ok()) return FromRocks(it->status(), "reading the log");
+      return fail(expected, "gap: the record is missing");
+    }
+    const uint64_t pos = GetBigEndian64(std::string_view(it->key().data(), 8));
+    if (pos != expected) return fail(expected, "gap: the record is missing");
+    if (!e.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return fail(pos, "the record does not parse");
+    }
+    if (e.position() != pos) {
+      return fail(pos, fmt::format("the record says it is at position {}", e.position()));
+    }
+    if (e.previous_hash() != previous) {
+      return fail(pos, "the link to the previous record does not match its hash");
+    }
+    if (e.payload_redacted()) {
+      ++report.redacted_payloads;
+    } else if (Sha256(e.payload()) != e.payload_sha256()) {
+      return fail(pos, "the payload digest does not match the payload");
+    }
+    const std::string computed = ChainHash(previous, e);
+    if (computed != e.hash()) {
+      return fail(pos, "the record's hash does not match its contents");
+    }
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), streams_cf_,
+                                 StreamKey(e.stream(), e.stream_version()), &index_value);
+    if (!s.ok() || index_value.size() != 8 || GetBigEndian64(index_value) != pos) {
+      return fail(pos, fmt::format("the stream index entry for {} version {} does not point at this record", e.stream(), e.stream_version()));
+    }
+    previous = computed;
+    ++report.events_checked;
+  }
+  if (to == head.position) {
+    if (previous != head.hash) return fail(to, "the head hash does not match the last record");
+    if (it->Valid()) {
+      return fail(head.position + 1, "a record exists beyond the recorded head");
+    }
+  }
+  return report;
+}
+
+Status RocksEventStore::CreateBackup(const std::string& backup_dir) {
+  rocksdb::BackupEngine* raw = nullptr;
+  rocksdb::IOStatus s = rocksdb::BackupEngine::Open(
+      rocksdb::Env::Default(), rocksdb::BackupEngineOptions(backup_dir), &raw);
+  if (!s.ok()) return FromRocks(s, fmt::format("opening backups in {}", backup_dir));
+  std::unique_ptr<rocksdb::BackupEngine> engine(raw);
+  rocksdb::CreateBackupOptions create;
+  create.flush_before_backup = true;
+  s = engine->CreateNewBackup(create, db_.get());
+  if (!s.ok()) return FromRocks(s, fmt::format("backing up into {}", backup_dir));
+  return OkStatus();
+}
+
+}  // namespace internal
+
+Status EventStore::RestoreLatestBackup(const std::string& backup_dir,
+                                             const std::string& data_dir) {
+  namespace fs = std::filesystem;
+  if (fs::exists(fs::path(data_dir) / "CURRENT")) {
+    return MakeError(ErrorCode::kFailedPrecondition, fmt::format("{} already holds a store; restore into an empty folder", data_dir));
+  }
+  if (!fs::exists(fs::path(backup_dir) / "meta")) {
+    return MakeError(ErrorCode::kNotFound, fmt::format("no backups in {}", backup_dir));
+  }
+  rocksdb::BackupEngineReadOnly* raw = nullptr;
+  rocksdb::IOStatus s = rocksdb::BackupEngineReadOnly::Open(
+      rocksdb::Env::Default(), rocksdb::BackupEngineOptions(backup_dir), &raw);
+  if (!s.ok()) return internal::FromRocks(s, fmt::format("opening backups in {}", backup_dir));
+  std::unique_ptr<rocksdb::BackupEngineReadOnly> engine(raw);
+  s = engine->RestoreDBFromLatestBackup(data_dir, data_dir);
+  if (!s.ok()) return internal::FromRocks(s, fmt::format("restoring into {}", data_dir));
+  return OkStatus();
+}
+
+}  // namespace goldthread::store
