@@ -8,7 +8,7 @@ namespace goldthread::store {
 namespace {
 
 TEST(EventStoreSmokeTest, AppendsAndReadsBack) {
-  auto dir = std::filesystem::temp_directory_path() / "gt_smoke";
+  auto dir = std::filesystem::temp_directory_path() / "gt_smoke";  // replaced below
   std::filesystem::remove_all(dir);
   StoreOptions o;
   o.durability = Durability::kBuffered;

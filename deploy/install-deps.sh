@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages goldthread needs to build, test and run, skipping the
+# ones already present. Runs apt-get as root, or through sudo when not root.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git ca-certificates tzdata
+  librocksdb-dev libboost1.81-dev libprotobuf-dev protobuf-compiler libspdlog-dev libfmt-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libcli11-dev libhowardhinnant-date-dev
+  libcurl4-openssl-dev
+)
+# Tools the test suites and benchmarks drive from outside (python3 checks of exports and
+# notifications, wrk load, nginx baseline). Installed only when asked for.
+if [[ "${GOLDTHREAD_WITH_TEST_TOOLS:-0}" == "1" ]]; then
+  PACKAGES+=(python3)
+fi
+if [[ "${GOLDTHREAD_WITH_BENCH_TOOLS:-0}" == "1" ]]; then
+  PACKAGES+=(wrk nginx-light hyperfine)
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "goldthread: all build packages present"
+  exit 0
+fi
+
+SUDO=()
+if [[ $(id -u) -ne 0 ]]; then SUDO=(sudo); fi
+echo "goldthread: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update -qq
+"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
