@@ -41,7 +41,8 @@ int RunVerify(const std::string& data_dir) {
               static_cast<unsigned long long>(report->head_position),
               report->head_hash_hex.c_str());
   if (report->redacted_payloads > 0) {
-    std::printf("; %llu payloads redacted", static_cast<unsigned long long>(report->redacted_payloads));
+    std::printf("; %llu payloads redacted",
+                static_cast<unsigned long long>(report->redacted_payloads));
   }
   std::printf("\n");
   return 0;
@@ -84,8 +85,9 @@ int RunCli(int argc, char** argv) {
 
   std::string backup_dir;
   auto* backup = app.add_subcommand(
-      "backup", "Take a consistent backup of the store (incremental into an existing folder). "
-                "Stop the server first, or use the API's backup route while it runs.");
+      "backup",
+      "Take a consistent backup of the store (incremental into an existing folder). "
+      "Stop the server first, or use the API's backup route while it runs.");
   backup->add_option("--data-dir", data_dir, "Folder holding the store")->capture_default_str();
   backup->add_option("--to", backup_dir, "Folder to keep backups in")->required();
 

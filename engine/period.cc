@@ -28,12 +28,18 @@ date::year_month FiscalMonth(int fiscal_year, int m) {
 
 int Period::MonthsPer(Frequency frequency) {
   switch (frequency) {
-    case goldthread::v1::FREQUENCY_MONTHLY: return 1;
-    case goldthread::v1::FREQUENCY_BI_MONTHLY: return 2;
-    case goldthread::v1::FREQUENCY_QUARTERLY: return 3;
-    case goldthread::v1::FREQUENCY_SIX_MONTHLY: return 6;
-    case goldthread::v1::FREQUENCY_ANNUAL: return 12;
-    default: return 0;
+    case goldthread::v1::FREQUENCY_MONTHLY:
+      return 1;
+    case goldthread::v1::FREQUENCY_BI_MONTHLY:
+      return 2;
+    case goldthread::v1::FREQUENCY_QUARTERLY:
+      return 3;
+    case goldthread::v1::FREQUENCY_SIX_MONTHLY:
+      return 6;
+    case goldthread::v1::FREQUENCY_ANNUAL:
+      return 12;
+    default:
+      return 0;
   }
 }
 
@@ -48,8 +54,8 @@ Result<Period> Period::Parse(std::string_view id) {
   int year = 0;
   if (!ParseInt(id.substr(2, 4), &year)) return bad();
   if (year < kMinYear || year > kMaxYear) {
-    return InvalidField("period", fmt::format("'{}': the year must be between {} and {}", id,
-                                              kMinYear, kMaxYear));
+    return InvalidField(
+        "period", fmt::format("'{}': the year must be between {} and {}", id, kMinYear, kMaxYear));
   }
   if (id.size() == 6) return Period(goldthread::v1::FREQUENCY_ANNUAL, year, 1);
   if (id[6] != '-' || id.size() < 9) return bad();
@@ -64,10 +70,17 @@ Result<Period> Period::Parse(std::string_view id) {
       if (digits.size() != 2) return bad();  // M07, not M7: ids sort and compare as text
       f = goldthread::v1::FREQUENCY_MONTHLY, count = 12;
       break;
-    case 'B': f = goldthread::v1::FREQUENCY_BI_MONTHLY, count = 6; break;
-    case 'Q': f = goldthread::v1::FREQUENCY_QUARTERLY, count = 4; break;
-    case 'H': f = goldthread::v1::FREQUENCY_SIX_MONTHLY, count = 2; break;
-    default: return bad();
+    case 'B':
+      f = goldthread::v1::FREQUENCY_BI_MONTHLY, count = 6;
+      break;
+    case 'Q':
+      f = goldthread::v1::FREQUENCY_QUARTERLY, count = 4;
+      break;
+    case 'H':
+      f = goldthread::v1::FREQUENCY_SIX_MONTHLY, count = 2;
+      break;
+    default:
+      return bad();
   }
   if (kind != 'M' && digits.size() != 1) return bad();
   if (index < 1 || index > count) {
@@ -77,8 +90,8 @@ Result<Period> Period::Parse(std::string_view id) {
 }
 
 Period Period::Containing(Frequency frequency, date::year_month_day day) {
-  const int months_from_april =
-      (static_cast<int>(day.year()) - 1) * 12 + static_cast<int>(static_cast<unsigned>(day.month())) - 4;
+  const int months_from_april = (static_cast<int>(day.year()) - 1) * 12 +
+                                static_cast<int>(static_cast<unsigned>(day.month())) - 4;
   // Financial year whose April is at or before `day`.
   const int fy = months_from_april >= 0 ? months_from_april / 12 + 1 : 0;
   const int month_in_year = months_from_april - (fy - 1) * 12;  // 0 = April
@@ -91,11 +104,16 @@ Period Period::Containing(Frequency frequency, date::year_month_day day) {
 
 std::string Period::id() const {
   switch (frequency_) {
-    case goldthread::v1::FREQUENCY_MONTHLY: return fmt::format("FY{}-M{:02}", fiscal_year_, index_);
-    case goldthread::v1::FREQUENCY_BI_MONTHLY: return fmt::format("FY{}-B{}", fiscal_year_, index_);
-    case goldthread::v1::FREQUENCY_QUARTERLY: return fmt::format("FY{}-Q{}", fiscal_year_, index_);
-    case goldthread::v1::FREQUENCY_SIX_MONTHLY: return fmt::format("FY{}-H{}", fiscal_year_, index_);
-    default: return fmt::format("FY{}", fiscal_year_);
+    case goldthread::v1::FREQUENCY_MONTHLY:
+      return fmt::format("FY{}-M{:02}", fiscal_year_, index_);
+    case goldthread::v1::FREQUENCY_BI_MONTHLY:
+      return fmt::format("FY{}-B{}", fiscal_year_, index_);
+    case goldthread::v1::FREQUENCY_QUARTERLY:
+      return fmt::format("FY{}-Q{}", fiscal_year_, index_);
+    case goldthread::v1::FREQUENCY_SIX_MONTHLY:
+      return fmt::format("FY{}-H{}", fiscal_year_, index_);
+    default:
+      return fmt::format("FY{}", fiscal_year_);
   }
 }
 

@@ -65,6 +65,11 @@ struct StoreOptions {
   // Most appends the writer folds into one WriteBatch and one fsync. Larger batches raise
   // throughput under many writers at the cost of the slowest caller's latency. Default: 1024.
   size_t max_batch_appends = 1024;
+  // Longest the writer waits, after a batch with several appenders, for them to queue again
+  // so that one fsync covers them all (it stops waiting as soon as as many are queued as were in
+  // the last batch). Trades up to this much latency for fewer fsyncs under concurrency; a lone
+  // appender never waits. Zero disables. Default: 200 microseconds.
+  std::chrono::microseconds group_commit_wait{200};
   // Limits enforced on every append, each failing with InvalidArgument naming the field.
   // Default: 200 bytes; stream ids are [A-Za-z0-9._:/@-]+.
   size_t max_stream_id_bytes = 200;
@@ -140,8 +145,8 @@ struct ReadPage {
 };
 
 struct HeadInfo {
-  uint64_t position = 0;     // 0 for an empty log
-  std::string hash;          // 32 bytes; all zero for an empty log
+  uint64_t position = 0;  // 0 for an empty log
+  std::string hash;       // 32 bytes; all zero for an empty log
 };
 
 struct VerifyReport {
@@ -177,8 +182,8 @@ class Subscription {
   virtual ~Subscription() = default;
   // Up to `max_events` next events. Waits up to `timeout` for the first one, returning an
   // empty vector on timeout. Returns Cancelled after Cancel.
-  virtual Result<std::vector<Envelope>> Poll(
-      size_t max_events, std::chrono::milliseconds timeout) = 0;
+  virtual Result<std::vector<Envelope>> Poll(size_t max_events,
+                                             std::chrono::milliseconds timeout) = 0;
   virtual void Cancel() = 0;
   // The position the next delivered event will have.
   virtual uint64_t next_position() const = 0;
@@ -191,8 +196,7 @@ class EventStore {
   // Opens (or creates) the store in `dir`. Fails with FailedPrecondition when the folder was
   // written by a newer format version, naming both versions; with Unavailable when another
   // process holds it open for writing.
-  static Result<std::unique_ptr<EventStore>> Open(const std::string& dir,
-                                                                       StoreOptions options);
+  static Result<std::unique_ptr<EventStore>> Open(const std::string& dir, StoreOptions options);
   virtual ~EventStore() = default;
   EventStore(const EventStore&) = delete;
   EventStore& operator=(const EventStore&) = delete;
@@ -210,15 +214,16 @@ class EventStore {
   // Up to `max_count` (capped at 10,000) events of `stream` from `from_version` inclusive.
   // Backward reads with from_version 0 start at the stream's last event. An unknown stream
   // reads as empty.
-  virtual Result<ReadPage> ReadStream(std::string_view stream,
-                                                            uint64_t from_version,
-                                                            Direction direction,
-                                                            size_t max_count) const = 0;
+  virtual Result<ReadPage> ReadStream(std::string_view stream, uint64_t from_version,
+                                      Direction direction, size_t max_count) const = 0;
   // Up to `max_count` (capped at 10,000) events by global position from `from_position`
   // inclusive. Backward reads with from_position 0 start at the head.
-  virtual Result<ReadPage> ReadAll(uint64_t from_position,
-                                                         Direction direction,
-                                                         size_t max_count) const = 0;
+  virtual Result<ReadPage> ReadAll(uint64_t from_position, Direction direction,
+                                   size_t max_count) const = 0;
+  // As ReadAll, refilling `page` and reusing its envelopes' memory: for scans of the whole
+  // log (projection rebuilds, verify), where allocation would otherwise dominate.
+  virtual Status ReadAllInto(uint64_t from_position, Direction direction, size_t max_count,
+                             ReadPage* page) const = 0;
   // The stream's current version, 0 when it has no events.
   virtual Result<uint64_t> StreamVersion(std::string_view stream) const = 0;
   // The last durable position and its hash.
@@ -226,7 +231,7 @@ class EventStore {
 
   // Subscribes from `from_position` (1 for everything).
   virtual std::unique_ptr<Subscription> Subscribe(uint64_t from_position,
-                                                                SubscribeOptions options) = 0;
+                                                  SubscribeOptions options) = 0;
 
   // Recomputes the chain over positions [from, to] (to = 0 means the head): each record's
   // presence, position, link to its predecessor, payload digest, hash and stream index entry.
@@ -237,8 +242,7 @@ class EventStore {
   // incremental when the folder already holds backups).
   virtual Status CreateBackup(const std::string& backup_dir) = 0;
   // Restores the latest backup in `backup_dir` into `data_dir`, which must not hold a store.
-  static Status RestoreLatestBackup(const std::string& backup_dir,
-                                                        const std::string& data_dir);
+  static Status RestoreLatestBackup(const std::string& backup_dir, const std::string& data_dir);
 
   // The newest record format this binary reads and writes.
   static constexpr uint32_t kFormatVersion = 1;

@@ -4,12 +4,12 @@
 // Why one writer: positions must be gapless and each hash depends on the previous one, so
 // sequencing is inherently serial. Doing it on one thread means no lock is held across the
 // fsync, and the fsync cost is shared by everyone who queued while the last one ran.
+#include <fmt/format.h>
+#include <openssl/rand.h>
+
 #include <future>
 #include <unordered_set>
 
-#include <openssl/rand.h>
-
-#include <fmt/format.h>
 #include "rocksdb/write_batch.h"
 #include "store/errors.h"
 #include "store/internal/hash_chain.h"
@@ -37,7 +37,8 @@ std::string NewUuid() {
   b[6] = (b[6] & 0x0f) | 0x40;
   b[8] = (b[8] & 0x3f) | 0x80;
   std::string hex = ToHex(std::string_view(reinterpret_cast<char*>(b), 16));
-  return fmt::format("{}-{}-{}-{}-{}", hex.substr(0, 8), hex.substr(8, 4), hex.substr(12, 4), hex.substr(16, 4), hex.substr(20));
+  return fmt::format("{}-{}-{}-{}-{}", hex.substr(0, 8), hex.substr(8, 4), hex.substr(12, 4),
+                     hex.substr(16, 4), hex.substr(20));
 }
 
 void SetTimestamp(google::protobuf::Timestamp* ts, TimePoint t) {
@@ -60,17 +61,18 @@ Status RocksEventStore::Validate(AppendRequest& r) const {
   }
   if (r.stream.empty()) return InvalidField("stream", "the stream id is empty");
   if (r.stream.size() > options_.max_stream_id_bytes) {
-    return InvalidField("stream", fmt::format("the stream id is {} bytes; the limit is {}", r.stream.size(), options_.max_stream_id_bytes));
+    return InvalidField("stream", fmt::format("the stream id is {} bytes; the limit is {}",
+                                              r.stream.size(), options_.max_stream_id_bytes));
   }
   for (char c : r.stream) {
     if (!IsStreamChar(c)) {
-      return InvalidField("stream",
-                          "a stream id may hold only letters, digits and . _ : / @ -");
+      return InvalidField("stream", "a stream id may hold only letters, digits and . _ : / @ -");
     }
   }
   if (r.events.empty()) return InvalidField("events", "an append needs at least one event");
   if (r.events.size() > options_.max_events_per_append) {
-    return InvalidField("events", fmt::format("an append may hold at most {} events, not {}", options_.max_events_per_append, r.events.size()));
+    return InvalidField("events", fmt::format("an append may hold at most {} events, not {}",
+                                              options_.max_events_per_append, r.events.size()));
   }
   if (r.expected.kind() == ExpectedVersion::Kind::kExact && r.expected.version() == 0) {
     return InvalidField("expected_version",
@@ -84,11 +86,13 @@ Status RocksEventStore::Validate(AppendRequest& r) const {
     NewEvent& e = r.events[i];
     const std::string field = fmt::format("events[{}]", i);
     if (e.type.empty() || e.type.size() > kMaxTypeBytes) {
-      return InvalidField(field + ".type", fmt::format("an event type is 1 to {} bytes", kMaxTypeBytes));
+      return InvalidField(field + ".type",
+                          fmt::format("an event type is 1 to {} bytes", kMaxTypeBytes));
     }
     if (e.payload.size() > options_.max_event_bytes) {
       return InvalidField(field + ".payload",
-                          fmt::format("the event is {} bytes; the limit is {}", e.payload.size(), options_.max_event_bytes));
+                          fmt::format("the event is {} bytes; the limit is {}", e.payload.size(),
+                                      options_.max_event_bytes));
     }
     if (e.event_id.size() > kMaxIdBytes || e.causation_id.size() > kMaxIdBytes) {
       return InvalidField(field + ".event_id",
@@ -131,6 +135,14 @@ void RocksEventStore::WriterLoop() {
       std::unique_lock<std::mutex> lock(queue_mu_);
       queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything queued has been committed
+      // Group-commit wait: when the last batch showed several concurrent appenders, give the
+      // ones just acknowledged a moment to queue their next append, so one fsync covers them
+      // all. A lone appender (last batch of one) never waits.
+      if (recent_batch_peak_ > 1 && options_.group_commit_wait.count() > 0) {
+        const size_t target = std::min(recent_batch_peak_, options_.max_batch_appends);
+        queue_cv_.wait_for(lock, options_.group_commit_wait,
+                           [&] { return stopping_ || queue_.size() >= target; });
+      }
       const size_t n = std::min(queue_.size(), options_.max_batch_appends);
       batch.reserve(n);
       for (size_t i = 0; i < n; ++i) {
@@ -138,6 +150,8 @@ void RocksEventStore::WriterLoop() {
         queue_.pop_front();
       }
     }
+    // The largest batch of the last few, decaying, estimates how many appenders are active.
+    recent_batch_peak_ = std::max(batch.size(), recent_batch_peak_ - recent_batch_peak_ / 8);
     CommitBatch(batch);
     batch.clear();
   }
@@ -153,13 +167,14 @@ Result<uint64_t> RocksEventStore::CurrentVersionForWriter(const std::string& str
 }
 
 void RocksEventStore::CommitBatch(std::vector<Pending>& batch) {
+  tmp_stats.batches++;
   if (failed_) {
     for (Pending& p : batch) p.done(Unexpected(*failed_));
     return;
   }
   std::vector<Planned> planned(batch.size());
-  std::unordered_map<std::string, uint64_t> overlay;        // stream versions after this batch
-  std::unordered_map<std::string, size_t> batch_commands;   // command id -> index that wrote it
+  std::unordered_map<std::string, uint64_t> overlay;           // stream versions after this batch
+  std::unordered_map<std::string, size_t> batch_commands;      // command id -> index that wrote it
   std::vector<std::pair<size_t, size_t>> duplicates_in_batch;  // (index, index it repeats)
   rocksdb::WriteBatch wb;
   uint64_t position = head_position();
@@ -184,7 +199,8 @@ void RocksEventStore::CommitBatch(std::vector<Pending>& batch) {
         continue;
       }
       if (!s.ok() && !s.IsNotFound()) {
-        plan.result = MakeError(ErrorCode::kInternal, fmt::format("reading command ids: {}", s.ToString()));
+        plan.result =
+            MakeError(ErrorCode::kInternal, fmt::format("reading command ids: {}", s.ToString()));
         continue;
       }
     }
@@ -206,8 +222,7 @@ void RocksEventStore::CommitBatch(std::vector<Pending>& batch) {
       continue;
     }
 
-    AppendResult result{position + 1, position + r.events.size(), current + r.events.size(),
-                        false};
+    AppendResult result{position + 1, position + r.events.size(), current + r.events.size(), false};
     plan.envelopes.reserve(r.events.size());
     for (size_t k = 0; k < r.events.size(); ++k) {
       NewEvent& ev = r.events[k];
@@ -237,15 +252,16 @@ void RocksEventStore::CommitBatch(std::vector<Pending>& batch) {
     }
     overlay[r.stream] = result.stream_version;
     if (!r.command_id.empty()) {
-      wb.Put(commands_cf_, r.command_id,
-             EncodeCommandResult(result.first_position, result.last_position,
-                                 result.stream_version));
+      wb.Put(
+          commands_cf_, r.command_id,
+          EncodeCommandResult(result.first_position, result.last_position, result.stream_version));
       batch_commands.emplace(r.command_id, i);
     }
     plan.result = result;
     plan.writes = true;
   }
 
+  tmp_stats.plan += t1 - t0;
   if (wb.Count() > 0) {
     wb.Put(meta_cf_, kMetaHeadKey, EncodeHead(position, previous));
     rocksdb::WriteOptions wo;
@@ -254,9 +270,10 @@ void RocksEventStore::CommitBatch(std::vector<Pending>& batch) {
     if (!s.ok()) {
       // Nothing of this batch is acknowledged; the store refuses further appends because
       // RocksDB may now hold it in an unknown state until reopened.
-      failed_ = Error{ErrorCode::kInternal,
-                      fmt::format("writing to the log failed: {}; restart goldthread", s.ToString()),
-                      "", std::nullopt};
+      failed_ =
+          Error{ErrorCode::kInternal,
+                fmt::format("writing to the log failed: {}; restart goldthread", s.ToString()), "",
+                std::nullopt};
       for (Planned& p : planned)
         if (p.writes) p.result = Unexpected(*failed_);
       stream_versions_.clear();
@@ -272,6 +289,7 @@ void RocksEventStore::CommitBatch(std::vector<Pending>& batch) {
       Publish(planned, position, previous);
     }
   }
+  tmp_stats.write += t2 - t1;
   for (auto [index, original] : duplicates_in_batch) {
     planned[index].result = planned[original].result;
     if (planned[index].result) planned[index].result->duplicate = true;

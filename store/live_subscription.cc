@@ -67,7 +67,7 @@ bool LiveSubscription::Deliver(const std::vector<const Envelope*>& events) {
 }
 
 Result<std::vector<Envelope>> LiveSubscription::Poll(size_t max_events,
-                                                            std::chrono::milliseconds timeout) {
+                                                     std::chrono::milliseconds timeout) {
   if (max_events == 0) max_events = 1;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {

@@ -2,10 +2,11 @@
 // group-commit writer) is in group_commit.cc.
 #include "store/internal/rocks_event_store.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 
-#include <fmt/format.h>
 #include "rocksdb/utilities/backup_engine.h"
 #include "store/internal/hash_chain.h"
 #include "store/internal/keys.h"
@@ -25,8 +26,7 @@ std::string ExpectedVersion::ToString() const {
   return "?";
 }
 
-Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir,
-                                                             StoreOptions options) {
+Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, StoreOptions options) {
   return internal::RocksEventStore::OpenImpl(dir, options);
 }
 
@@ -42,14 +42,18 @@ std::unexpected<Error> FromRocks(const rocksdb::Status& s, std::string_view what
 
 std::vector<rocksdb::ColumnFamilyDescriptor> Families() {
   rocksdb::ColumnFamilyOptions cf;
-  return {{rocksdb::kDefaultColumnFamilyName, cf}, {kLogFamily, cf},      {kStreamsFamily, cf},
-          {kMetaFamily, cf},                       {kCommandsFamily, cf}, {kProjectionsFamily, cf}};
+  return {{rocksdb::kDefaultColumnFamilyName, cf},
+          {kLogFamily, cf},
+          {kStreamsFamily, cf},
+          {kMetaFamily, cf},
+          {kCommandsFamily, cf},
+          {kProjectionsFamily, cf}};
 }
 
 }  // namespace
 
 Result<std::unique_ptr<EventStore>> RocksEventStore::OpenImpl(const std::string& dir,
-                                                                     StoreOptions options) {
+                                                              StoreOptions options) {
   namespace fs = std::filesystem;
   const bool exists = fs::exists(fs::path(dir) / "CURRENT");
   if (!exists && (options.read_only || !options.create_if_missing)) {
@@ -65,12 +69,14 @@ Result<std::unique_ptr<EventStore>> RocksEventStore::OpenImpl(const std::string&
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s =
-      options.read_only
-          ? rocksdb::DB::OpenForReadOnly(db_options, dir, Families(), &handles, &raw)
-          : rocksdb::DB::Open(db_options, dir, Families(), &handles, &raw);
+      options.read_only ? rocksdb::DB::OpenForReadOnly(db_options, dir, Families(), &handles, &raw)
+                        : rocksdb::DB::Open(db_options, dir, Families(), &handles, &raw);
   if (!s.ok()) {
     if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
-      return MakeError(ErrorCode::kUnavailable, fmt::format("{} is open in another goldthread process; stop it first (verify and history can run beside it read-only)", dir));
+      return MakeError(ErrorCode::kUnavailable,
+                       fmt::format("{} is open in another goldthread process; stop it first "
+                                   "(verify and history can run beside it read-only)",
+                                   dir));
     }
     return FromRocks(s, fmt::format("opening the store in {}", dir));
   }
@@ -86,7 +92,11 @@ Result<std::unique_ptr<EventStore>> RocksEventStore::OpenImpl(const std::string&
     uint32_t stored = format.size() == 4 ? GetBigEndian32(format) : 0;
     if (stored == 0 || stored > kFormatVersion) {
       close_handles();
-      return MakeError(ErrorCode::kFailedPrecondition, fmt::format("the store in {} was written in format version {}, and this goldthread reads format versions up to {}; upgrade goldthread to open it", dir, stored, kFormatVersion));
+      return MakeError(
+          ErrorCode::kFailedPrecondition,
+          fmt::format("the store in {} was written in format version {}, and this goldthread reads "
+                      "format versions up to {}; upgrade goldthread to open it",
+                      dir, stored, kFormatVersion));
     }
   } else if (s.IsNotFound()) {
     if (!options.read_only) {
@@ -181,49 +191,64 @@ Result<uint64_t> RocksEventStore::StreamVersion(std::string_view stream) const {
 }
 
 Result<ReadPage> RocksEventStore::ReadAll(uint64_t from_position, Direction direction,
-                                                  size_t max_count) const {
-  max_count = std::clamp<size_t>(max_count, 1, kMaxPage);
-  const uint64_t head = head_position();
+                                          size_t max_count) const {
   ReadPage page;
-  if (head == 0) return page;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), log_cf_));
-  if (direction == Direction::kForward) {
-    if (from_position == 0) from_position = 1;
-    if (from_position > head) return page;
-    page.events.reserve(std::min<uint64_t>(max_count, head - from_position + 1));
-    for (it->Seek(LogKey(from_position)); it->Valid(); it->Next()) {
-      const uint64_t pos = GetBigEndian64(std::string_view(it->key().data(), 8));
-      if (pos > head) break;
-      if (page.events.size() == max_count) {
-        page.next = pos;
-        break;
-      }
-      Envelope& e = page.events.emplace_back();
-      if (!e.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-        return MakeError(ErrorCode::kDataLoss, fmt::format("record at position {} does not parse", pos));
-      }
-    }
-  } else {
-    if (from_position == 0 || from_position > head) from_position = head;
-    for (it->SeekForPrev(LogKey(from_position)); it->Valid(); it->Prev()) {
-      const uint64_t pos = GetBigEndian64(std::string_view(it->key().data(), 8));
-      if (page.events.size() == max_count) {
-        page.next = pos;
-        break;
-      }
-      Envelope& e = page.events.emplace_back();
-      if (!e.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-        return MakeError(ErrorCode::kDataLoss, fmt::format("record at position {} does not parse", pos));
-      }
-    }
+  if (Status s = ReadAllInto(from_position, direction, max_count, &page); !s) {
+    return Unexpected(std::move(s.error()));
   }
-  if (!it->status().ok()) return FromRocks(it->status(), "reading the log");
   return page;
 }
 
-Result<ReadPage> RocksEventStore::ReadStream(std::string_view stream,
-                                                     uint64_t from_version, Direction direction,
-                                                     size_t max_count) const {
+Status RocksEventStore::ReadAllInto(uint64_t from_position, Direction direction, size_t max_count,
+                                    ReadPage* page) const {
+  max_count = std::clamp<size_t>(max_count, 1, kMaxPage);
+  const uint64_t head = head_position();
+  page->next = 0;
+  size_t n = 0;
+  // Parses the iterator's record into the next slot, reusing an existing envelope if any.
+  auto take = [&](rocksdb::Iterator* it, uint64_t pos) -> Status {
+    if (n == page->events.size()) page->events.emplace_back();
+    Envelope& e = page->events[n++];
+    if (!e.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return MakeError(ErrorCode::kDataLoss,
+                       fmt::format("record at position {} does not parse", pos));
+    }
+    return OkStatus();
+  };
+  if (head > 0) {
+    rocksdb::ReadOptions ro;
+    ro.readahead_size = 2 << 20;  // scans are sequential
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, log_cf_));
+    if (direction == Direction::kForward) {
+      if (from_position == 0) from_position = 1;
+      for (it->Seek(LogKey(from_position)); from_position <= head && it->Valid(); it->Next()) {
+        const uint64_t pos = GetBigEndian64(std::string_view(it->key().data(), 8));
+        if (pos > head) break;
+        if (n == max_count) {
+          page->next = pos;
+          break;
+        }
+        if (Status s = take(it.get(), pos); !s) return s;
+      }
+    } else {
+      if (from_position == 0 || from_position > head) from_position = head;
+      for (it->SeekForPrev(LogKey(from_position)); it->Valid(); it->Prev()) {
+        const uint64_t pos = GetBigEndian64(std::string_view(it->key().data(), 8));
+        if (n == max_count) {
+          page->next = pos;
+          break;
+        }
+        if (Status s = take(it.get(), pos); !s) return s;
+      }
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading the log");
+  }
+  page->events.resize(n);
+  return OkStatus();
+}
+
+Result<ReadPage> RocksEventStore::ReadStream(std::string_view stream, uint64_t from_version,
+                                             Direction direction, size_t max_count) const {
   max_count = std::clamp<size_t>(max_count, 1, kMaxPage);
   const uint64_t head = head_position();
   const std::string prefix = StreamPrefix(stream);
@@ -262,11 +287,13 @@ Result<ReadPage> RocksEventStore::ReadStream(std::string_view stream,
   for (size_t i = 0; i < keys.size(); ++i) {
     const uint64_t pos = GetBigEndian64(keys[i]);
     if (!statuses[i].ok()) {
-      return MakeError(ErrorCode::kDataLoss, 
-          fmt::format("stream {} names position {}, which cannot be read: {}", stream, pos, statuses[i].ToString()));
+      return MakeError(ErrorCode::kDataLoss,
+                       fmt::format("stream {} names position {}, which cannot be read: {}", stream,
+                                   pos, statuses[i].ToString()));
     }
     if (!page.events[i].ParseFromArray(values[i].data(), static_cast<int>(values[i].size()))) {
-      return MakeError(ErrorCode::kDataLoss, fmt::format("record at position {} does not parse", pos));
+      return MakeError(ErrorCode::kDataLoss,
+                       fmt::format("record at position {} does not parse", pos));
     }
   }
   return page;
@@ -335,7 +362,9 @@ Result<VerifyReport> RocksEventStore::Verify(uint64_t from, uint64_t to) const {
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), streams_cf_,
                                  StreamKey(e.stream(), e.stream_version()), &index_value);
     if (!s.ok() || index_value.size() != 8 || GetBigEndian64(index_value) != pos) {
-      return fail(pos, fmt::format("the stream index entry for {} version {} does not point at this record", e.stream(), e.stream_version()));
+      return fail(
+          pos, fmt::format("the stream index entry for {} version {} does not point at this record",
+                           e.stream(), e.stream_version()));
     }
     previous = computed;
     ++report.events_checked;
@@ -351,8 +380,8 @@ Result<VerifyReport> RocksEventStore::Verify(uint64_t from, uint64_t to) const {
 
 Status RocksEventStore::CreateBackup(const std::string& backup_dir) {
   rocksdb::BackupEngine* raw = nullptr;
-  rocksdb::IOStatus s = rocksdb::BackupEngine::Open(
-      rocksdb::Env::Default(), rocksdb::BackupEngineOptions(backup_dir), &raw);
+  rocksdb::IOStatus s = rocksdb::BackupEngine::Open(rocksdb::Env::Default(),
+                                                    rocksdb::BackupEngineOptions(backup_dir), &raw);
   if (!s.ok()) return FromRocks(s, fmt::format("opening backups in {}", backup_dir));
   std::unique_ptr<rocksdb::BackupEngine> engine(raw);
   rocksdb::CreateBackupOptions create;
@@ -364,11 +393,12 @@ Status RocksEventStore::CreateBackup(const std::string& backup_dir) {
 
 }  // namespace internal
 
-Status EventStore::RestoreLatestBackup(const std::string& backup_dir,
-                                             const std::string& data_dir) {
+Status EventStore::RestoreLatestBackup(const std::string& backup_dir, const std::string& data_dir) {
   namespace fs = std::filesystem;
   if (fs::exists(fs::path(data_dir) / "CURRENT")) {
-    return MakeError(ErrorCode::kFailedPrecondition, fmt::format("{} already holds a store; restore into an empty folder", data_dir));
+    return MakeError(
+        ErrorCode::kFailedPrecondition,
+        fmt::format("{} already holds a store; restore into an empty folder", data_dir));
   }
   if (!fs::exists(fs::path(backup_dir) / "meta")) {
     return MakeError(ErrorCode::kNotFound, fmt::format("no backups in {}", backup_dir));

@@ -32,8 +32,7 @@ std::string ToHex(std::string_view bytes) {
 
 std::string CanonicalBytes(const goldthread::v1::EventEnvelope& e) {
   std::string out;
-  out.reserve(128 + e.stream().size() + e.type().size() + e.actor().size() +
-              e.command_id().size());
+  out.reserve(128 + e.stream().size() + e.type().size() + e.actor().size() + e.command_id().size());
   out.append("GTE1");  // magic and encoding version
   PutBigEndian32(&out, e.format_version());
   PutBigEndian64(&out, e.position());

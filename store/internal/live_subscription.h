@@ -25,8 +25,7 @@ class LiveSubscription final : public Subscription {
   LiveSubscription(RocksEventStore* store, uint64_t from_position, SubscribeOptions options);
   ~LiveSubscription() override;
 
-  Result<std::vector<Envelope>> Poll(size_t max_events,
-                                             std::chrono::milliseconds timeout) override;
+  Result<std::vector<Envelope>> Poll(size_t max_events, std::chrono::milliseconds timeout) override;
   void Cancel() override;
   uint64_t next_position() const override;
   bool is_live() const override;

@@ -27,17 +27,17 @@ class LiveSubscription;
 
 class RocksEventStore final : public EventStore {
  public:
-  static Result<std::unique_ptr<EventStore>> OpenImpl(const std::string& dir,
-                                                             StoreOptions options);
+  static Result<std::unique_ptr<EventStore>> OpenImpl(const std::string& dir, StoreOptions options);
   ~RocksEventStore() override;
 
   Result<AppendResult> Append(AppendRequest request) override;
-  void AppendAsync(AppendRequest request,
-                   std::function<void(Result<AppendResult>)> done) override;
-  Result<ReadPage> ReadStream(std::string_view stream, uint64_t from_version,
-                                      Direction direction, size_t max_count) const override;
+  void AppendAsync(AppendRequest request, std::function<void(Result<AppendResult>)> done) override;
+  Result<ReadPage> ReadStream(std::string_view stream, uint64_t from_version, Direction direction,
+                              size_t max_count) const override;
   Result<ReadPage> ReadAll(uint64_t from_position, Direction direction,
-                                   size_t max_count) const override;
+                           size_t max_count) const override;
+  Status ReadAllInto(uint64_t from_position, Direction direction, size_t max_count,
+                     ReadPage* page) const override;
   Result<uint64_t> StreamVersion(std::string_view stream) const override;
   HeadInfo Head() const override;
   std::unique_ptr<Subscription> Subscribe(uint64_t from_position,
@@ -96,6 +96,7 @@ class RocksEventStore final : public EventStore {
 
   // Writer thread only.
   std::unordered_map<std::string, uint64_t> stream_versions_;
+  size_t recent_batch_peak_ = 0;
   std::string head_hash_writer_;
   std::optional<Error> failed_;  // once a RocksDB write fails, every later append fails with it
 
