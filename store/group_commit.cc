@@ -167,7 +167,6 @@ Result<uint64_t> RocksEventStore::CurrentVersionForWriter(const std::string& str
 }
 
 void RocksEventStore::CommitBatch(std::vector<Pending>& batch) {
-  tmp_stats.batches++;
   if (failed_) {
     for (Pending& p : batch) p.done(Unexpected(*failed_));
     return;
@@ -261,7 +260,6 @@ void RocksEventStore::CommitBatch(std::vector<Pending>& batch) {
     plan.writes = true;
   }
 
-  tmp_stats.plan += t1 - t0;
   if (wb.Count() > 0) {
     wb.Put(meta_cf_, kMetaHeadKey, EncodeHead(position, previous));
     rocksdb::WriteOptions wo;
@@ -289,7 +287,6 @@ void RocksEventStore::CommitBatch(std::vector<Pending>& batch) {
       Publish(planned, position, previous);
     }
   }
-  tmp_stats.write += t2 - t1;
   for (auto [index, original] : duplicates_in_batch) {
     planned[index].result = planned[original].result;
     if (planned[index].result) planned[index].result->duplicate = true;
