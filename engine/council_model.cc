@@ -201,6 +201,16 @@ void CouncilModel::Apply(const store::Envelope& envelope, const v1::Event& event
     case v1::Event::kChallengeFindingReopened:
     case v1::Event::kChallengeFindingClosed:
     case v1::Event::kSelfAssessmentRecorded:
+    case v1::Event::kCycleOpened:
+    case v1::Event::kStageOpened:
+    case v1::Event::kStageFellDue:
+    case v1::Event::kStageCompleted:
+    case v1::Event::kStageClosedIncomplete:
+    case v1::Event::kReviewMeetingRecorded:
+    case v1::Event::kStageClosed:
+    case v1::Event::kReminderIssued:
+    case v1::Event::kEscalationRaised:
+    case v1::Event::kEscalationAcknowledged:
     case v1::Event::BODY_NOT_SET:
       break;
   }
