@@ -36,12 +36,6 @@ std::vector<v1::SignOffLevel> RequiredLevels(const Indicator& indicator) {
   return out;
 }
 
-std::string DescribeValue(const v1::FigureValue& v) {
-  if (v.kind_case() == v1::FigureValue::kValue) return fmt::format("{}", v.value());
-  if (v.kind_case() == v1::FigureValue::kNotAvailableReason) return "not available";
-  return "no value";
-}
-
 // Checks a submitted value against the pro forma: present, finite, within the decimal places
 // and the valid range; a "not available" declaration needs its reason.
 Status CheckValue(const Indicator& indicator, const v1::FigureValue& value) {

@@ -117,7 +117,9 @@ void CouncilFixture::ExpectRefused(const std::string& actor, const v1::Command& 
   EXPECT_EQ(r.error().code, code) << r.error().ToString();
   EXPECT_NE(r.error().message.find(text), std::string::npos)
       << "message '" << r.error().message << "' lacks '" << text << "'";
-  if (field != "*") EXPECT_EQ(r.error().field, field) << r.error().ToString();
+  if (field != "*") {
+    EXPECT_EQ(r.error().field, field) << r.error().ToString();
+  }
   EXPECT_EQ(Head(), before) << "a refused command wrote events";
 }
 
