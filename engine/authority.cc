@@ -74,6 +74,11 @@ std::vector<v1::Role> RolesFor(const Permission& p) {
               R::ROLE_PARTNERSHIP_BOARD};
     case Action::kSelfAssess:
       return {R::ROLE_DIRECTOR, R::ROLE_SERVICE_MANAGER};
+    case Action::kManageCycles:
+      return {R::ROLE_PERFORMANCE_TEAM};
+    case Action::kRecordMeeting:
+      return {R::ROLE_PERFORMANCE_TEAM, R::ROLE_DIRECTOR, R::ROLE_SERVICE_MANAGER,
+              R::ROLE_SCRUTINY_MEMBER};
   }
   return {};
 }
@@ -168,6 +173,10 @@ std::string Describe(const Permission& p) {
       return "record priority progress";
     case Action::kSelfAssess:
       return "record a self-assessment";
+    case Action::kManageCycles:
+      return "open reporting cycles";
+    case Action::kRecordMeeting:
+      return "record a review meeting";
   }
   return "do that";
 }

@@ -43,6 +43,8 @@ enum class Action {
   kManageRisks,
   kRecordProgress,     // a priority's progress summary and rating
   kSelfAssess,
+  kManageCycles,       // open cycles
+  kRecordMeeting,      // record a review meeting for a stage
 };
 
 struct Permission {

@@ -105,6 +105,15 @@ Result<FindingState> CommandHandler::LoadFinding(std::string_view finding_id) co
   return state;
 }
 
+Result<CycleState> CommandHandler::LoadCycle(std::string_view workflow_id,
+                                             std::string_view period) const {
+  CycleState state;
+  if (auto s = FoldStream(*store_, CycleStream(options_.tenant, workflow_id, period), &state); !s) {
+    return Unexpected(s.error());
+  }
+  return state;
+}
+
 Result<v1::CommandResult> CommandHandler::Repeated(const CommandContext& context,
                                                    const store::AppendResult& first,
                                                    const std::string& digest) {
@@ -172,6 +181,7 @@ Result<v1::CommandResult> CommandHandler::Execute(const CommandContext& context,
     // 1. The state the command is decided against, and the stream version it is at.
     FigureState figure;
     FindingState finding;
+    CycleState cycle;
     uint64_t version = 0;
     if (target->kind == StateKind::kFigure) {
       if (auto s = FoldStream(*store_, target->stream, &figure); !s) return Unexpected(s.error());
@@ -181,6 +191,9 @@ Result<v1::CommandResult> CommandHandler::Execute(const CommandContext& context,
         return Unexpected(s.error());
       }
       version = finding.stream_version;
+    } else if (target->kind == StateKind::kCycle) {
+      if (auto s = FoldStream(*store_, target->stream, &cycle); !s) return Unexpected(s.error());
+      version = cycle.stream_version;
     } else {
       auto v = store_->StreamVersion(target->stream);
       if (!v) return Unexpected(v.error());
@@ -255,6 +268,14 @@ Result<v1::CommandResult> CommandHandler::Execute(const CommandContext& context,
         case v1::Command::kCloseRisk:
         case v1::Command::kRecordSelfAssessment:
           decision = internal::DecidePlanning(c, command);
+          break;
+        case v1::Command::kOpenCycle:
+        case v1::Command::kRecordReviewMeeting:
+        case v1::Command::kCloseStage:
+          decision = internal::DecideCycle(c, command, cycle);
+          break;
+        case v1::Command::kAcknowledgeEscalation:
+          decision = internal::DecideAcknowledgement(c, command, figure, finding);
           break;
         case v1::Command::BODY_NOT_SET:
           break;

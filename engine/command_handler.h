@@ -35,6 +35,8 @@
 #include <vector>
 
 #include "engine/council_model.h"
+#include "engine/cycle_state.h"
+#include "engine/cycle_timetable.h"
 #include "engine/figure_state.h"
 #include "engine/finding_state.h"
 #include "goldthread/v1/commands.pb.h"
@@ -55,6 +57,12 @@ struct CommandContext {
   uint64_t expected_version = 0;
 };
 
+// Resolves a workflow for a period into its timetable (engine/workflow.h and the calendar do
+// this in service). NotFound for an unknown workflow; InvalidArgument for a period that does not
+// fit the workflow's cadence.
+using TimetableProvider =
+    std::function<Result<CycleTimetable>(std::string_view workflow_id, std::string_view period)>;
+
 struct HandlerOptions {
   // The council this handler serves; the first segment of every stream. Required.
   std::string tenant;
@@ -67,6 +75,8 @@ struct HandlerOptions {
   bool commentary_required_when_off_target = true;
   // Attempts when a concurrent command changed the same stream. Default: 5.
   int max_conflict_retries = 5;
+  // The workflows cycles can be opened for. Default: none (OpenCycle is refused).
+  TimetableProvider timetables;
 };
 
 class CommandHandler {
@@ -93,6 +103,7 @@ class CommandHandler {
   // The figure / finding as its stream's events make it now.
   Result<FigureState> LoadFigure(std::string_view indicator_id, std::string_view period) const;
   Result<FindingState> LoadFinding(std::string_view finding_id) const;
+  Result<CycleState> LoadCycle(std::string_view workflow_id, std::string_view period) const;
 
   // Runs `read` on the council model caught up to the log's head, under a shared lock.
   Status ReadModel(const std::function<void(const CouncilModel&)>& read);

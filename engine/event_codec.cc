@@ -32,6 +32,10 @@ std::string AssessmentStream(std::string_view tenant, std::string_view unit_id,
                              std::string_view period) {
   return fmt::format("{}/assessment/{}/{}", tenant, unit_id, period);
 }
+std::string CycleStream(std::string_view tenant, std::string_view workflow_id,
+                        std::string_view period) {
+  return fmt::format("{}/cycle/{}/{}", tenant, workflow_id, period);
+}
 
 std::string EventTypeName(const goldthread::v1::Event& event) {
   const auto* oneof = goldthread::v1::Event::descriptor()->FindOneofByName("body");

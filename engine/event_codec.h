@@ -13,6 +13,7 @@
 //   <tenant>/plan/<plan>                  a directorate or service plan
 //   <tenant>/risk/<risk>                  a risk
 //   <tenant>/assessment/<unit>/<period>   a unit's self-assessment
+//   <tenant>/cycle/<workflow>/<period>    a reporting cycle and its stages
 //
 // All functions are pure and thread-safe.
 #ifndef GOLDTHREAD_ENGINE_EVENT_CODEC_H_
@@ -37,6 +38,8 @@ std::string PlanStream(std::string_view tenant, std::string_view plan_id);
 std::string RiskStream(std::string_view tenant, std::string_view risk_id);
 std::string AssessmentStream(std::string_view tenant, std::string_view unit_id,
                              std::string_view period);
+std::string CycleStream(std::string_view tenant, std::string_view workflow_id,
+                        std::string_view period);
 
 // "goldthread.v1.FigureSubmitted" for an Event whose body is a FigureSubmitted; "" when unset.
 std::string EventTypeName(const goldthread::v1::Event& event);

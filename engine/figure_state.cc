@@ -6,6 +6,18 @@ namespace goldthread::engine {
 
 namespace v1 = goldthread::v1;
 
+void EscalationNote::Apply(const v1::Event& event, std::map<std::string, EscalationNote>* notes) {
+  if (event.has_escalation_raised()) {
+    const auto& e = event.escalation_raised();
+    EscalationNote& note = (*notes)[e.escalation_id()];
+    note.recipients.assign(e.recipient_person_ids().begin(), e.recipient_person_ids().end());
+    note.rung = e.rung();
+  } else if (event.has_escalation_acknowledged()) {
+    auto it = notes->find(event.escalation_acknowledged().escalation_id());
+    if (it != notes->end()) it->second.acknowledged = true;
+  }
+}
+
 size_t FigureState::OpenQueries() const {
   size_t open = 0;
   for (const auto& [id, q] : queries) open += q.answered ? 0 : 1;
@@ -90,8 +102,12 @@ void FigureState::Apply(const store::Envelope& envelope, const v1::Event& event)
     case v1::Event::kFigurePublished:
       published_version = event.figure_published().figure_version();
       break;
+    case v1::Event::kEscalationRaised:
+    case v1::Event::kEscalationAcknowledged:
+      EscalationNote::Apply(event, &escalations);
+      break;
     default:
-      break;  // reminders, escalations and the like do not change the figure itself
+      break;  // reminders and the like do not change the figure itself
   }
 }
 
@@ -104,7 +120,7 @@ bool operator==(const FigureState& a, const FigureState& b) {
          a.sign_offs == b.sign_offs && a.rejected == b.rejected &&
          a.rejection_reason == b.rejection_reason && a.queries == b.queries &&
          a.locked == b.locked && a.reported_to == b.reported_to && a.restated == b.restated &&
-         a.published_version == b.published_version;
+         a.published_version == b.published_version && a.escalations == b.escalations;
 }
 
 }  // namespace goldthread::engine

@@ -45,6 +45,18 @@ struct DataQualityQuery {
   friend bool operator==(const DataQualityQuery&, const DataQualityQuery&) = default;
 };
 
+// An escalation raised about an item (a figure or a finding), and whether it was acknowledged.
+struct EscalationNote {
+  std::vector<std::string> recipients;
+  uint32_t rung = 0;
+  bool acknowledged = false;
+
+  friend bool operator==(const EscalationNote&, const EscalationNote&) = default;
+  // Records an EscalationRaised / EscalationAcknowledged into `notes`; other events are ignored.
+  static void Apply(const goldthread::v1::Event& event,
+                    std::map<std::string, EscalationNote>* notes);
+};
+
 struct FigureState {
   // The stream's version: 0 when the figure has never been submitted.
   uint64_t stream_version = 0;
@@ -73,6 +85,8 @@ struct FigureState {
   bool restated = false;
   // The version last published (0 when never).
   uint32_t published_version = 0;
+  // Escalations raised about this figure, by escalation id.
+  std::map<std::string, EscalationNote> escalations;
 
   bool submitted() const { return figure_version > 0; }
   bool HasSignOff(goldthread::v1::SignOffLevel level) const {

@@ -42,8 +42,12 @@ void FindingState::Apply(const store::Envelope& envelope, const v1::Event& event
     case v1::Event::kChallengeFindingClosed:
       status = FindingStatus::kClosed;
       break;
+    case v1::Event::kEscalationRaised:
+    case v1::Event::kEscalationAcknowledged:
+      EscalationNote::Apply(event, &escalations);
+      break;
     default:
-      break;  // escalations about the finding do not change its status
+      break;
   }
 }
 

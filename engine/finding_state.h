@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <string>
 
+#include "engine/figure_state.h"
 #include "goldthread/v1/events.pb.h"
 #include "store/event_store.h"
 
@@ -27,6 +28,7 @@ struct FindingState {
   std::string raised_by;
   int responses = 0;
   int reopenings = 0;
+  std::map<std::string, EscalationNote> escalations;
 
   bool exists() const { return status != FindingStatus::kNone; }
   void Apply(const store::Envelope& envelope, const goldthread::v1::Event& event);

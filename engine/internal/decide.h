@@ -13,6 +13,7 @@
 
 #include "engine/command_handler.h"
 #include "engine/council_model.h"
+#include "engine/cycle_state.h"
 #include "engine/figure_state.h"
 #include "engine/finding_state.h"
 #include "goldthread/v1/commands.pb.h"
@@ -36,7 +37,7 @@ struct Decision {
 };
 
 // The kind of state a command is decided against.
-enum class StateKind { kModel, kFigure, kFinding };
+enum class StateKind { kModel, kFigure, kFinding, kCycle };
 
 // The stream a command writes to and the state it needs; InvalidArgument when the ids that
 // name the stream are malformed.
@@ -62,6 +63,14 @@ Result<Decision> DecideFinding(const DecideContext& c, const goldthread::v1::Com
                                const FindingState& finding);
 // plans, risks, self-assessments
 Result<Decision> DecidePlanning(const DecideContext& c, const goldthread::v1::Command& command);
+
+// open a cycle, record a review meeting, close a stage
+Result<Decision> DecideCycle(const DecideContext& c, const goldthread::v1::Command& command,
+                             const CycleState& cycle);
+// acknowledge an escalation about a figure or a finding
+Result<Decision> DecideAcknowledgement(const DecideContext& c,
+                                       const goldthread::v1::Command& command,
+                                       const FigureState& figure, const FindingState& finding);
 
 // Shared checks.
 // A non-empty, trimmed text of at most `max` bytes; InvalidArgument naming `field` otherwise.

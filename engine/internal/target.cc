@@ -29,6 +29,17 @@ Result<Target> FigureTarget(std::string_view tenant, std::string_view indicator,
   return Target{.stream = FigureStream(tenant, indicator, *p), .kind = StateKind::kFigure};
 }
 
+Result<Target> CycleTarget(std::string_view tenant, std::string_view workflow,
+                           std::string_view period, bool creates) {
+  if (auto s = CheckId(workflow, "workflow_id"); !s) return Unexpected(s.error());
+  auto p = CanonicalPeriod(period);
+  if (!p) return Unexpected(p.error());
+  return Target{.stream = CycleStream(tenant, workflow, *p),
+                .kind = StateKind::kCycle,
+                .creates = creates,
+                .created_id = creates ? std::string(workflow) + "/" + *p : std::string()};
+}
+
 Result<Target> Named(std::string stream_of_id, std::string_view id, std::string_view field,
                      StateKind kind = StateKind::kModel, bool creates = false) {
   if (auto s = CheckId(id, field); !s) return Unexpected(s.error());
@@ -193,6 +204,23 @@ Result<Target> TargetOf(std::string_view tenant, const CommandContext& context,
       auto p = CanonicalPeriod(a.period());
       if (!p) return Unexpected(p.error());
       return Target{.stream = AssessmentStream(tenant, a.unit_id(), *p)};
+    }
+    case v1::Command::kOpenCycle:
+      return CycleTarget(tenant, command.open_cycle().workflow_id(), command.open_cycle().period(),
+                         true);
+    case v1::Command::kRecordReviewMeeting:
+      return CycleTarget(tenant, command.record_review_meeting().workflow_id(),
+                         command.record_review_meeting().period(), false);
+    case v1::Command::kCloseStage:
+      return CycleTarget(tenant, command.close_stage().workflow_id(),
+                         command.close_stage().period(), false);
+    case v1::Command::kAcknowledgeEscalation: {
+      const auto& a = command.acknowledge_escalation();
+      if (!a.finding_id().empty()) {
+        return Named(FindingStream(tenant, a.finding_id()), a.finding_id(), "finding_id",
+                     StateKind::kFinding);
+      }
+      return FigureTarget(tenant, a.figure().indicator_id(), a.figure().period());
     }
     case v1::Command::BODY_NOT_SET:
       break;
