@@ -13,6 +13,14 @@ LocalDay LondonDayOf(TimePoint t) {
   return LocalDay(date::floor<date::days>(local).time_since_epoch());
 }
 
+TimePoint EndOfLondonDay(LocalDay day) {
+  static const date::time_zone* const london = date::locate_zone("Europe/London");
+  const auto next_midnight = london->to_sys(date::local_days((day + date::days(1)).time_since_epoch()),
+                                            date::choose::earliest);
+  return std::chrono::time_point_cast<std::chrono::microseconds>(next_midnight) -
+         std::chrono::microseconds(1);
+}
+
 Result<LocalDay> ParseLocalDay(std::string_view iso, std::string_view field) {
   int y = 0;
   unsigned m = 0, d = 0;

@@ -21,6 +21,9 @@ using LocalDay = date::sys_days;
 
 // The Europe/London calendar day on which the UTC instant `t` falls.
 LocalDay LondonDayOf(TimePoint t);
+// The last instant (to the microsecond) of the London day `day`, in UTC: a deadline "by the end
+// of 21 October 2011" is 2011-10-21T22:59:59.999999Z (BST).
+TimePoint EndOfLondonDay(LocalDay day);
 // "YYYY-MM-DD" → day; InvalidArgument naming `field` when it is not a real date.
 Result<LocalDay> ParseLocalDay(std::string_view iso, std::string_view field);
 // The day in a LocalDate message, or `fallback` when the message is empty.
