@@ -219,6 +219,15 @@ Status Scheduler::DeriveCycle(const std::string& stream, const CycleState& cycle
   const CycleTimetable& t = **timetable_or;
   const TimePoint now = clock_->Now();
   const std::string cycle_key = fmt::format("{}/{}", t.workflow_id, t.period);
+  // The cycle ends when its last stage falls due or its last escalation rung is reached, the
+  // later; a stage still incomplete then is closed incomplete, with what was outstanding.
+  TimePoint cycle_end = TimePoint::min();
+  for (const TimedStage& s : t.stages) {
+    cycle_end = std::max(cycle_end, s.due_at);
+    for (const auto* ladder : {&s.ladder, &s.partnership_ladder}) {
+      if (!ladder->empty()) cycle_end = std::max(cycle_end, ladder->back().at);
+    }
+  }
 
   for (const TimedStage& s : t.stages) {
     const StageProgress progress =
@@ -251,6 +260,14 @@ Status Scheduler::DeriveCycle(const std::string& stream, const CycleState& cycle
     }
     size_t outstanding = 0;
     for (const Item& i : items) outstanding += i.done ? 0 : 1;
+    {
+      v1::Event e;
+      auto* x = e.mutable_stage_closed_incomplete();
+      x->set_stage_id(s.id);
+      x->set_reason("the cycle ended with items outstanding");
+      x->set_outstanding_items(outstanding);
+      Add(out, cycle_end, stream, Key("close/" + stage_key), std::move(e));
+    }
     if (!progress.fell_due) {
       v1::Event e;
       auto* d = e.mutable_stage_fell_due();

@@ -14,7 +14,9 @@
 // finding, or the cycle for meeting and closure stages), addressed to the people holding the
 // stage's responsible roles (or the rung's roles) on a scope covering the item's unit. A stage
 // completes at the moment the last item is done (the recorded time of the event that finished
-// it), on time or late against its deadline; escalations stop once the item is done.
+// it), on time or late against its deadline; escalations stop once the item is done. The cycle
+// ends when its last stage falls due or its last escalation rung is reached, the later; a stage
+// still incomplete then is closed incomplete.
 //
 //   Scheduler scheduler(store.get(), &clock, {.tenant = "demo", .timetables = provider});
 //   scheduler.RunDue();                               // in service, after each wake-up

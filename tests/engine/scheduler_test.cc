@@ -9,6 +9,8 @@
 
 #include "engine/local_date.h"
 #include "tests/testing/council_fixture.h"
+#include "tests/testing/temp_dir.h"
+#include "tests/testing/year_simulation.h"
 
 namespace goldthread::engine {
 namespace {
@@ -326,6 +328,56 @@ TEST_F(SchedulerTest, RedForThreeConsecutivePeriodsRaisesAPerformanceClinic) {
   page = store_->ReadAll(before + 1, store::Direction::kForward, 1000);
   for (const auto& env : page->events) count += env.type() == "goldthread.v1.ChallengeFindingRaised";
   EXPECT_EQ(count, 1u) << "the clinic was raised twice";
+}
+
+}  // namespace
+}  // namespace goldthread::engine
+
+namespace goldthread::engine {
+namespace {
+
+// The year-simulation harness on the hand-written timetable: a whole council's quarter, with
+// the scripted late, missing and amended figures.
+TEST(SchedulerSimulationTest, ScriptedQuarterRemindsAndEscalatesOnlyWhatIsOutstanding) {
+  goldthread::testing::TempDir dir;
+  auto transcript = goldthread::testing::RunYearSimulation(
+      {.workflow_id = "test-quarterly",
+       .periods = {"FY2011-Q2"},
+       .timetables = [](std::string_view, std::string_view period) -> Result<CycleTimetable> {
+         if (period != "FY2011-Q2") return InvalidField("period", "only FY2011-Q2");
+         return TestTimetable();
+       },
+       .data_dir = dir.Sub("store")});
+  ASSERT_TRUE(transcript) << transcript.error().ToString();
+  const std::string& t = *transcript;
+  if (std::getenv("GOLDTHREAD_PRINT_TRANSCRIPT")) std::printf("%s", t.c_str());
+  // I-27 is never submitted: both reminders, then both rungs.
+  EXPECT_NE(t.find("figure/I-27/FY2011-Q2  REMINDER 5wd for collation: not submitted -> entry-3"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("figure/I-27/FY2011-Q2  ESCALATION rung 2 for collation: not submitted -> "
+                   "director-3"),
+            std::string::npos);
+  // I-25 is submitted late, on Sunday the 23rd: reminded twice, but in before the first rung on
+  // the 24th, so never escalated.
+  EXPECT_NE(t.find("figure/I-25/FY2011-Q2  REMINDER 1wd for collation"), std::string::npos);
+  EXPECT_EQ(t.find("figure/I-25/FY2011-Q2  ESCALATION"), std::string::npos);
+  // I-01 was on time: never reminded.
+  EXPECT_EQ(t.find("figure/I-01/"), std::string::npos);
+  // The collation stage never completes (I-27 is missing): it closes incomplete when the cycle
+  // ends; the corporate review completes.
+  EXPECT_EQ(t.find("collation completed"), std::string::npos);
+  EXPECT_NE(t.find("2011-11-04 Fri 23:59 GMT  cycle/test-quarterly/FY2011-Q2  collation closed "
+                   "incomplete, 1 outstanding"),
+            std::string::npos);
+  EXPECT_NE(t.find("corporate-review completed on time"), std::string::npos);
+  // The unanswered finding escalated to its owner's manager, then theirs.
+  EXPECT_NE(t.find("ESCALATION rung 1 for finding-response: finding not answered by its due date "
+                   "-> manager-5"),
+            std::string::npos);
+  EXPECT_NE(t.find("ESCALATION rung 2 for finding-response: finding not answered by its due date "
+                   "-> director-2"),
+            std::string::npos);
 }
 
 }  // namespace
