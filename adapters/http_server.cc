@@ -169,6 +169,7 @@ class ServerImpl final : public HttpServer {
   std::atomic<bool> stopped_{false};
   uint16_t port_ = 0;
   net::io_context ioc_;
+  net::executor_work_guard<net::io_context::executor_type> work_{ioc_.get_executor()};
   std::shared_ptr<Listener> listener_;
   std::vector<std::thread> threads_;
 };

@@ -19,11 +19,13 @@ struct HttpClient::Impl {
   std::optional<beast::tcp_stream> stream;
   beast::flat_buffer buffer;
 
-  void Connect() {
+  bool Connect() {
     stream.emplace(ioc);
-    stream->connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
-    stream->expires_after(std::chrono::seconds(30));
+    beast::error_code ec;
+    stream->socket().connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), ec);
     buffer.clear();
+    if (ec) stream.reset();
+    return !ec;
   }
   ClientResponse ReadResponse() {
     ClientResponse out;
@@ -55,7 +57,7 @@ HttpClient::~HttpClient() = default;
 ClientResponse HttpClient::Request(const std::string& method, const std::string& target,
                                    const std::string& body,
                                    const std::map<std::string, std::string>& headers) {
-  if (!impl_->stream) impl_->Connect();
+  if (!impl_->stream && !impl_->Connect()) return {};
   http::request<http::string_body> req(http::string_to_verb(method), target, 11);
   req.set(http::field::host, "127.0.0.1");
   for (const auto& [k, v] : headers) req.set(k, v);
@@ -68,7 +70,7 @@ ClientResponse HttpClient::Request(const std::string& method, const std::string&
   http::write(*impl_->stream, req, ec);
   if (ec) {
     // The server may have closed a keep-alive connection: try once on a fresh one.
-    impl_->Connect();
+    if (!impl_->Connect()) return {};
     http::write(*impl_->stream, req, ec);
     if (ec) return {};
   }
@@ -76,7 +78,7 @@ ClientResponse HttpClient::Request(const std::string& method, const std::string&
 }
 
 ClientResponse HttpClient::Raw(const std::string& bytes) {
-  impl_->Connect();
+  if (!impl_->Connect()) return {};
   beast::error_code ec;
   net::write(impl_->stream->socket(), net::buffer(bytes), ec);
   if (ec) return {};
