@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/beast/http/verb.hpp>
 
 namespace goldthread::adapters {
@@ -88,6 +89,15 @@ HttpResponse Problem(unsigned status, std::string_view type, std::string_view ti
   return r;
 }
 
+HttpResponse TooManyRequests(int retry_after_seconds) {
+  const int seconds = std::max(1, retry_after_seconds);
+  HttpResponse r = Problem(429, "/problems/too-many-requests", "Too many requests",
+                           fmt::format("this token has made too many requests; retry in {} s",
+                                       seconds));
+  r.headers.emplace_back("Retry-After", std::to_string(seconds));
+  return r;
+}
+
 HttpResponse ProblemFromError(const Error& e) {
   switch (e.code) {
     case ErrorCode::kInvalidArgument:
@@ -134,10 +144,18 @@ void Router::Add(boost::beast::http::verb method, std::string pattern, std::stri
   routes_.push_back(std::move(r));
 }
 
-Router::Match Router::Find(boost::beast::http::verb method, std::string_view path) const {
+Router::Match Router::Find(boost::beast::http::verb method, std::string_view raw_path) const {
   Match m;
   m.name = "unmatched";
-  const std::vector<std::string> segments = SplitPath(path);
+  std::vector<std::string> segments = SplitPath(raw_path);
+  for (std::string& s : segments) {
+    std::string decoded;
+    if (!PercentDecode(s, false, &decoded)) {
+      m.well_formed = false;
+      return m;
+    }
+    s = std::move(decoded);
+  }
   for (const Route& r : routes_) {
     if (r.segments.size() != segments.size()) continue;
     std::map<std::string, std::string> params;
@@ -152,14 +170,30 @@ Router::Match Router::Find(boost::beast::http::verb method, std::string_view pat
       }
     }
     if (!ok) continue;
+    if (!m.path_matched) m.name = r.name;
     m.path_matched = true;
-    if (r.method != method) continue;
+    if (r.method != method) {
+      if (std::find(m.allowed.begin(), m.allowed.end(), r.method) == m.allowed.end()) {
+        m.allowed.push_back(r.method);
+      }
+      continue;
+    }
     m.handler = &r.handler;
     m.name = r.name;
     m.params = std::move(params);
+    m.allowed.clear();
     return m;
   }
   return m;
+}
+
+std::string AllowHeader(const std::vector<boost::beast::http::verb>& methods) {
+  std::string out;
+  for (const auto v : methods) {
+    if (!out.empty()) out += ", ";
+    out += std::string(boost::beast::http::to_string(v));
+  }
+  return out;
 }
 
 std::vector<std::pair<std::string, std::string>> Router::Routes() const {

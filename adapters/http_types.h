@@ -3,7 +3,8 @@
 // Handlers are asynchronous: a handler receives the request and a Responder, and may call the
 // responder later from any thread (after store work done off the I/O threads); the server
 // moves the response back onto the connection's strand. A handler must call the responder
-// exactly once.
+// exactly once; later calls are ignored, and a handler that never calls it holds its
+// connection until the server stops.
 //
 // The Router is built once before the server starts and is read-only afterwards, so it is
 // safe to share between I/O threads without locks.
@@ -24,7 +25,7 @@ namespace goldthread::adapters {
 
 struct HttpRequest {
   boost::beast::http::verb method = boost::beast::http::verb::get;
-  std::string target;  // as received: path and query
+  std::string target;  // as received: path and query (may hold secrets: never log it)
   std::string path;    // percent-decoded path, no query
   std::map<std::string, std::string> query;   // percent-decoded query parameters
   std::map<std::string, std::string> params;  // path parameters captured by the route
@@ -37,9 +38,12 @@ struct HttpRequest {
 };
 
 struct HttpResponse {
+  // 200..599; anything else is answered 500 and logged as a handler bug.
   unsigned status = 200;
   std::string content_type = "application/json";
   std::string body;
+  // Extra headers. A name or value holding CR, LF or NUL is dropped (and logged), so a value
+  // copied from input cannot split the response.
   std::vector<std::pair<std::string, std::string>> headers;
   // Who the request acted as, for the access log (never a token). Set by the auth layer.
   std::string actor;
@@ -56,22 +60,35 @@ HttpResponse Problem(unsigned status, std::string_view type, std::string_view ti
 // The problem document for an engine or store error (kInvalidArgument → 400, kNotFound → 404,
 // kConflict → 409, kPermissionDenied → 403, kUnauthenticated → 401, ...).
 HttpResponse ProblemFromError(const Error& error);
+// 429 with a Retry-After header of `retry_after_seconds` (at least 1), for a rate limiter's
+// refusal.
+HttpResponse TooManyRequests(int retry_after_seconds);
 // JSON string escaping (RFC 8259), without the surrounding quotes.
 std::string JsonEscape(std::string_view s);
 
 class Router {
  public:
   // Adds a route. `pattern` is a path whose segments may be `{name}` captures, e.g.
-  // "/api/v1/figures/{indicator}/{period}/history". `name` labels metrics and logs.
+  // "/api/v1/figures/{indicator}/{period}/history". `name` labels metrics and logs. When two
+  // routes match a path, the one added first wins. Empty segments are ignored ("/a//b/" is
+  // "/a/b").
   void Add(boost::beast::http::verb method, std::string pattern, std::string name, Handler h);
 
   struct Match {
     const Handler* handler = nullptr;
-    std::string name;                           // route name, or "unmatched"
-    std::map<std::string, std::string> params;  // captures
-    bool path_matched = false;                  // some route has this path (for 405)
+    // The matched route's name; for a path some route has but not with this method, that
+    // route's name; otherwise "unmatched".
+    std::string name;
+    std::map<std::string, std::string> params;  // captures, percent-decoded
+    bool path_matched = false;                  // some route has this path (405, not 404)
+    // When path_matched and no handler: the methods the path has, for the Allow header.
+    std::vector<boost::beast::http::verb> allowed;
+    // False when a segment holds a malformed percent-escape (answer 400).
+    bool well_formed = true;
   };
-  Match Find(boost::beast::http::verb method, std::string_view path) const;
+  // `raw_path` is the path as received, still percent-encoded and without the query: each
+  // segment is decoded after splitting, so "%2F" inside a parameter stays inside it.
+  Match Find(boost::beast::http::verb method, std::string_view raw_path) const;
   // Every route as (method, pattern), in the order added (the OpenAPI check uses it).
   std::vector<std::pair<std::string, std::string>> Routes() const;
 
@@ -85,6 +102,9 @@ class Router {
   };
   std::vector<Route> routes_;
 };
+
+// "GET, POST" for an Allow header.
+std::string AllowHeader(const std::vector<boost::beast::http::verb>& methods);
 
 // Splits "/a/b?x=1&y=%20" into the decoded path and query; false on a malformed escape.
 bool ParseTarget(std::string_view target, std::string* path,
