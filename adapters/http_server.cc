@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -15,6 +14,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cctype>
 #include <condition_variable>
 #include <csignal>
 #include <mutex>
@@ -42,19 +42,32 @@ constexpr std::chrono::milliseconds kAcceptRetry{50};
 
 // Why a connection or request was refused before reaching a handler: the `reason` label of
 // goldthread_http_rejected_total.
-enum class Rejection { kConnectionLimit, kBodyLimit, kHeaderLimit, kUrlLimit, kReadTimeout, kMalformed };
+enum class Rejection {
+  kConnectionLimit,
+  kBodyLimit,
+  kHeaderLimit,
+  kUrlLimit,
+  kReadTimeout,
+  kMalformed
+};
 constexpr Rejection kAllRejections[] = {Rejection::kConnectionLimit, Rejection::kBodyLimit,
                                         Rejection::kHeaderLimit,     Rejection::kUrlLimit,
                                         Rejection::kReadTimeout,     Rejection::kMalformed};
 
 const char* RejectionName(Rejection r) {
   switch (r) {
-    case Rejection::kConnectionLimit: return "connection_limit";
-    case Rejection::kBodyLimit: return "body_limit";
-    case Rejection::kHeaderLimit: return "header_limit";
-    case Rejection::kUrlLimit: return "url_limit";
-    case Rejection::kReadTimeout: return "read_timeout";
-    case Rejection::kMalformed: return "malformed";
+    case Rejection::kConnectionLimit:
+      return "connection_limit";
+    case Rejection::kBodyLimit:
+      return "body_limit";
+    case Rejection::kHeaderLimit:
+      return "header_limit";
+    case Rejection::kUrlLimit:
+      return "url_limit";
+    case Rejection::kReadTimeout:
+      return "read_timeout";
+    case Rejection::kMalformed:
+      return "malformed";
   }
   return "unknown";
 }
@@ -92,8 +105,9 @@ std::string LogValue(std::string_view v) {
 bool IsToken(std::string_view s) {
   if (s.empty()) return false;
   for (unsigned char c : s) {
-    const bool ok = std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) !=
-                                           std::string_view::npos;
+    const bool ok =
+        std::isalnum(c) ||
+        std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
     if (!ok) return false;
   }
   return true;
@@ -135,6 +149,8 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   enum class Phase { kStarting, kReading, kServing, kWriting, kLingering };
 
+  // True when bytes of a request have been received (buffered here or in the kernel).
+  bool RequestArriving();
   void DoRead();
   void OnReadHeader(beast::error_code ec, size_t bytes);
   void OnContinueWritten(beast::error_code ec, size_t bytes);
@@ -160,6 +176,7 @@ class Session : public std::enable_shared_from_this<Session> {
   const bool reject_;
   std::string remote_;
   Phase phase_ = Phase::kStarting;
+  bool opened_ = false;   // counted in the server's open connections
   bool counted_ = false;  // this session holds one unit of the server's in-flight count
   // This session, while a handler holds its request: keeps it alive with no asio operation
   // pending. Cleared when the response is written, or by CloseNow.
@@ -248,10 +265,10 @@ class ServerImpl final : public HttpServer {
     if (!ec) acceptor.bind(endpoint, ec);
     if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
     if (ec) {
-      return MakeError(ErrorCode::kUnavailable,
-                       fmt::format("cannot listen on {}:{}: {}", options_.address, options_.port,
-                                   ec.message()),
-                       "address");
+      return MakeError(
+          ErrorCode::kUnavailable,
+          fmt::format("cannot listen on {}:{}: {}", options_.address, options_.port, ec.message()),
+          "address");
     }
     port_ = acceptor.local_endpoint().port();
     listener_ = std::make_shared<Listener>(ioc_, std::move(acceptor), this);
@@ -412,17 +429,22 @@ Session::Session(tcp::socket&& socket, ServerImpl* server, bool reject)
   beast::error_code ec;
   const auto endpoint = stream_.socket().remote_endpoint(ec);
   remote_ = ec ? "-" : endpoint.address().to_string();
-  if (!reject_) server_->ConnectionOpened();
 }
 
 Session::~Session() {
   if (counted_) server_->EndRequest();
-  if (!reject_) server_->ConnectionClosed();
+  if (opened_) server_->ConnectionClosed();
   server_->Unregister(this);
 }
 
 void Session::Run() {
+  // Registered before it is counted open, so that whoever sees it in the gauge can rely on
+  // Stop telling it.
   server_->Register(this, weak_from_this());
+  if (!reject_) {
+    opened_ = true;
+    server_->ConnectionOpened();
+  }
   net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
     if (self->reject_) {
       self->started_ = SteadyClock::now();
@@ -438,10 +460,7 @@ void Session::Run() {
 
 void Session::OnServerStopping() {
   if (phase_ == Phase::kReading && !counted_) {
-    beast::error_code ec;
-    const bool arriving = (parser_ && parser_->got_some()) || buffer_.size() > 0 ||
-                          stream_.socket().available(ec) > 0;
-    if (arriving) {
+    if (RequestArriving()) {
       BeginRequest();  // a request is arriving: read and answer it
     } else {
       beast::error_code ignored;
@@ -470,8 +489,19 @@ void Session::EndRequest() {
   server_->EndRequest();
 }
 
+bool Session::RequestArriving() {
+  beast::error_code ec;
+  return (parser_ && parser_->got_some()) || buffer_.size() > 0 ||
+         stream_.socket().available(ec) > 0;
+}
+
 void Session::DoRead() {
-  if (server_->stopping()) return;  // nothing was asked on this connection: just close it
+  if (server_->stopping()) {
+    // A connection accepted as Stop began: serve the request it has already sent, if any
+    // (counted, so that Stop waits for it); otherwise close.
+    if (!RequestArriving()) return;
+    BeginRequest();
+  }
   phase_ = Phase::kReading;
   route_ = "unmatched";
   method_ = method_label_ = path_ = "-";
@@ -497,10 +527,10 @@ void Session::OnReadHeader(beast::error_code ec, size_t) {
 
   const HttpServerOptions& o = server_->options();
   if (target.size() > o.max_url_bytes) {
-    return Refuse(Rejection::kUrlLimit,
-                  Problem(414, "/problems/uri-too-long", "URL too long",
-                          fmt::format("the path and query are limited to {} bytes", o.max_url_bytes),
-                          "url"));
+    return Refuse(
+        Rejection::kUrlLimit,
+        Problem(414, "/problems/uri-too-long", "URL too long",
+                fmt::format("the path and query are limited to {} bytes", o.max_url_bytes), "url"));
   }
   if (const auto length = parser_->content_length(); length && *length > o.max_body_bytes) {
     return Refuse(Rejection::kBodyLimit,
@@ -559,10 +589,10 @@ void Session::OnReadFailed(beast::error_code ec) {
   }
   if (!counted_) started_ = SteadyClock::now();
   if (ec == http::error::body_limit) {
-    return Refuse(Rejection::kBodyLimit,
-                  Problem(413, "/problems/body-too-large", "Request body too large",
-                          fmt::format("the body is limited to {} bytes", o.max_body_bytes),
-                          "body"));
+    return Refuse(
+        Rejection::kBodyLimit,
+        Problem(413, "/problems/body-too-large", "Request body too large",
+                fmt::format("the body is limited to {} bytes", o.max_body_bytes), "body"));
   }
   if (ec == http::error::header_limit) {
     // The header block includes the request line: if that line alone is past the URL limit,
@@ -572,20 +602,20 @@ void Session::OnReadFailed(beast::error_code ec) {
     const size_t line_end = received.find("\r\n");
     const size_t line = line_end == std::string_view::npos ? received.size() : line_end;
     if (line > o.max_url_bytes) {
-      return Refuse(Rejection::kUrlLimit,
-                    Problem(414, "/problems/uri-too-long", "URL too long",
-                            fmt::format("the path and query are limited to {} bytes",
-                                        o.max_url_bytes),
-                            "url"));
+      return Refuse(
+          Rejection::kUrlLimit,
+          Problem(414, "/problems/uri-too-long", "URL too long",
+                  fmt::format("the path and query are limited to {} bytes", o.max_url_bytes),
+                  "url"));
     }
-    return Refuse(Rejection::kHeaderLimit,
-                  Problem(431, "/problems/headers-too-large", "Request headers too large",
-                          fmt::format("the header block is limited to {} bytes",
-                                      o.max_header_bytes),
-                          "headers"));
+    return Refuse(
+        Rejection::kHeaderLimit,
+        Problem(431, "/problems/headers-too-large", "Request headers too large",
+                fmt::format("the header block is limited to {} bytes", o.max_header_bytes),
+                "headers"));
   }
-  Refuse(Rejection::kMalformed, Problem(400, "/problems/malformed-request",
-                                        "Malformed HTTP request", ec.message()));
+  Refuse(Rejection::kMalformed,
+         Problem(400, "/problems/malformed-request", "Malformed HTTP request", ec.message()));
 }
 
 void Session::Refuse(Rejection why, HttpResponse problem) {
@@ -612,8 +642,8 @@ void Session::Serve() {
   if (!match.handler) {
     if (match.path_matched) {
       HttpResponse r = Problem(405, "/problems/method-not-allowed", "Method not allowed",
-                               fmt::format("{} is not supported on {}; use {}", method_,
-                                           req.path, AllowHeader(match.allowed)),
+                               fmt::format("{} is not supported on {}; use {}", method_, req.path,
+                                           AllowHeader(match.allowed)),
                                "method");
       r.headers.emplace_back("Allow", AllowHeader(match.allowed));
       return DoWrite(std::move(r), keep_alive_);
@@ -707,8 +737,8 @@ void Session::DoLinger() {
   phase_ = Phase::kLingering;
   beast::error_code ignored;
   stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  stream_.expires_after(std::min<std::chrono::milliseconds>(kLingerTime,
-                                                            server_->options().read_timeout));
+  stream_.expires_after(
+      std::min<std::chrono::milliseconds>(kLingerTime, server_->options().read_timeout));
   lingered_bytes_ = 0;
   stream_.async_read_some(net::buffer(discard_),
                           beast::bind_front_handler(&Session::OnLinger, shared_from_this()));

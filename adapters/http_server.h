@@ -83,8 +83,8 @@ class HttpServer {
   // Binds and starts serving. `router` and `metrics` are not owned and must outlive the
   // server. Fails with kInvalidArgument (field "address") for an address that is not an IP,
   // or kUnavailable when the port cannot be bound.
-  static Result<std::unique_ptr<HttpServer>> Start(HttpServerOptions options,
-                                                   const Router* router, Metrics* metrics);
+  static Result<std::unique_ptr<HttpServer>> Start(HttpServerOptions options, const Router* router,
+                                                   Metrics* metrics);
   // Stops (see Stop) if still running.
   virtual ~HttpServer() = default;
   HttpServer(const HttpServer&) = delete;

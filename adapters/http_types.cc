@@ -61,11 +61,21 @@ std::string JsonEscape(std::string_view s) {
   out.reserve(s.size() + 8);
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += fmt::format("\\u{:04x}", c);
@@ -91,9 +101,9 @@ HttpResponse Problem(unsigned status, std::string_view type, std::string_view ti
 
 HttpResponse TooManyRequests(int retry_after_seconds) {
   const int seconds = std::max(1, retry_after_seconds);
-  HttpResponse r = Problem(429, "/problems/too-many-requests", "Too many requests",
-                           fmt::format("this token has made too many requests; retry in {} s",
-                                       seconds));
+  HttpResponse r =
+      Problem(429, "/problems/too-many-requests", "Too many requests",
+              fmt::format("this token has made too many requests; retry in {} s", seconds));
   r.headers.emplace_back("Retry-After", std::to_string(seconds));
   return r;
 }
@@ -107,8 +117,8 @@ HttpResponse ProblemFromError(const Error& e) {
     case ErrorCode::kAlreadyExists:
       return Problem(409, "/problems/already-exists", "Already exists", e.message, e.field);
     case ErrorCode::kConflict: {
-      HttpResponse r = Problem(409, "/problems/conflict", "Changed by someone else", e.message,
-                               e.field);
+      HttpResponse r =
+          Problem(409, "/problems/conflict", "Changed by someone else", e.message, e.field);
       if (e.current_version) {
         r.body.pop_back();
         r.body += fmt::format(R"(,"current_version":{}}})", *e.current_version);
@@ -121,8 +131,8 @@ HttpResponse ProblemFromError(const Error& e) {
     case ErrorCode::kPermissionDenied:
       return Problem(403, "/problems/forbidden", "Not allowed", e.message, e.field);
     case ErrorCode::kUnauthenticated: {
-      HttpResponse r = Problem(401, "/problems/unauthenticated", "Authentication required",
-                               e.message, e.field);
+      HttpResponse r =
+          Problem(401, "/problems/unauthenticated", "Authentication required", e.message, e.field);
       r.headers.emplace_back("WWW-Authenticate", "Bearer");
       return r;
     }
@@ -163,8 +173,10 @@ Router::Match Router::Find(boost::beast::http::verb method, std::string_view raw
     for (size_t i = 0; i < segments.size() && ok; ++i) {
       const std::string& p = r.segments[i];
       if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
-        if (segments[i].empty()) ok = false;
-        else params[p.substr(1, p.size() - 2)] = segments[i];
+        if (segments[i].empty())
+          ok = false;
+        else
+          params[p.substr(1, p.size() - 2)] = segments[i];
       } else if (p != segments[i]) {
         ok = false;
       }

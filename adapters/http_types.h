@@ -27,8 +27,8 @@ struct HttpRequest {
   boost::beast::http::verb method = boost::beast::http::verb::get;
   std::string target;  // as received: path and query (may hold secrets: never log it)
   std::string path;    // percent-decoded path, no query
-  std::map<std::string, std::string> query;   // percent-decoded query parameters
-  std::map<std::string, std::string> params;  // path parameters captured by the route
+  std::map<std::string, std::string> query;    // percent-decoded query parameters
+  std::map<std::string, std::string> params;   // path parameters captured by the route
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
   std::string remote;  // peer address, for logs

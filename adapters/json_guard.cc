@@ -48,20 +48,24 @@ size_t FindInvalidUtf8(std::string_view s) {
 
 Status CheckJsonBody(std::string_view body, int max_depth) {
   if (const size_t bad = FindInvalidUtf8(body); bad != std::string_view::npos) {
-    return InvalidField("body", fmt::format("the body is not valid UTF-8 (byte {} of {})", bad,
-                                            body.size()));
+    return InvalidField(
+        "body", fmt::format("the body is not valid UTF-8 (byte {} of {})", bad, body.size()));
   }
   int depth = 0;
   bool in_string = false;
   for (size_t i = 0; i < body.size(); ++i) {
     const char c = body[i];
     if (in_string) {
-      if (c == '\\') ++i;  // the escaped character cannot end the string
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;  // the escaped character cannot end the string
+      else if (c == '"')
+        in_string = false;
       continue;
     }
     switch (c) {
-      case '"': in_string = true; break;
+      case '"':
+        in_string = true;
+        break;
       case '[':
       case '{':
         if (++depth > max_depth) {
@@ -74,7 +78,8 @@ Status CheckJsonBody(std::string_view body, int max_depth) {
       case '}':
         if (depth > 0) --depth;  // unbalanced brackets are the parser's to report
         break;
-      default: break;
+      default:
+        break;
     }
   }
   return OkStatus();

@@ -43,10 +43,14 @@ std::string EscapeLabelValue(std::string_view v) {
   std::string out;
   out.reserve(v.size());
   for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -56,9 +60,12 @@ std::string EscapeHelp(std::string_view v) {
   std::string out;
   out.reserve(v.size());
   for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -79,9 +86,12 @@ std::string LabelBlock(const std::string& key, const std::string& extra = {}) {
 
 const char* KindName(MetricFamily::Kind kind) {
   switch (kind) {
-    case MetricFamily::Kind::kCounter: return "counter";
-    case MetricFamily::Kind::kGauge: return "gauge";
-    case MetricFamily::Kind::kHistogram: return "histogram";
+    case MetricFamily::Kind::kCounter:
+      return "counter";
+    case MetricFamily::Kind::kGauge:
+      return "gauge";
+    case MetricFamily::Kind::kHistogram:
+      return "histogram";
   }
   return "untyped";
 }
@@ -166,8 +176,8 @@ double MetricFamily::Value(const Labels& labels) const {
 }
 
 void MetricFamily::Render(std::string* out) const {
-  *out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name_, EscapeHelp(help_), name_,
-                      KindName(kind_));
+  *out +=
+      fmt::format("# HELP {} {}\n# TYPE {} {}\n", name_, EscapeHelp(help_), name_, KindName(kind_));
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& [key, s] : series_) {
     if (kind_ != Kind::kHistogram) {
@@ -189,7 +199,7 @@ void MetricFamily::Render(std::string* out) const {
 
 std::vector<double> Metrics::DefaultLatencyBuckets() {
   return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-          0.05,   0.1,     0.25,   0.5,   1,      2.5,    5,     10};
+          0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
 }
 
 bool Metrics::NameTakenLocked(std::string_view name) const {
@@ -247,8 +257,8 @@ std::string Metrics::Render() const {
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& f : families_) f->Render(&out);
   for (const auto& [name, help, fn] : callbacks_) {
-    out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", name, EscapeHelp(help), name,
-                       name, FormatValue(fn()));
+    out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", name, EscapeHelp(help), name, name,
+                       FormatValue(fn()));
   }
   return out;
 }

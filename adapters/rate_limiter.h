@@ -76,7 +76,7 @@ class RateLimiter {
   const Clock::duration refill_time_;  // from empty to full
 
   mutable std::mutex mu_;
-  Lru lru_;                                              // protected by mu_
+  Lru lru_;                                               // protected by mu_
   std::unordered_map<std::string, Lru::iterator> index_;  // protected by mu_
 };
 

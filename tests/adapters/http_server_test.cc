@@ -83,9 +83,8 @@ class HttpServerTest : public ::testing::Test {
     });
     router_.Add(verb::get, "/throws", "throws",
                 [](HttpRequest&&, Responder) { throw std::runtime_error("boom"); });
-    router_.Add(verb::get, "/bad-status", "bad-status", [](HttpRequest&&, Responder respond) {
-      respond(HttpResponse{.status = 42});
-    });
+    router_.Add(verb::get, "/bad-status", "bad-status",
+                [](HttpRequest&&, Responder respond) { respond(HttpResponse{.status = 42}); });
     router_.Add(verb::get, "/injection", "injection", [](HttpRequest&&, Responder respond) {
       HttpResponse r;
       r.headers.emplace_back("X-Split", "a\r\nSet-Cookie: evil=1");
@@ -179,9 +178,8 @@ TEST_F(HttpServerTest, UnknownPathIs404AndWrongMethodIs405AsProblemDocuments) {
   auto r = client.Get("/nothing/here");
   EXPECT_EQ(r.status, 404u);
   EXPECT_EQ(r.headers["content-type"], "application/problem+json");
-  EXPECT_EQ(r.body,
-            R"({"type":"/problems/not-found","title":"Not found","status":404,)"
-            R"("detail":"there is no resource at /nothing/here","field":"path"})");
+  EXPECT_EQ(r.body, R"({"type":"/problems/not-found","title":"Not found","status":404,)"
+                    R"("detail":"there is no resource at /nothing/here","field":"path"})");
   EXPECT_TRUE(r.keep_alive);
 
   r = client.Request("DELETE", "/echo");
@@ -324,8 +322,9 @@ TEST_F(HttpServerTest, ReadTimeoutClosesASlowClientAndAnIdleOne) {
   ASSERT_EQ(idle.Get("/hello/x").status, 200u);
   EXPECT_TRUE(idle.ClosedByServer(milliseconds(3000)));
 
-  EXPECT_TRUE(WaitFor(
-      [&] { return Metric("goldthread_http_rejected_total", {{"reason", "read_timeout"}}) == 1; }));
+  EXPECT_TRUE(WaitFor([&] {
+    return Metric("goldthread_http_rejected_total", {{"reason", "read_timeout"}}) == 1;
+  }));
 }
 
 TEST_F(HttpServerTest, ConnectionsBeyondTheLimitAre503) {
@@ -406,10 +405,13 @@ TEST_F(HttpServerTest, StopAnswersARequestThatWasStillArriving) {
   auto server = Start(o);
   HttpClient client(server->port());
   ASSERT_TRUE(client.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Le"));
+  // The server has taken the connection from the kernel's queue (before that, Stop would
+  // close it unanswered like any connection not yet accepted).
+  ASSERT_TRUE(WaitFor([&] { return Metric("goldthread_http_connections_open", {}) == 1; }));
   std::thread stopper([&] { server->Stop(); });
   // Stop counts the half-received request in flight instead of closing the connection.
-  ASSERT_TRUE(WaitFor([&] { return server->in_flight() == 1; }));
-  ASSERT_TRUE(client.Send("ngth: 2\r\n\r\n{}"));
+  EXPECT_TRUE(WaitFor([&] { return server->in_flight() == 1; }));
+  EXPECT_TRUE(client.Send("ngth: 2\r\n\r\n{}"));
   auto r = client.Read();
   stopper.join();
   EXPECT_EQ(r.status, 200u);
@@ -488,14 +490,16 @@ TEST_F(HttpServerTest, CountsRequestsByRouteAndStatusInMetrics) {
   // A response is counted when its write completes, which the client may see first.
   ASSERT_TRUE(WaitFor([&] { return server->in_flight() == 0; }));
   const std::string text = metrics_.Render();
-  EXPECT_NE(text.find(R"(goldthread_http_requests_total{method="GET",route="hello",status="200"} 2)"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find(R"(goldthread_http_requests_total{method="GET",route="hello",status="200"} 2)"),
+      std::string::npos)
       << text;
   EXPECT_NE(
       text.find(R"(goldthread_http_requests_total{method="GET",route="unmatched",status="404"} 1)"),
       std::string::npos);
-  EXPECT_NE(text.find(R"(goldthread_http_requests_total{method="PATCH",route="hello",status="405"} 1)"),
-            std::string::npos);
+  EXPECT_NE(
+      text.find(R"(goldthread_http_requests_total{method="PATCH",route="hello",status="405"} 1)"),
+      std::string::npos);
   EXPECT_NE(text.find(R"(goldthread_http_request_duration_seconds_count{route="hello"} 3)"),
             std::string::npos);
   EXPECT_EQ(Metric("goldthread_http_connections_open", {}), 1);

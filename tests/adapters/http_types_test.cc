@@ -93,9 +93,8 @@ TEST(ProblemTest, IsAnRfc9457DocumentWithEscapedTextAndTheField) {
   HttpResponse r = Problem(400, "/problems/validation", "Bad \"value\"", "line1\nline2", "value");
   EXPECT_EQ(r.status, 400u);
   EXPECT_EQ(r.content_type, "application/problem+json");
-  EXPECT_EQ(r.body,
-            R"({"type":"/problems/validation","title":"Bad \"value\"","status":400,)"
-            R"("detail":"line1\nline2","field":"value"})");
+  EXPECT_EQ(r.body, R"({"type":"/problems/validation","title":"Bad \"value\"","status":400,)"
+                    R"("detail":"line1\nline2","field":"value"})");
   EXPECT_EQ(Problem(404, "/problems/not-found", "Not found", "x").body.find("field"),
             std::string::npos);
 }

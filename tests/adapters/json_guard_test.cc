@@ -34,7 +34,8 @@ TEST(JsonGuardTest, RejectsNestingPastTheLimitWithA400NamingTheBody) {
 }
 
 TEST(JsonGuardTest, BracketsInsideStringsDoNotCount) {
-  const std::string deep_text = "{\"note\":\"" + std::string(100, '[') + std::string(100, '{') + "\"}";
+  const std::string deep_text =
+      "{\"note\":\"" + std::string(100, '[') + std::string(100, '{') + "\"}";
   EXPECT_TRUE(CheckJsonBody(deep_text, 1));
   // An escaped quote does not end the string...
   EXPECT_TRUE(CheckJsonBody(R"({"a":"\"[[[[[[\""})", 1));

@@ -13,7 +13,9 @@ namespace {
 bool IsNameStart(char c, bool colon_ok) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (colon_ok && c == ':');
 }
-bool IsNameChar(char c, bool colon_ok) { return IsNameStart(c, colon_ok) || (c >= '0' && c <= '9'); }
+bool IsNameChar(char c, bool colon_ok) {
+  return IsNameStart(c, colon_ok) || (c >= '0' && c <= '9');
+}
 
 // Reads a metric (colon_ok) or label name at `*pos`.
 std::optional<std::string> ReadName(std::string_view s, size_t* pos, bool colon_ok) {
@@ -177,9 +179,12 @@ Result<ParsedExposition> ParsePrometheusText(std::string_view text) {
           }
           if (i + 1 >= raw.size()) return Bad(line_no, "HELP ends in a backslash");
           const char e = raw[++i];
-          if (e == '\\') help += '\\';
-          else if (e == 'n') help += '\n';
-          else return Bad(line_no, std::string("bad escape \\") + e + " in HELP");
+          if (e == '\\')
+            help += '\\';
+          else if (e == 'n')
+            help += '\n';
+          else
+            return Bad(line_no, std::string("bad escape \\") + e + " in HELP");
         }
         (*f)->help = help;
       }
@@ -221,10 +226,14 @@ Result<ParsedExposition> ParsePrometheusText(std::string_view text) {
           }
           if (pos >= line.size()) break;
           const char e = line[pos++];
-          if (e == '\\') value += '\\';
-          else if (e == '"') value += '"';
-          else if (e == 'n') value += '\n';
-          else return Bad(line_no, std::string("bad escape \\") + e + " in a label value");
+          if (e == '\\')
+            value += '\\';
+          else if (e == '"')
+            value += '"';
+          else if (e == 'n')
+            value += '\n';
+          else
+            return Bad(line_no, std::string("bad escape \\") + e + " in a label value");
         }
         if (!closed) return Bad(line_no, "unterminated label value");
         if (!sample.labels.emplace(*label, value).second) {

@@ -23,7 +23,7 @@
 namespace goldthread::testing {
 
 struct ParsedSample {
-  std::string name;  // as written, e.g. "x_bucket"
+  std::string name;                           // as written, e.g. "x_bucket"
   std::map<std::string, std::string> labels;  // unescaped values
   double value = 0;
 };
