@@ -753,8 +753,28 @@ void Session::OnLinger(beast::error_code ec, size_t bytes) {
 
 }  // namespace
 
+namespace {
+
+// Options from configuration: a zero or negative limit is a mistake, not a wish.
+Status CheckOptions(const HttpServerOptions& o) {
+  if (o.io_threads < 1) return InvalidField("io_threads", "must be at least 1");
+  if (o.max_body_bytes < 1) return InvalidField("max_body_bytes", "must be at least 1");
+  if (o.max_header_bytes < 256 || o.max_header_bytes > (1u << 30)) {
+    return InvalidField("max_header_bytes", "must be between 256 bytes and 1 GiB");
+  }
+  if (o.max_url_bytes < 16) return InvalidField("max_url_bytes", "must be at least 16");
+  if (o.max_connections < 1) return InvalidField("max_connections", "must be at least 1");
+  if (o.read_timeout.count() <= 0) return InvalidField("read_timeout", "must be positive");
+  if (o.write_timeout.count() <= 0) return InvalidField("write_timeout", "must be positive");
+  if (o.drain_timeout.count() < 0) return InvalidField("drain_timeout", "must not be negative");
+  return OkStatus();
+}
+
+}  // namespace
+
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(HttpServerOptions options,
                                                       const Router* router, Metrics* metrics) {
+  if (Status s = CheckOptions(options); !s) return Unexpected(std::move(s.error()));
   auto server = std::make_unique<ServerImpl>(std::move(options), router, metrics);
   if (Status s = server->Listen(); !s) return Unexpected(std::move(s.error()));
   return std::unique_ptr<HttpServer>(std::move(server));

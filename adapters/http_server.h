@@ -81,8 +81,9 @@ struct HttpServerOptions {
 class HttpServer {
  public:
   // Binds and starts serving. `router` and `metrics` are not owned and must outlive the
-  // server. Fails with kInvalidArgument (field "address") for an address that is not an IP,
-  // or kUnavailable when the port cannot be bound.
+  // server. Fails with kInvalidArgument naming the option for an address that is not an IP
+  // or a limit or timeout that is zero or negative, or kUnavailable when the port cannot be
+  // bound.
   static Result<std::unique_ptr<HttpServer>> Start(HttpServerOptions options, const Router* router,
                                                    Metrics* metrics);
   // Stops (see Stop) if still running.

@@ -559,6 +559,32 @@ TEST_F(HttpServerTest, RunUntilStopSignalStopsTheServerOnSigterm) {
   EXPECT_FALSE(HttpClient(port).Connect());
 }
 
+TEST_F(HttpServerTest, StartRejectsLimitsAndTimeoutsThatCannotWork) {
+  struct Case {
+    const char* field;
+    std::function<void(HttpServerOptions&)> spoil;
+  };
+  const Case cases[] = {
+      {"io_threads", [](HttpServerOptions& o) { o.io_threads = 0; }},
+      {"max_body_bytes", [](HttpServerOptions& o) { o.max_body_bytes = 0; }},
+      {"max_header_bytes", [](HttpServerOptions& o) { o.max_header_bytes = 10; }},
+      {"max_url_bytes", [](HttpServerOptions& o) { o.max_url_bytes = 0; }},
+      {"max_connections", [](HttpServerOptions& o) { o.max_connections = 0; }},
+      {"read_timeout", [](HttpServerOptions& o) { o.read_timeout = milliseconds(0); }},
+      {"write_timeout", [](HttpServerOptions& o) { o.write_timeout = milliseconds(-1); }},
+      {"drain_timeout", [](HttpServerOptions& o) { o.drain_timeout = milliseconds(-1); }},
+  };
+  for (const Case& c : cases) {
+    HttpServerOptions o;
+    o.port = 0;
+    c.spoil(o);
+    auto s = HttpServer::Start(o, &router_, &metrics_);
+    ASSERT_FALSE(s) << c.field;
+    EXPECT_EQ(s.error().code, ErrorCode::kInvalidArgument) << c.field;
+    EXPECT_EQ(s.error().field, c.field);
+  }
+}
+
 TEST_F(HttpServerTest, StartFailsWithAClearErrorForABadAddressOrABusyPort) {
   auto first = Start();
   HttpServerOptions o;
