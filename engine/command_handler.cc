@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <openssl/sha.h>
 
+#include <openssl/rand.h>
+
+#include "engine/api_tokens.h"
 #include "engine/event_codec.h"
 #include "engine/internal/decide.h"
 
@@ -161,19 +164,19 @@ Result<v1::CommandResult> CommandHandler::Execute(const CommandContext& context,
   const std::string key = CommandKey(options_.tenant, context);
   const std::string digest = Sha256(command.SerializeAsString());
 
+  CommandContext keyed = context;
+  keyed.command_id = key;  // derived ids come from the scoped key
   auto seen = store_->FindCommand(key);
   if (!seen) return Unexpected(seen.error());
   if (*seen) {
     auto repeated = Repeated(context, **seen, digest);
     if (repeated) {
-      auto target = internal::TargetOf(options_.tenant, context, command);
+      auto target = internal::TargetOf(options_.tenant, keyed, command);
       if (target) repeated->set_created_id(target->created_id);
     }
     return repeated;
   }
 
-  CommandContext keyed = context;
-  keyed.command_id = key;  // derived ids come from the scoped key
   auto target = internal::TargetOf(options_.tenant, keyed, command);
   if (!target) return Unexpected(target.error());
 
@@ -274,6 +277,10 @@ Result<v1::CommandResult> CommandHandler::Execute(const CommandContext& context,
         case v1::Command::kCloseStage:
           decision = internal::DecideCycle(c, command, cycle);
           break;
+        case v1::Command::kIssueApiToken:
+        case v1::Command::kRevokeApiToken:
+          decision = internal::DecideTokens(c, command);
+          break;
         case v1::Command::kAcknowledgeEscalation:
           decision = internal::DecideAcknowledgement(c, command, figure, finding);
           break;
@@ -324,8 +331,61 @@ Result<v1::CommandResult> CommandHandler::Execute(const CommandContext& context,
     result.set_stream_version(appended->stream_version);
     result.set_created_id(decision->created_id.empty() ? target->created_id
                                                        : decision->created_id);
+    result.set_secret(decision->secret);
     return result;
   }
+}
+
+Result<v1::CommandResult> CommandHandler::IssueTokenAsOperator(const std::string& person_id,
+                                                               const std::string& label,
+                                                               uint32_t expires_in_days) {
+  if (expires_in_days == 0 || expires_in_days > 366) {
+    return InvalidField("expires_in_days", "a token lasts 1 to 366 days");
+  }
+  {
+    std::unique_lock lock(model_mu_);
+    if (auto s = CatchUpLocked(); !s) return Unexpected(s.error());
+    if (model_.FindPerson(person_id) == nullptr) {
+      return MakeError(ErrorCode::kNotFound, fmt::format("there is no person '{}'", person_id),
+                       "person_id");
+    }
+  }
+  unsigned char nonce[16];
+  if (RAND_bytes(nonce, sizeof nonce) != 1) {
+    return MakeError(ErrorCode::kInternal, "the random source failed");
+  }
+  const std::string id = DerivedId("T-", std::string(reinterpret_cast<char*>(nonce), 16));
+  auto token = NewApiToken(id);
+  if (!token) return Unexpected(token.error());
+  v1::Event e;
+  auto* t = e.mutable_api_token_issued();
+  t->set_token_id(id);
+  t->set_person_id(person_id);
+  t->set_token_sha256(ApiTokenDigest(*token));
+  t->mutable_expires_at()->set_seconds(
+      std::chrono::duration_cast<std::chrono::seconds>(
+          (clock_->Now() + std::chrono::hours(24 * expires_in_days)).time_since_epoch())
+          .count());
+  t->set_label(label);
+  auto r = store_->Append({.stream = TokenStream(options_.tenant, id),
+                           .expected = store::ExpectedVersion::NoStream(),
+                           .events = {EncodeEvent(e)},
+                           .actor = "system/operator"});
+  if (!r) return Unexpected(r.error());
+  v1::CommandResult result;
+  result.set_stream(TokenStream(options_.tenant, id));
+  result.set_first_position(r->first_position);
+  result.set_last_position(r->last_position);
+  result.set_stream_version(r->stream_version);
+  result.set_created_id(id);
+  result.set_secret(*token);
+  return result;
+}
+
+Result<std::string> CommandHandler::Authenticate(std::string_view bearer_token) {
+  if (auto s = CatchUp(); !s) return Unexpected(s.error());
+  std::shared_lock lock(model_mu_);
+  return AuthenticateApiToken(model_, bearer_token, clock_->Now());
 }
 
 Result<v1::CommandResult> CommandHandler::Bootstrap(const std::string& council_id,

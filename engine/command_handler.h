@@ -100,6 +100,15 @@ class CommandHandler {
                                                   const std::string& admin_name,
                                                   const std::string& command_id);
 
+  // For the operator's command line (`goldthread token create`), who holds the data folder and
+  // so needs no role: issues a token for a registered person, recorded with actor
+  // "system/operator". The result's `secret` is the token, shown this once.
+  Result<goldthread::v1::CommandResult> IssueTokenAsOperator(const std::string& person_id,
+                                                             const std::string& label,
+                                                             uint32_t expires_in_days);
+  // The person a bearer token acts as now (see api_tokens.h).
+  Result<std::string> Authenticate(std::string_view bearer_token);
+
   // The figure / finding as its stream's events make it now.
   Result<FigureState> LoadFigure(std::string_view indicator_id, std::string_view period) const;
   Result<FindingState> LoadFinding(std::string_view finding_id) const;

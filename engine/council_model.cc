@@ -185,6 +185,19 @@ void CouncilModel::Apply(const store::Envelope& envelope, const v1::Event& event
     case v1::Event::kRiskRated:
       break;
 
+    case v1::Event::kApiTokenIssued: {
+      const auto& e = event.api_token_issued();
+      tokens_[e.token_id()] = ApiToken{
+          .token_id = e.token_id(),
+          .person_id = e.person_id(),
+          .token_sha256 = e.token_sha256(),
+          .expires_at = TimePoint(std::chrono::seconds(e.expires_at().seconds()))};
+      break;
+    }
+    case v1::Event::kApiTokenRevoked:
+      if (auto* t = FindIn(tokens_, event.api_token_revoked().token_id())) t->revoked = true;
+      break;
+
     // Folded per stream elsewhere (figure_state.h, finding_state.h) or by projections.
     case v1::Event::kFigureSubmitted:
     case v1::Event::kFigureAmended:
@@ -228,6 +241,7 @@ const Priority* CouncilModel::FindPriority(std::string_view id) const {
 }
 const Plan* CouncilModel::FindPlan(std::string_view id) const { return FindIn(plans_, id); }
 const Risk* CouncilModel::FindRisk(std::string_view id) const { return FindIn(risks_, id); }
+const ApiToken* CouncilModel::FindToken(std::string_view id) const { return FindIn(tokens_, id); }
 
 std::vector<std::string> CouncilModel::UnitAndAncestors(std::string_view unit) const {
   std::vector<std::string> chain;

@@ -98,6 +98,14 @@ struct Plan {
   std::set<int> approved_by_roles;  // goldthread::v1::Role values
 };
 
+struct ApiToken {
+  std::string token_id;
+  std::string person_id;
+  std::string token_sha256;  // 32 bytes
+  TimePoint expires_at;
+  bool revoked = false;
+};
+
 struct Risk {
   std::string id;
   std::string unit_id;
@@ -122,6 +130,7 @@ class CouncilModel {
   const Priority* FindPriority(std::string_view id) const;
   const Plan* FindPlan(std::string_view id) const;
   const Risk* FindRisk(std::string_view id) const;
+  const ApiToken* FindToken(std::string_view id) const;
   bool HasCouncil() const { return !council_id_.empty(); }
   const std::string& council_id() const { return council_id_; }
   const std::map<std::string, OrgUnit, std::less<>>& units() const { return units_; }
@@ -162,6 +171,7 @@ class CouncilModel {
   std::map<std::string, Priority, std::less<>> priorities_;
   std::map<std::string, Plan, std::less<>> plans_;
   std::map<std::string, Risk, std::less<>> risks_;
+  std::map<std::string, ApiToken, std::less<>> tokens_;
 };
 
 }  // namespace goldthread::engine

@@ -32,6 +32,9 @@ std::string AssessmentStream(std::string_view tenant, std::string_view unit_id,
                              std::string_view period) {
   return fmt::format("{}/assessment/{}/{}", tenant, unit_id, period);
 }
+std::string TokenStream(std::string_view tenant, std::string_view token_id) {
+  return fmt::format("{}/token/{}", tenant, token_id);
+}
 std::string CycleStream(std::string_view tenant, std::string_view workflow_id,
                         std::string_view period) {
   return fmt::format("{}/cycle/{}/{}", tenant, workflow_id, period);

@@ -38,6 +38,7 @@ std::string PlanStream(std::string_view tenant, std::string_view plan_id);
 std::string RiskStream(std::string_view tenant, std::string_view risk_id);
 std::string AssessmentStream(std::string_view tenant, std::string_view unit_id,
                              std::string_view period);
+std::string TokenStream(std::string_view tenant, std::string_view token_id);
 std::string CycleStream(std::string_view tenant, std::string_view workflow_id,
                         std::string_view period);
 

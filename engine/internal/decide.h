@@ -34,6 +34,8 @@ struct DecideContext {
 struct Decision {
   std::vector<goldthread::v1::Event> events;
   std::string created_id;
+  // IssueApiToken: the token, returned once and never stored.
+  std::string secret;
 };
 
 // The kind of state a command is decided against.
@@ -71,6 +73,9 @@ Result<Decision> DecideCycle(const DecideContext& c, const goldthread::v1::Comma
 Result<Decision> DecideAcknowledgement(const DecideContext& c,
                                        const goldthread::v1::Command& command,
                                        const FigureState& figure, const FindingState& finding);
+
+// issue and revoke API tokens
+Result<Decision> DecideTokens(const DecideContext& c, const goldthread::v1::Command& command);
 
 // Shared checks.
 // A non-empty, trimmed text of at most `max` bytes; InvalidArgument naming `field` otherwise.

@@ -222,6 +222,14 @@ Result<Target> TargetOf(std::string_view tenant, const CommandContext& context,
       }
       return FigureTarget(tenant, a.figure().indicator_id(), a.figure().period());
     }
+    case v1::Command::kIssueApiToken: {
+      std::string id = DerivedId("T-", key);
+      return Derived(TokenStream(tenant, id), id);
+    }
+    case v1::Command::kRevokeApiToken: {
+      const auto& id = command.revoke_api_token().token_id();
+      return Named(TokenStream(tenant, id), id, "token_id");
+    }
     case v1::Command::BODY_NOT_SET:
       break;
   }
