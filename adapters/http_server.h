@@ -67,7 +67,8 @@ struct HttpServerOptions {
   std::chrono::milliseconds read_timeout{30'000};
   // Time allowed to write a response to a client that is slow to read it. Default: 30 s.
   std::chrono::milliseconds write_timeout{30'000};
-  // Connections served at once. Default: 1024.
+  // Connections served at once; one more is answered 503 and closed. While as many 503s
+  // are still in progress, further connections are closed unanswered. Default: 1024.
   size_t max_connections = 1024;
   // How long Stop waits for requests already begun. Default: 10 s.
   std::chrono::milliseconds drain_timeout{10'000};
