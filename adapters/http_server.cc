@@ -324,6 +324,10 @@ class ServerImpl final : public HttpServer {
   const std::shared_ptr<Gate>& gate() const { return gate_; }
   bool stopping() const { return stopping_.load(); }
   size_t connections() const { return connections_.load(); }
+  // Sessions answering 503 (writing it or lingering after it).
+  size_t refusing() const { return refusing_.load(); }
+  void RefusalBegun() { ++refusing_; }
+  void RefusalEnded() { --refusing_; }
 
   void Register(Session* s, std::weak_ptr<Session> weak) {
     std::lock_guard<std::mutex> lock(sessions_mu_);
@@ -386,6 +390,7 @@ class ServerImpl final : public HttpServer {
   // Everything from here to ioc_ is declared before it because sessions destroyed with the
   // io_context (their handlers still queued) use it in their destructors.
   std::atomic<size_t> connections_{0};
+  std::atomic<size_t> refusing_{0};
   std::atomic<size_t> in_flight_{0};
   std::atomic<size_t> stop_notices_{0};
   std::atomic<bool> stopping_{false};
@@ -418,8 +423,17 @@ void Listener::OnAccept(beast::error_code ec, tcp::socket socket) {
     return;
   }
   if (server_->stopping()) return;  // the socket closes here
-  // Accepts run one at a time on the acceptor's strand, so this check cannot race another.
-  const bool reject = server_->connections() >= server_->options().max_connections;
+  // Accepts run one at a time on the acceptor's strand, so these checks cannot race another.
+  const size_t limit = server_->options().max_connections;
+  const bool reject = server_->connections() >= limit;
+  if (reject && server_->refusing() >= limit) {
+    // As many 503s are already being written or lingering: a flood. Close this one unanswered
+    // rather than hold yet another socket for it.
+    server_->CountRejected(Rejection::kConnectionLimit);
+    beast::error_code ignored;
+    socket.close(ignored);
+    return DoAccept();
+  }
   std::make_shared<Session>(std::move(socket), server_, reject)->Run();
   DoAccept();
 }
@@ -434,6 +448,7 @@ Session::Session(tcp::socket&& socket, ServerImpl* server, bool reject)
 Session::~Session() {
   if (counted_) server_->EndRequest();
   if (opened_) server_->ConnectionClosed();
+  if (reject_) server_->RefusalEnded();
   server_->Unregister(this);
 }
 
@@ -441,7 +456,9 @@ void Session::Run() {
   // Registered before it is counted open, so that whoever sees it in the gauge can rely on
   // Stop telling it.
   server_->Register(this, weak_from_this());
-  if (!reject_) {
+  if (reject_) {
+    server_->RefusalBegun();
+  } else {
     opened_ = true;
     server_->ConnectionOpened();
   }

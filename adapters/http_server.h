@@ -6,8 +6,9 @@
 // strand, in do_read/on_read pairs. A request's header is read first: an over-long URL (414),
 // a declared body over the limit (413) or an over-large header block (431) is refused before
 // any body is read, and "Expect: 100-continue" is answered only when the body will be
-// accepted. The whole request must arrive within `read_timeout`. At most `max_connections`
-// connections are served at once; beyond that a new connection is answered 503 and closed.
+// accepted. The header, then the body, must each arrive within `read_timeout`. At most
+// `max_connections` connections are served at once; beyond that a new connection is answered
+// 503 and closed.
 // Every refusal is a problem document, and every response that closes the connection is
 // followed by a short lingering read, so that a client still sending gets the answer rather
 // than a reset.
@@ -61,13 +62,15 @@ struct HttpServerOptions {
   size_t max_header_bytes = 16 << 10;
   // Longest request target (path and query); longer is answered 414. Default: 4096.
   size_t max_url_bytes = 4096;
-  // Time allowed to receive a whole request, and to sit idle between keep-alive requests;
-  // then the connection is closed (a half-received request counts as a read timeout in the
-  // metrics). Default: 30 s.
+  // Time allowed for a request's header to arrive (which includes sitting idle between
+  // keep-alive requests), and then again for its body; past it the connection is closed
+  // without an answer (a half-received request counts as a read timeout in the metrics).
+  // Default: 30 s.
   std::chrono::milliseconds read_timeout{30'000};
   // Time allowed to write a response to a client that is slow to read it. Default: 30 s.
   std::chrono::milliseconds write_timeout{30'000};
-  // Connections served at once. Default: 1024.
+  // Connections served at once; one more is answered 503 and closed. While as many 503s
+  // are still in progress, further connections are closed unanswered. Default: 1024.
   size_t max_connections = 1024;
   // How long Stop waits for requests already begun. Default: 10 s.
   std::chrono::milliseconds drain_timeout{10'000};

@@ -346,6 +346,26 @@ TEST_F(HttpServerTest, ConnectionsBeyondTheLimitAre503) {
   EXPECT_EQ(c.Get("/hello/c").status, 200u);
 }
 
+TEST_F(HttpServerTest, AFloodBeyondTheLimitIsCutOffWithoutHoldingMoreSockets) {
+  HttpServerOptions o;
+  o.max_connections = 1;
+  auto server = Start(o);
+  HttpClient a(server->port());
+  ASSERT_EQ(a.Get("/hello/a").status, 200u);
+  // f connects and stays silent: its 503 is written and the server lingers on it.
+  HttpClient f(server->port());
+  ASSERT_TRUE(f.Connect());
+  ASSERT_TRUE(WaitFor([&] {
+    return Metric("goldthread_http_rejected_total", {{"reason", "connection_limit"}}) == 1;
+  }));
+  // With as many 503s in progress as connections allowed, the next is closed unanswered.
+  HttpClient d(server->port());
+  ASSERT_TRUE(d.Connect());
+  EXPECT_TRUE(d.ClosedByServer(milliseconds(2000)));
+  EXPECT_EQ(Metric("goldthread_http_rejected_total", {{"reason", "connection_limit"}}), 2);
+  EXPECT_EQ(f.Read().status, 503u);
+}
+
 TEST_F(HttpServerTest, StopWaitsForInFlightRequestsToBeAnswered) {
   auto server = Start();
   std::vector<std::future<unsigned>> answers;
