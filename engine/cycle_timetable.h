@@ -26,6 +26,9 @@ enum class StageCompletion {
   kMeetingRecorded,      // a review meeting recorded for the stage, with its minutes reference
   kFindingsAnswered,     // every finding raised at `challenge_stage` about the cycle answered
   kClosedByRole,         // closed by a holder of `closing_role`
+  // every priority owned by a partnership board (all priorities when none is) has its progress
+  // summary and overall rating recorded for the cycle's period (Leeds 3.6)
+  kPriorityRatingsRecorded,
 };
 
 struct TimedReminder {
@@ -34,6 +37,8 @@ struct TimedReminder {
   // For people: "5 working days before".
   std::string label;
   TimePoint at;
+  // Who is reminded; empty means the stage's responsible roles.
+  std::vector<goldthread::v1::Role> roles;
 };
 
 struct TimedRung {

@@ -84,6 +84,10 @@ void Scheduler::Apply(const store::Envelope& envelope, const v1::Event& event) {
     track.state.Apply(envelope, event);
     if (event.has_challenge_finding_raised()) track.raised_at = RecordedAt(envelope);
     if (event.has_challenge_finding_responded()) track.responded_at = RecordedAt(envelope);
+  } else if (IsUnder(stream, options_.tenant, "priority") &&
+             event.has_priority_progress_recorded()) {
+    priority_progress_[std::string(StreamTail(stream))].emplace(
+        event.priority_progress_recorded().period(), RecordedAt(envelope));
   } else if (IsUnder(stream, options_.tenant, "cycle")) {
     cycles_[stream].Apply(envelope, event);
   }
@@ -173,6 +177,34 @@ std::vector<Scheduler::Item> Scheduler::ItemsFor(const TimedStage& stage,
         item.done_at = progress->second.settled_at;
       }
       items.push_back(std::move(item));
+      break;
+    }
+    case StageCompletion::kPriorityRatingsRecorded: {
+      bool any_partnership = false;
+      for (const auto& [id, priority] : model_.priorities()) {
+        const OrgUnit* owner = model_.Unit(priority.owner_unit_id);
+        any_partnership |= owner != nullptr && owner->kind == v1::ORG_UNIT_KIND_PARTNERSHIP_BOARD;
+      }
+      for (const auto& [id, priority] : model_.priorities()) {
+        const OrgUnit* owner = model_.Unit(priority.owner_unit_id);
+        const bool partnership =
+            owner != nullptr && owner->kind == v1::ORG_UNIT_KIND_PARTNERSHIP_BOARD;
+        if (any_partnership && !partnership) continue;
+        Item item;
+        item.stream = PriorityStream(options_.tenant, id);
+        item.unit = priority.owner_unit_id;
+        item.partnership = partnership;
+        item.outstanding = "progress and overall rating not recorded";
+        auto recorded = priority_progress_.find(id);
+        if (recorded != priority_progress_.end()) {
+          auto at = recorded->second.find(timetable.period);
+          if (at != recorded->second.end()) {
+            item.done = true;
+            item.done_at = at->second;
+          }
+        }
+        items.push_back(std::move(item));
+      }
       break;
     }
     case StageCompletion::kFindingsAnswered:
@@ -285,8 +317,9 @@ Status Scheduler::DeriveCycle(const std::string& stream, const CycleState& cycle
         *rem->mutable_deadline() = Deadline(t, s);
         rem->set_outstanding(item.outstanding);
         rem->set_reminder_id(r.id);
-        for (v1::Role role : s.responsible) rem->add_recipient_roles(role);
-        for (const auto& p : Recipients(s.responsible, item)) rem->add_recipient_person_ids(p);
+        const auto& roles = r.roles.empty() ? s.responsible : r.roles;
+        for (v1::Role role : roles) rem->add_recipient_roles(role);
+        for (const auto& p : Recipients(roles, item)) rem->add_recipient_person_ids(p);
         *rem->mutable_scheduled_for() = ToTimestamp(r.at);
         Add(out, r.at, item.stream,
             Key(fmt::format("rem/{}/{}/{}", stage_key, item_key, r.id)), std::move(e));

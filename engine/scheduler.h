@@ -136,6 +136,8 @@ class Scheduler {
   std::map<std::string, FigureTrack> figures_;            // by stream; guarded by mu_
   std::map<std::string, FindingTrack> findings_;          // by finding id; guarded by mu_
   std::map<std::string, CycleState> cycles_;              // by stream; guarded by mu_
+  // When each priority's progress was recorded, by priority id then period; guarded by mu_.
+  std::map<std::string, std::map<std::string, TimePoint>> priority_progress_;
   std::map<std::string, CycleTimetable> timetables_;      // by cycle stream; guarded by mu_
   std::set<std::string> written_;                         // keys already in the log; mu_
   size_t pending_ = 0;                                    // guarded by mu_

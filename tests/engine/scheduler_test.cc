@@ -236,6 +236,49 @@ TEST_F(SchedulerTest, MeetingStageCompletesWhenTheMeetingIsRecorded) {
   EXPECT_EQ(Head(), head);
 }
 
+TEST_F(SchedulerTest, PartnershipRatingStageWaitsForTheBoardsPriorities) {
+  auto priority = [&](const std::string& id, const std::string& owner) {
+    v1::Command c;
+    c.mutable_define_priority()->set_priority_id(id);
+    c.mutable_define_priority()->set_title("Priority " + id);
+    c.mutable_define_priority()->set_owner_unit_id(owner);
+    MustRun("p-perf", c);
+  };
+  priority("health-gap", "board-health");
+  priority("clean-streets", "dir-place");  // not a partnership priority: not waited for
+  provider_ = [](std::string_view, std::string_view period) -> Result<CycleTimetable> {
+    CycleTimetable t = TestTimetable();
+    t.period = std::string(period);
+    TimedStage rating{.id = "partnership-rating",
+                      .opens_at = London(sys_days(2011_y / October / 1), 0),
+                      .due_at = EndOfLondonDay(sys_days(2011_y / October / 28)),
+                      .completion = StageCompletion::kPriorityRatingsRecorded,
+                      .responsible = {v1::ROLE_PARTNERSHIP_BOARD}};
+    rating.reminders = {{"2d", "2 days before", London(sys_days(2011_y / October / 26), 9), {}}};
+    t.stages = {rating};
+    return t;
+  };
+  auto scheduler = NewScheduler();
+  ASSERT_TRUE(scheduler->AdvanceTo(clock_.get(), London(sys_days(2011_y / October / 27), 0)));
+  const std::string stream = PriorityStream(kTenant, "health-gap");
+  auto reminders = Of(stream, v1::Event::kReminderIssued);
+  ASSERT_EQ(reminders.size(), 1u);
+  EXPECT_EQ(reminders[0].event.reminder_issued().recipient_person_ids(0), "p-board");
+  EXPECT_TRUE(Of(PriorityStream(kTenant, "clean-streets"), v1::Event::kReminderIssued).empty());
+  v1::Command progress;
+  auto* p = progress.mutable_record_priority_progress();
+  p->set_priority_id("health-gap");
+  p->set_period("FY2011-Q2");
+  p->set_summary("Gap narrowing in two wards");
+  p->set_overall_rating(v1::RAG_AMBER);
+  MustRun("p-board", progress);
+  ASSERT_TRUE(scheduler->RunDue());
+  auto completed = Of(Cycle(), v1::Event::kStageCompleted);
+  ASSERT_EQ(completed.size(), 1u);
+  EXPECT_EQ(completed[0].event.stage_completed().stage_id(), "partnership-rating");
+  EXPECT_TRUE(completed[0].event.stage_completed().on_time());
+}
+
 TEST_F(SchedulerTest, OpeningCyclesIsCheckedAndWritesNothingWhenRefused) {
   const uint64_t head = Head();
   v1::Command open;
