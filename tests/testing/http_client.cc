@@ -105,7 +105,10 @@ ClientResponse HttpClient::Request(const std::string& method, const std::string&
   const bool reused = impl_->stream.has_value();
   if (!reused && !Connect()) return {};
   if (!impl_->Write(wire.str())) {
-    if (!reused || !Connect() || !impl_->Write(wire.str())) return {};
+    // A fresh connection the server stopped reading (it answered early, e.g. 413 on the
+    // declared length): its answer may be waiting.
+    if (!reused) return impl_->ReadResponse();
+    if (!Connect() || !impl_->Write(wire.str())) return {};
   }
   ClientResponse r = impl_->ReadResponse();
   if (r.status == 0 && reused) {
