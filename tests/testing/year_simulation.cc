@@ -80,10 +80,14 @@ class Simulation {
     store_ = std::move(*opened);
     handler_ = std::make_unique<engine::CommandHandler>(
         store_.get(), clock_.get(),
-        engine::HandlerOptions{.tenant = "sim", .timetables = options_.timetables});
+        engine::HandlerOptions{.tenant = "sim",
+                               .sign_off_levels = options_.sign_off_levels,
+                               .timetables = options_.timetables});
     scheduler_ = std::make_unique<engine::Scheduler>(
         store_.get(), clock_.get(),
-        engine::SchedulerOptions{.tenant = "sim", .timetables = options_.timetables});
+        engine::SchedulerOptions{.tenant = "sim",
+                                 .timetables = options_.timetables,
+                                 .finding_escalation = options_.finding_escalation});
     if (auto s = SetUpCouncil(first->frequency()); !s) return Unexpected(s.error());
     for (const std::string& period : options_.periods) {
       if (auto s = PlanCycle(period, period == options_.periods.front()); !s) {
@@ -370,8 +374,10 @@ class Simulation {
     auto figure = handler_->LoadFigure(indicator, period);
     if (!figure) return Unexpected(figure.error());
     if (!figure->submitted() || figure->HasSignOff(level)) return OkStatus();
-    for (int lower = v1::SIGN_OFF_LEVEL_SERVICE; lower < level && lower <= 3; ++lower) {
-      if (!figure->HasSignOff(static_cast<v1::SignOffLevel>(lower))) return OkStatus();
+    for (v1::SignOffLevel lower : options_.sign_off_levels) {
+      if (lower == level) break;
+      if (lower == v1::SIGN_OFF_LEVEL_PARTNERSHIP) continue;
+      if (!figure->HasSignOff(lower)) return OkStatus();  // not ready: left outstanding
     }
     std::string actor;
     switch (level) {
