@@ -434,6 +434,15 @@ void Scheduler::DeriveClinics(const CycleTimetable& t, std::vector<ScheduledActi
                                     target->second) == v1::RAG_RED;
       }
       if (!all_red) continue;
+      // One clinic per run of reds: none while an earlier clinic on the indicator is open.
+      bool clinic_open = false;
+      for (const auto& [finding_id, track] : findings_) {
+        const auto& raised = track.state.raised;
+        clinic_open |= raised.stage() == v1::CHALLENGE_STAGE_PERFORMANCE_CLINIC &&
+                       raised.subject().figure().indicator_id() == id &&
+                       track.state.status != FindingStatus::kClosed;
+      }
+      if (clinic_open) continue;
       const std::string key = Key(fmt::format("clinic/{}/{}", id, period_id));
       const std::string finding_id = DerivedId("F-", key);
       const OrgUnit* unit = model_.Unit(indicator.definition.owning_unit_id());

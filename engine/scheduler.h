@@ -11,7 +11,7 @@
 // next RunDue, with `late_by_seconds` saying how late.
 //
 // Reminders and escalations land on the stream of the item they are about (the figure, the
-// finding, or the cycle for meeting and closure stages), addressed to the people holding the
+// finding, the priority, or the cycle for meeting and closure stages), addressed to the people holding the
 // stage's responsible roles (or the rung's roles) on a scope covering the item's unit. A stage
 // completes at the moment the last item is done (the recorded time of the event that finished
 // it), on time or late against its deadline; escalations stop once the item is done. The cycle

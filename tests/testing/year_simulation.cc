@@ -202,6 +202,15 @@ class Simulation {
     role_holder_[v1::ROLE_DATA_ENTRY] = "entry-1";
     role_holder_[v1::ROLE_ADMIN] = "admin";
 
+    // Two priorities: one a partnership board owns (rated by the board), one a directorate's.
+    for (const auto& [id, owner] : std::vector<std::pair<std::string, std::string>>{
+             {"P-health", "board"}, {"P-place", "dir-1"}}) {
+      v1::Command c;
+      c.mutable_define_priority()->set_priority_id(id);
+      c.mutable_define_priority()->set_title(id);
+      c.mutable_define_priority()->set_owner_unit_id(owner);
+      if (auto s = Exec("perf", c); !s) return s;
+    }
     for (int i = 1; i <= kIndicators; ++i) {
       v1::Command c;
       auto* d = c.mutable_define_indicator();
@@ -324,6 +333,17 @@ class Simulation {
             c.mutable_close_stage()->set_period(t.period);
             c.mutable_close_stage()->set_stage_id(s.id);
             return Exec(role_holder_.at(s.closing_role), c);
+          });
+          break;
+        case engine::StageCompletion::kPriorityRatingsRecorded:
+          Plan(on_time, "rate P-health", [=, this] {
+            v1::Command c;
+            auto* p = c.mutable_record_priority_progress();
+            p->set_priority_id("P-health");
+            p->set_period(t.period);
+            p->set_summary("Partners agree progress is steady");
+            p->set_overall_rating(v1::RAG_AMBER);
+            return Exec("board-member", c);
           });
           break;
         case engine::StageCompletion::kFindingsAnswered:
