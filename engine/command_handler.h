@@ -100,7 +100,8 @@ class CommandHandler {
   Result<goldthread::v1::CommandResult> Execute(const CommandContext& context,
                                                 const goldthread::v1::Command& command);
 
-  // Starts a tenant: writes the council unit, its first administrator and their admin role.
+  // Starts a tenant: writes the council unit, its first administrator and their admin role
+  // (in force from 2000-01-01, so back-dated histories and simulations can be administered).
   // Refused (kAlreadyExists) once the tenant has an org structure.
   Result<goldthread::v1::CommandResult> Bootstrap(const std::string& council_id,
                                                   const std::string& council_name,
