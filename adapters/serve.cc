@@ -70,6 +70,8 @@ int RunServe(const ServeOptions& options) {
   engine::CommandHandler handler(
       store->get(), clock,
       {.tenant = options.tenant,
+       .distinct_people_across_levels =
+           main_workflow->definition().distinct_signers_across_levels(),
        .sign_off_levels = engine::SignOffLevelsOf(*main_workflow),
        .timetables = engine::TimetablesFrom(*workflows)});
   engine::Scheduler scheduler(
