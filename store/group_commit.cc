@@ -78,25 +78,38 @@ Status RocksEventStore::Validate(AppendRequest& r) const {
     return InvalidField("expected_version",
                         "expected version 0 is not a version; use no-stream for a new stream");
   }
-  if (r.command_id.size() > kMaxIdBytes || r.actor.size() > kMaxIdBytes ||
-      r.correlation_id.size() > kMaxIdBytes || r.causation_id.size() > kMaxIdBytes) {
-    return InvalidField("command_id", fmt::format("ids are limited to {} bytes", kMaxIdBytes));
+  const std::pair<const char*, const std::string*> ids[] = {{"command_id", &r.command_id},
+                                                            {"actor", &r.actor},
+                                                            {"correlation_id", &r.correlation_id},
+                                                            {"causation_id", &r.causation_id}};
+  for (const auto& [field, id] : ids) {
+    if (id->size() > kMaxIdBytes) {
+      return InvalidField(field, fmt::format("the {} is {} bytes; ids are limited to {}", field,
+                                             id->size(), kMaxIdBytes));
+    }
   }
   for (size_t i = 0; i < r.events.size(); ++i) {
     NewEvent& e = r.events[i];
-    const std::string field = fmt::format("events[{}]", i);
+    // Built only for an error: validation runs for every event of every append.
+    auto field = [i](std::string_view name) { return fmt::format("events[{}].{}", i, name); };
     if (e.type.empty() || e.type.size() > kMaxTypeBytes) {
-      return InvalidField(field + ".type",
+      return InvalidField(field("type"),
                           fmt::format("an event type is 1 to {} bytes", kMaxTypeBytes));
     }
     if (e.payload.size() > options_.max_event_bytes) {
-      return InvalidField(field + ".payload",
+      return InvalidField(field("payload"),
                           fmt::format("the event is {} bytes; the limit is {}", e.payload.size(),
                                       options_.max_event_bytes));
     }
-    if (e.event_id.size() > kMaxIdBytes || e.causation_id.size() > kMaxIdBytes) {
-      return InvalidField(field + ".event_id",
-                          fmt::format("ids are limited to {} bytes", kMaxIdBytes));
+    if (e.event_id.size() > kMaxIdBytes) {
+      return InvalidField(field("event_id"),
+                          fmt::format("the event id is {} bytes; ids are limited to {}",
+                                      e.event_id.size(), kMaxIdBytes));
+    }
+    if (e.causation_id.size() > kMaxIdBytes) {
+      return InvalidField(field("causation_id"),
+                          fmt::format("the causation id is {} bytes; ids are limited to {}",
+                                      e.causation_id.size(), kMaxIdBytes));
     }
     if (e.event_id.empty()) e.event_id = NewUuid();
   }
@@ -150,8 +163,9 @@ void RocksEventStore::WriterLoop() {
         queue_.pop_front();
       }
     }
-    // The largest batch of the last few, decaying, estimates how many appenders are active.
-    recent_batch_peak_ = std::max(batch.size(), recent_batch_peak_ - recent_batch_peak_ / 8);
+    // The largest batch of the last few, decaying, estimates how many appenders are active. It
+    // drops by at least one per batch, so a lone appender stops waiting after a few appends.
+    recent_batch_peak_ = std::max(batch.size(), recent_batch_peak_ - (recent_batch_peak_ + 7) / 8);
     CommitBatch(batch);
     batch.clear();
   }
@@ -159,7 +173,8 @@ void RocksEventStore::WriterLoop() {
 
 Result<uint64_t> RocksEventStore::CurrentVersionForWriter(const std::string& stream) {
   if (auto it = stream_versions_.find(stream); it != stream_versions_.end()) return it->second;
-  auto v = ReadStreamVersion(stream);
+  // Everything committed is published by now: the writer publishes before its next batch.
+  auto v = ReadStreamVersion(stream, UINT64_MAX);
   if (!v) return Unexpected(v.error());
   if (stream_versions_.size() >= options_.stream_version_cache_entries) stream_versions_.clear();
   stream_versions_.emplace(stream, *v);
@@ -300,8 +315,8 @@ void RocksEventStore::Publish(const std::vector<Planned>& planned, uint64_t head
   {
     std::lock_guard<std::mutex> hash_lock(head_hash_mu_);
     head_hash_ = hash;
+    head_position_.store(head, std::memory_order_release);
   }
-  head_position_.store(head, std::memory_order_release);
   if (live_.empty()) return;
   std::vector<const Envelope*> events;
   for (const Planned& p : planned)
