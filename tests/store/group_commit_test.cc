@@ -290,6 +290,8 @@ struct BadInputCase {
   const char* field;
 };
 
+void PrintTo(const BadInputCase& c, std::ostream* os) { *os << c.name; }
+
 class BadInputTest : public ::testing::TestWithParam<BadInputCase> {};
 
 TEST_P(BadInputTest, IsRejectedNamingTheFieldAndWritesNothing) {
