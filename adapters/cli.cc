@@ -1,10 +1,13 @@
 #include "adapters/cli.h"
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <cstdio>
 #include <iostream>
 #include <string>
 
+#include "adapters/serve.h"
+#include "engine/command_handler.h"
 #include "store/event_store.h"
 
 namespace goldthread::adapters {
@@ -69,6 +72,49 @@ int RunRestore(const std::string& backup_dir, const std::string& data_dir) {
   return 0;
 }
 
+// Opens the store and a command handler for the operator's own commands (init, token).
+struct OperatorSession {
+  std::unique_ptr<store::EventStore> store;
+  std::unique_ptr<engine::CommandHandler> handler;
+};
+Result<OperatorSession> OpenForOperator(const std::string& data_dir, const std::string& tenant) {
+  auto opened = store::EventStore::Open(data_dir, store::StoreOptions{});
+  if (!opened) return Unexpected(opened.error());
+  OperatorSession s{.store = std::move(*opened)};
+  s.handler = std::make_unique<engine::CommandHandler>(s.store.get(), &SystemClock::Instance(),
+                                                       engine::HandlerOptions{.tenant = tenant});
+  return s;
+}
+
+int RunInit(const std::string& data_dir, const std::string& tenant, const std::string& council_id,
+            const std::string& council_name, const std::string& admin_id,
+            const std::string& admin_name) {
+  auto session = OpenForOperator(data_dir, tenant);
+  if (!session) return Fail(session.error());
+  auto r = session->handler->Bootstrap(council_id, council_name, admin_id, admin_name, "init");
+  if (!r) return Fail(r.error());
+  std::printf("started tenant %s: council %s, administrator %s\n", tenant.c_str(),
+              council_id.c_str(), admin_id.c_str());
+  return 0;
+}
+
+int RunTokenCreate(const std::string& data_dir, const std::string& tenant,
+                   const std::string& person, const std::string& label, unsigned days) {
+  auto session = OpenForOperator(data_dir, tenant);
+  if (!session) return Fail(session.error());
+  auto r = session->handler->IssueTokenAsOperator(person, label, days);
+  if (!r) return Fail(r.error());
+  std::printf("%s\n", r->secret().c_str());
+  std::fprintf(stderr, "token %s for %s, valid %u days. It is shown only now: keep it safe.\n",
+               r->created_id().c_str(), person.c_str(), days);
+  return 0;
+}
+
+const char* EnvOr(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? v : fallback;
+}
+
 }  // namespace
 
 int RunCli(int argc, char** argv) {
@@ -96,10 +142,69 @@ int RunCli(int argc, char** argv) {
   restore->add_option("--from", backup_dir, "Folder holding backups")->required();
   restore->add_option("--data-dir", data_dir, "Empty folder to restore into")->required();
 
+  std::string tenant = EnvOr("GOLDTHREAD_TENANT", "demo");
+  ServeOptions serve_options;
+  serve_options.data_dir = EnvOr("GOLDTHREAD_DATA_DIR", "var/goldthread");
+  serve_options.listen = EnvOr("GOLDTHREAD_LISTEN", "127.0.0.1:8080");
+  auto* serve = app.add_subcommand(
+      "serve",
+      "Run goldthread: the API for services, managers, the performance team and auditors, and "
+      "the scheduler that sends reminders and escalations as deadlines pass.");
+  serve->add_option("--data-dir", serve_options.data_dir, "Folder holding the store")
+      ->capture_default_str();
+  serve->add_option("--listen", serve_options.listen, "Address and port to listen on")
+      ->capture_default_str();
+  serve->add_option("--tenant", tenant, "The council served")->capture_default_str();
+  serve->add_flag("--simulate", serve_options.simulate,
+                  "Simulated time: the clock moves only through POST /api/v1/clock, firing "
+                  "whatever falls due on the way (for rehearsals and training)");
+  serve->add_option("--simulate-start", serve_options.simulate_start,
+                    "Where simulated time starts (RFC 3339); default now");
+
+  std::string council_id = "council", council_name, admin_id = "admin", admin_name;
+  auto* init = app.add_subcommand(
+      "init", "Start a council in an empty store: its top org unit and first administrator.");
+  init->add_option("--data-dir", data_dir, "Folder holding the store")->capture_default_str();
+  init->add_option("--tenant", tenant, "The council's tenant id")->capture_default_str();
+  init->add_option("--council-id", council_id, "Id of the council's org unit")
+      ->capture_default_str();
+  init->add_option("--council-name", council_name, "The council's name")->required();
+  init->add_option("--admin-id", admin_id, "Person id of the first administrator")
+      ->capture_default_str();
+  init->add_option("--admin-name", admin_name, "The first administrator's name")->required();
+
+  auto* token = app.add_subcommand("token", "API tokens for people");
+  token->require_subcommand(1);
+  std::string token_person, token_label = "created on the command line";
+  unsigned token_days = 90;
+  auto* token_create = token->add_subcommand(
+      "create",
+      "Issue an API token for a registered person and print it (shown only once; only its "
+      "hash is kept). For the operator who holds the data folder.");
+  token_create->add_option("--data-dir", data_dir, "Folder holding the store")
+      ->capture_default_str();
+  token_create->add_option("--tenant", tenant, "The council")->capture_default_str();
+  token_create->add_option("--person", token_person, "Person id the token acts as")->required();
+  token_create->add_option("--label", token_label, "What the token is for")
+      ->capture_default_str();
+  token_create->add_option("--days", token_days, "Days until it expires (1-366)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 366));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  }
+  if (serve->parsed()) {
+    serve_options.tenant = tenant;
+    return RunServe(serve_options);
+  }
+  if (init->parsed()) {
+    return RunInit(data_dir, tenant, council_id, council_name, admin_id, admin_name);
+  }
+  if (token_create->parsed()) {
+    return RunTokenCreate(data_dir, tenant, token_person, token_label, token_days);
   }
   if (verify->parsed()) return RunVerify(data_dir);
   if (backup->parsed()) return RunBackup(data_dir, backup_dir);

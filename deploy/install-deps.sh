@@ -10,9 +10,10 @@ PACKAGES=(
   libcurl4-openssl-dev
 )
 # Tools the test suites and benchmarks drive from outside (python3 checks of exports and
-# notifications, wrk load, nginx baseline). Installed only when asked for.
+# notifications; python3-prometheus-client parses /metrics output as a second, independent
+# reader; wrk load, nginx baseline). Installed only when asked for.
 if [[ "${GOLDTHREAD_WITH_TEST_TOOLS:-0}" == "1" ]]; then
-  PACKAGES+=(python3)
+  PACKAGES+=(python3 python3-prometheus-client)
 fi
 if [[ "${GOLDTHREAD_WITH_BENCH_TOOLS:-0}" == "1" ]]; then
   PACKAGES+=(wrk nginx-light hyperfine)

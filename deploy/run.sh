@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Quick start, command 1: install what is missing, build a Release binary, and run goldthread
-# on its embedded default (RocksDB under ./var/). Extra arguments go to `goldthread`.
+# on its embedded default (RocksDB under ./var/goldthread). Extra arguments go to `goldthread`.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -9,10 +9,15 @@ bash deploy/build.sh build/release -DCMAKE_BUILD_TYPE=Release -DGOLDTHREAD_BUILD
 mkdir -p var
 bin=build/release/adapters/goldthread
 if [[ $# -gt 0 ]]; then exec "$bin" "$@"; fi
-if "$bin" --help 2>/dev/null | grep -q '^ *serve'; then
-  [[ -e var/goldthread/CURRENT ]] || "$bin" demo --data-dir var/goldthread
-  exec "$bin" serve --data-dir var/goldthread --listen 127.0.0.1:8080
+data=var/goldthread
+if [[ ! -e "$data/CURRENT" ]]; then
+  if "$bin" --help 2>/dev/null | grep -q '^ *demo'; then
+    "$bin" demo --data-dir "$data"
+  else
+    # Until `goldthread demo` lands: an empty council with its first administrator.
+    "$bin" init --data-dir "$data" --council-name "Demo Borough Council" --admin-name "Demo Admin"
+    echo "goldthread: administrator token (shown once):"
+    "$bin" token create --data-dir "$data" --person admin --label "quick start"
+  fi
 fi
-# Until the server lands (see the open issues), show what the binary can do on the store.
-"$bin" verify --data-dir var/goldthread 2>/dev/null || echo "goldthread: no store yet in var/goldthread"
-"$bin" --help
+exec "$bin" serve --data-dir "$data" --listen 127.0.0.1:8080

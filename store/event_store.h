@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -228,6 +229,10 @@ class EventStore {
   virtual Result<uint64_t> StreamVersion(std::string_view stream) const = 0;
   // The last durable position and its hash.
   virtual HeadInfo Head() const = 0;
+  // What an earlier append with this command id wrote (duplicate = true), or nullopt when the
+  // id has not been seen. Lets a caller return a repeated command's first result before
+  // re-validating it against state that has since moved on.
+  virtual Result<std::optional<AppendResult>> FindCommand(std::string_view command_id) const = 0;
 
   // Subscribes from `from_position` (1 for everything).
   virtual std::unique_ptr<Subscription> Subscribe(uint64_t from_position,

@@ -190,6 +190,22 @@ Result<uint64_t> RocksEventStore::StreamVersion(std::string_view stream) const {
   return ReadStreamVersion(stream);
 }
 
+Result<std::optional<AppendResult>> RocksEventStore::FindCommand(
+    std::string_view command_id) const {
+  if (command_id.empty()) return std::optional<AppendResult>();
+  std::string seen;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), commands_cf_,
+                               rocksdb::Slice(command_id.data(), command_id.size()), &seen);
+  if (s.IsNotFound()) return std::optional<AppendResult>();
+  if (!s.ok() || seen.size() != 24) {
+    return MakeError(ErrorCode::kInternal, fmt::format("reading command ids: {}", s.ToString()));
+  }
+  return std::optional<AppendResult>(AppendResult{GetBigEndian64(seen),
+                                                  GetBigEndian64(std::string_view(seen).substr(8)),
+                                                  GetBigEndian64(std::string_view(seen).substr(16)),
+                                                  true});
+}
+
 Result<ReadPage> RocksEventStore::ReadAll(uint64_t from_position, Direction direction,
                                           size_t max_count) const {
   ReadPage page;

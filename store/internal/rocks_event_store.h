@@ -40,6 +40,7 @@ class RocksEventStore final : public EventStore {
                      ReadPage* page) const override;
   Result<uint64_t> StreamVersion(std::string_view stream) const override;
   HeadInfo Head() const override;
+  Result<std::optional<AppendResult>> FindCommand(std::string_view command_id) const override;
   std::unique_ptr<Subscription> Subscribe(uint64_t from_position,
                                           SubscribeOptions options) override;
   Result<VerifyReport> Verify(uint64_t from, uint64_t to) const override;

@@ -1,0 +1,91 @@
+// Api: goldthread's JSON API under /api/v1, on the HTTP server.
+//
+// Every command is a POST whose body is the command message in the protobuf JSON mapping
+// (lowerCamelCase fields), with ids named in the path filled in from it: for example
+//   POST /api/v1/figures/NI-192/FY2011-Q2/sign-offs  {"level": "SIGN_OFF_LEVEL_SERVICE",
+//                                                      "figureVersion": 1}
+// runs SignOffFigure. The answer is the CommandResult (201, or 200 with `Idempotent-Replayed:
+// true` for a repeat), with the written stream's version as its ETag; errors are RFC 9457
+// problem documents naming the offending field. The route table in api.cc is the whole API;
+// docs/openapi.json describes it and a test checks the two agree.
+//
+// Per request, in this order: authenticate the bearer token (401), rate-limit by token (429),
+// check the body (UTF-8, nesting depth: 400), parse it (400), then the engine decides (403 for
+// authority and four eyes, 404, 409, 412 for a stale If-Match, 422 for a reused
+// Idempotency-Key with another body). Engine work runs on a worker pool, never on an I/O
+// thread.
+//
+// Threading: Register once before the server starts; handlers run on I/O threads and post to
+// the pool. The handler, scheduler, store and metrics are not owned and must outlive the Api.
+#ifndef GOLDTHREAD_ADAPTERS_API_H_
+#define GOLDTHREAD_ADAPTERS_API_H_
+
+#include <boost/asio/thread_pool.hpp>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "adapters/http_types.h"
+#include "adapters/metrics.h"
+#include "adapters/rate_limiter.h"
+#include "engine/command_handler.h"
+#include "engine/scheduler.h"
+
+namespace goldthread::adapters {
+
+struct ApiOptions {
+  // Threads that run engine work (commands wait for their fsync there, so several let group
+  // commit batch them). Default: 32.
+  int worker_threads = 32;
+  // Requests per second per token, and the burst allowed. Default: 200/s, burst 400.
+  double requests_per_second = 200;
+  double burst = 400;
+  // `serve --simulate`: the clock is simulated and POST /api/v1/clock moves it. Not owned.
+  // Default: null (real time; the clock route answers 404).
+  SimulatedClock* simulated_clock = nullptr;
+  // Where docs/openapi.json is, served at /api/v1/openapi.json. Default: the source tree's.
+  std::string openapi_path;
+};
+
+class Api {
+ public:
+  Api(engine::CommandHandler* handler, engine::Scheduler* scheduler, Metrics* metrics,
+      ApiOptions options);
+  ~Api();
+  Api(const Api&) = delete;
+  Api& operator=(const Api&) = delete;
+
+  // Adds every route (and /healthz, /readyz, /metrics) to `router`.
+  void Register(Router* router);
+  // Waits for engine work in flight (call after the server stopped).
+  void Drain();
+
+ private:
+  struct Caller {
+    std::string person;
+  };
+  // Authenticates and rate-limits; on failure answers and returns nullopt.
+  std::optional<Caller> Admit(const HttpRequest& request, const Responder& respond);
+  void Command(const std::string& field, HttpRequest&& request, Responder respond);
+  void GetFigure(HttpRequest&& request, Responder respond);
+  void GetLog(HttpRequest&& request, Responder respond);
+  void GetVerify(HttpRequest&& request, Responder respond);
+  void GetMe(HttpRequest&& request, Responder respond);
+  void PostClock(HttpRequest&& request, Responder respond);
+  // Whether `person` may read what belongs to `unit` (an auditor, the performance team or an
+  // admin anywhere; anyone holding a role covering it).
+  bool MayRead(const std::string& person, const std::string& unit);
+  void OnPool(std::function<void()> work);
+
+  engine::CommandHandler* const handler_;
+  engine::Scheduler* const scheduler_;
+  Metrics* const metrics_;
+  const ApiOptions options_;
+  std::unique_ptr<RateLimiter> limiter_;
+  boost::asio::thread_pool pool_;
+  std::string openapi_;
+};
+
+}  // namespace goldthread::adapters
+
+#endif  // GOLDTHREAD_ADAPTERS_API_H_

@@ -1,0 +1,105 @@
+#include "adapters/serve.h"
+
+#include <google/protobuf/util/time_util.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <thread>
+
+#include "adapters/api.h"
+#include "adapters/http_server.h"
+#include "engine/scheduler.h"
+#include "store/event_store.h"
+
+namespace goldthread::adapters {
+
+int RunServe(const ServeOptions& options) {
+  const size_t colon = options.listen.rfind(':');
+  if (colon == std::string::npos) {
+    std::fprintf(stderr, "goldthread: --listen wants host:port, e.g. 127.0.0.1:8080\n");
+    return 2;
+  }
+  HttpServerOptions http;
+  http.address = options.listen.substr(0, colon);
+  try {
+    http.port = static_cast<uint16_t>(std::stoul(options.listen.substr(colon + 1)));
+  } catch (const std::exception&) {
+    std::fprintf(stderr, "goldthread: --listen port must be a number\n");
+    return 2;
+  }
+
+  std::unique_ptr<SimulatedClock> simulated;
+  const Clock* clock = &SystemClock::Instance();
+  if (options.simulate) {
+    TimePoint start = SystemClock::Instance().Now();
+    if (!options.simulate_start.empty()) {
+      google::protobuf::Timestamp ts;
+      if (!google::protobuf::util::TimeUtil::FromString(options.simulate_start, &ts)) {
+        std::fprintf(stderr, "goldthread: --simulate-start wants an RFC 3339 time\n");
+        return 2;
+      }
+      start = TimePoint(std::chrono::microseconds(
+          google::protobuf::util::TimeUtil::TimestampToMicroseconds(ts)));
+    }
+    simulated = std::make_unique<SimulatedClock>(start);
+    clock = simulated.get();
+  }
+
+  store::StoreOptions store_options;
+  store_options.clock = clock;
+  auto store = store::EventStore::Open(options.data_dir, store_options);
+  if (!store) {
+    std::fprintf(stderr, "goldthread: %s\n", store.error().message.c_str());
+    return 3;
+  }
+  engine::CommandHandler handler(store->get(), clock,
+                                 {.tenant = options.tenant, .timetables = options.timetables});
+  engine::Scheduler scheduler(store->get(), clock,
+                              {.tenant = options.tenant, .timetables = options.timetables});
+  Metrics metrics;
+  metrics.Callback("goldthread_events_total", "Events in the log",
+                   [&] { return static_cast<double>((*store)->Head().position); });
+  metrics.Callback("goldthread_timers_pending", "Reminders, escalations and stage changes not yet due",
+                   [&] { return static_cast<double>(scheduler.pending()); });
+  metrics.Callback("goldthread_timer_lateness_seconds",
+                   "How late the last timer fired against its due instant",
+                   [&] { return scheduler.last_lateness_seconds(); });
+  Api api(&handler, &scheduler, &metrics, {.simulated_clock = simulated.get()});
+  Router router;
+  api.Register(&router);
+  auto server = HttpServer::Start(http, &router, &metrics);
+  if (!server) {
+    std::fprintf(stderr, "goldthread: %s\n", server.error().message.c_str());
+    return 3;
+  }
+  spdlog::info("goldthread serving tenant {} from {} on http://{}:{}/ ({})", options.tenant,
+               options.data_dir, http.address, (*server)->port(),
+               options.simulate ? "simulated time" : "real time");
+
+  // In real time the scheduler fires what falls due, waking at least once a second.
+  std::atomic<bool> stopping{false};
+  std::mutex mu;
+  std::condition_variable wake;
+  std::thread timers;
+  if (!options.simulate) {
+    timers = std::thread([&] {
+      while (!stopping.load()) {
+        if (auto r = scheduler.RunDue(); !r) {
+          spdlog::error("scheduler: {}", r.error().message);
+        }
+        std::unique_lock lock(mu);
+        wake.wait_for(lock, std::chrono::seconds(1), [&] { return stopping.load(); });
+      }
+    });
+  }
+  const int signal = RunUntilStopSignal(**server);
+  stopping.store(true);
+  wake.notify_all();
+  if (timers.joinable()) timers.join();
+  api.Drain();
+  spdlog::info("goldthread stopped on signal {}", signal);
+  return 0;
+}
+
+}  // namespace goldthread::adapters

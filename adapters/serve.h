@@ -1,0 +1,34 @@
+// `goldthread serve`: the store, the engine, the scheduler and the HTTP API in one process.
+//
+// Threading: RunServe blocks the calling (main) thread until SIGTERM or SIGINT; the scheduler
+// runs on its own thread (in real time) and the API's engine work on the API's pool.
+#ifndef GOLDTHREAD_ADAPTERS_SERVE_H_
+#define GOLDTHREAD_ADAPTERS_SERVE_H_
+
+#include <string>
+
+#include "engine/command_handler.h"
+
+namespace goldthread::adapters {
+
+struct ServeOptions {
+  // Folder holding the store (created when missing). Env: GOLDTHREAD_DATA_DIR.
+  std::string data_dir = "var/goldthread";
+  // host:port to listen on. Env: GOLDTHREAD_LISTEN. Default: 127.0.0.1:8080.
+  std::string listen = "127.0.0.1:8080";
+  // The tenant served. Env: GOLDTHREAD_TENANT. Default: "demo".
+  std::string tenant = "demo";
+  // Simulated time: starts at `simulate_start` (RFC 3339; default: now) and moves only through
+  // POST /api/v1/clock.
+  bool simulate = false;
+  std::string simulate_start;
+  // Resolves workflows for cycles; empty: no cycles can be opened.
+  engine::TimetableProvider timetables;
+};
+
+// Serves until a stop signal; returns the process exit code. Errors print one line on stderr.
+int RunServe(const ServeOptions& options);
+
+}  // namespace goldthread::adapters
+
+#endif  // GOLDTHREAD_ADAPTERS_SERVE_H_

@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""Writes docs/openapi.json from the API's route table (adapters/api.cc) and the schema
+(proto/goldthread/v1/*.proto), so the document cannot drift from the code:
+
+    python3 docs/gen_openapi.py > docs/openapi.json
+
+tests/adapters/openapi_test.cc checks every route the server registers is in the document.
+"""
+import json
+import os
+import re
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PROTO_DIR = os.path.join(ROOT, "proto", "goldthread", "v1")
+SCALARS = {
+    "string": {"type": "string"}, "bool": {"type": "boolean"},
+    "double": {"type": "number"}, "float": {"type": "number"},
+    "int32": {"type": "integer"}, "uint32": {"type": "integer", "minimum": 0},
+    "int64": {"type": "string", "format": "int64"},
+    "uint64": {"type": "string", "format": "uint64"},
+    "bytes": {"type": "string", "format": "byte"},
+    "google.protobuf.Timestamp": {"type": "string", "format": "date-time"},
+}
+
+
+def camel(name):
+    head, *rest = name.split("_")
+    return head + "".join(p.capitalize() for p in rest)
+
+
+def parse_protos():
+    messages, enums = {}, {}
+    for name in sorted(os.listdir(PROTO_DIR)):
+        text = open(os.path.join(PROTO_DIR, name)).read()
+        text = re.sub(r"//[^\n]*", "", text)
+        for m in re.finditer(r"enum (\w+) \{([^}]*)\}", text):
+            enums[m.group(1)] = re.findall(r"(\w+)\s*=\s*\d+;", m.group(2))
+        # Messages have no nested messages in this schema; oneof blocks sit inside them.
+        for m in re.finditer(r"message (\w+) \{((?:[^{}]|\{[^{}]*\})*)\}", text):
+            fields = []
+            for f in re.finditer(r"(repeated |optional )?([\w.]+) (\w+) = \d+;", m.group(2)):
+                fields.append((f.group(1) == "repeated ", f.group(2), f.group(3)))
+            messages[m.group(1)] = fields
+    return messages, enums
+
+
+def schema_for(type_name, messages, enums):
+    if type_name in SCALARS:
+        return dict(SCALARS[type_name])
+    if type_name in enums:
+        return {"type": "string", "enum": enums[type_name]}
+    return {"$ref": f"#/components/schemas/{type_name}"}
+
+
+def routes():
+    text = open(os.path.join(ROOT, "adapters", "api.cc")).read()
+    table = text[text.index("kCommandRoutes[] = {"):text.index("};", text.index("kCommandRoutes[] = {"))]
+    table = re.sub(r'"\s*\n\s*"', "", table)  # join split string literals
+    return re.findall(r'\{"([^"]+)",\s*"(\w+)"\}', table)
+
+
+def main():
+    messages, enums = parse_protos()
+    schemas = {}
+    for name, fields in messages.items():
+        props = {}
+        for repeated, type_name, field in fields:
+            s = schema_for(type_name, messages, enums)
+            props[camel(field)] = {"type": "array", "items": s} if repeated else s
+        schemas[name] = {"type": "object", "properties": props, "additionalProperties": False}
+    schemas["Problem"] = {
+        "type": "object", "description": "RFC 9457 problem document",
+        "properties": {"type": {"type": "string"}, "title": {"type": "string"},
+                       "status": {"type": "integer"}, "detail": {"type": "string"},
+                       "field": {"type": "string", "description": "the offending input"}}}
+    command_fields = {f: t for _, t, f in messages["Command"]}
+    problem = {"description": "refused; nothing was written",
+               "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+    paths = {}
+
+    def op(path, method, body):
+        params = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
+                  for p in re.findall(r"\{([^}]+)\}", path)]
+        if params:
+            body["parameters"] = params + body.get("parameters", [])
+        paths.setdefault(path, {})[method] = body
+
+    for path, command in routes():
+        message = command_fields[command]
+        op(path, "post", {
+            "operationId": camel(command), "summary": f"{message} (the {message} command)",
+            "security": [{"bearer": []}],
+            "parameters": [
+                {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "maxLength": 100},
+                 "description": "a retry with the same key returns the first response and writes nothing"},
+                {"name": "If-Match", "in": "header", "schema": {"type": "string"},
+                 "description": "the stream version last seen (the ETag); a different current version is 412"}],
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": {"$ref": f"#/components/schemas/{message}"}}}},
+            "responses": {
+                "201": {"description": "accepted; events written", "headers": {"ETag": {"schema": {"type": "string"}}},
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CommandResult"}}}},
+                "200": {"description": "a repeat of an accepted command (Idempotent-Replayed: true)",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CommandResult"}}}},
+                **{code: problem for code in ["400", "401", "403", "404", "409", "412", "413", "422", "429"]}}})
+    reads = [
+        ("/api/v1/figures/{indicator_id}/{period}", "getFigure", "A figure as it stands: value, versions, sign-offs, lock", True),
+        ("/api/v1/log", "getLog", "The event log by position (?from=&limit=, or ?stream=): auditors, performance team, admins", True),
+        ("/api/v1/log/verification", "getVerification", "Recompute the hash chain: ok, head position and hash, or the first bad position", True),
+        ("/api/v1/me", "getMe", "Who the token acts as, with roles in force", True),
+        ("/api/v1/openapi.json", "getOpenApi", "This document", False),
+        ("/healthz", "getHealth", "The process is alive", False),
+        ("/readyz", "getReadiness", "The store is open and the model caught up", False),
+        ("/metrics", "getMetrics", "Prometheus text format 0.0.4", False),
+    ]
+    for path, op_id, summary, secured in reads:
+        body = {"operationId": op_id, "summary": summary,
+                "responses": {"200": {"description": "OK"}, "401": problem, "403": problem, "404": problem}}
+        if secured:
+            body["security"] = [{"bearer": []}]
+        op(path, "get", body)
+    op("/api/v1/clock", "post", {
+        "operationId": "advanceClock", "security": [{"bearer": []}],
+        "summary": "serve --simulate only: move the simulated clock forward, firing what falls due in order",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "properties": {"advanceTo": {"type": "string", "format": "date-time"}}}}}},
+        "responses": {"200": {"description": "the new time and how many events fired"},
+                      "400": problem, "401": problem, "404": problem}})
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "goldthread API", "version": "1",
+                 "description": "Performance review cycles for councils. Bodies are the protobuf JSON mapping of "
+                                "proto/goldthread/v1; errors are RFC 9457 problem documents."},
+        "servers": [{"url": "http://127.0.0.1:8080"}],
+        "paths": paths,
+        "components": {"schemas": schemas,
+                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                                      "description": "gt_<token id>_<secret>; see `goldthread token create`"}}},
+    }
+    json.dump(doc, sys.stdout, indent=1, sort_keys=True)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

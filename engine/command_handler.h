@@ -1,0 +1,143 @@
+// CommandHandler: the one way anything changes in goldthread.
+//
+// Execute takes a command (goldthread.v1.Command) and who is asking (CommandContext), checks it
+// against the current state and the actor's authority, and either appends the events it
+// decides or returns an error a person can act on — in which case nothing was written:
+//
+//   CommandHandler handler(store.get(), &clock, {.tenant = "demo"});
+//   v1::Command cmd;
+//   auto* submit = cmd.mutable_submit_figure();
+//   submit->set_indicator_id("NI-192"); submit->set_period("FY2011-Q2");
+//   submit->mutable_value()->set_value(31.4);
+//   auto result = handler.Execute({.actor = "p-7", .command_id = "c-1"}, cmd);
+//
+// Idempotency: every command carries a command id. A repeat by the same actor asking for the
+// same thing returns the first result (duplicate = true) and writes nothing, even after the
+// state has moved on; the same id with a different request is refused (kAlreadyExists), as is
+// an id another person used.
+//
+// Concurrency: a command is decided against the state folded from its stream and appended with
+// that stream's version, so a concurrent change to the same thing is a conflict, retried after
+// re-reading (or, when the caller gave an expected version — HTTP If-Match — returned as
+// kConflict). State is derived only from events: folding a stream gives exactly what the
+// handler decided against (LoadFigure, LoadFinding).
+//
+// Threading: Execute may be called from any number of threads at once; it blocks until the
+// append is durable. The store and clock are not owned and must outlive the handler.
+#ifndef GOLDTHREAD_ENGINE_COMMAND_HANDLER_H_
+#define GOLDTHREAD_ENGINE_COMMAND_HANDLER_H_
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "engine/council_model.h"
+#include "engine/cycle_state.h"
+#include "engine/cycle_timetable.h"
+#include "engine/figure_state.h"
+#include "engine/finding_state.h"
+#include "goldthread/v1/commands.pb.h"
+#include "store/event_store.h"
+
+namespace goldthread::engine {
+
+// Who is asking, and how.
+struct CommandContext {
+  // The person acting (a person id). Required.
+  std::string actor;
+  // Idempotency key, unique per request. Required; at most 100 characters.
+  std::string command_id;
+  // Ties the events of one business transaction together; defaults to the command id.
+  std::string correlation_id;
+  // When non-zero: the version the caller last saw of the stream the command writes (HTTP
+  // If-Match). A different current version is a kConflict, not retried.
+  uint64_t expected_version = 0;
+};
+
+// Resolves a workflow for a period into its timetable (engine/workflow.h and the calendar do
+// this in service). NotFound for an unknown workflow; InvalidArgument for a period that does not
+// fit the workflow's cadence.
+using TimetableProvider =
+    std::function<Result<CycleTimetable>(std::string_view workflow_id, std::string_view period)>;
+
+struct HandlerOptions {
+  // The council this handler serves; the first segment of every stream. Required.
+  std::string tenant;
+  // Four eyes across levels: a person who signed off at one level may not sign off the same
+  // version at another (a directorate sign-off needs a different person from the service
+  // sign-off). Workflows may relax it. Default: true.
+  bool distinct_people_across_levels = true;
+  // Commentary is required when a figure is red or amber against its target (the councils'
+  // own learning points: an exception must be explained). Default: true.
+  bool commentary_required_when_off_target = true;
+  // Attempts when a concurrent command changed the same stream. Default: 5.
+  int max_conflict_retries = 5;
+  // The workflows cycles can be opened for. Default: none (OpenCycle is refused).
+  TimetableProvider timetables;
+};
+
+class CommandHandler {
+ public:
+  CommandHandler(store::EventStore* store, const Clock* clock, HandlerOptions options);
+  CommandHandler(const CommandHandler&) = delete;
+  CommandHandler& operator=(const CommandHandler&) = delete;
+
+  // Decides and appends (see above). The error says what to do about it; its `field` names the
+  // offending input. Codes: kInvalidArgument (malformed or out of range), kNotFound,
+  // kAlreadyExists, kPermissionDenied, kFailedPrecondition (not allowed in the current state),
+  // kConflict (stale expected version), or a store error.
+  Result<goldthread::v1::CommandResult> Execute(const CommandContext& context,
+                                                const goldthread::v1::Command& command);
+
+  // Starts a tenant: writes the council unit, its first administrator and their admin role.
+  // Refused (kAlreadyExists) once the tenant has an org structure.
+  Result<goldthread::v1::CommandResult> Bootstrap(const std::string& council_id,
+                                                  const std::string& council_name,
+                                                  const std::string& admin_person_id,
+                                                  const std::string& admin_name,
+                                                  const std::string& command_id);
+
+  // For the operator's command line (`goldthread token create`), who holds the data folder and
+  // so needs no role: issues a token for a registered person, recorded with actor
+  // "system/operator". The result's `secret` is the token, shown this once.
+  Result<goldthread::v1::CommandResult> IssueTokenAsOperator(const std::string& person_id,
+                                                             const std::string& label,
+                                                             uint32_t expires_in_days);
+  // The person a bearer token acts as now (see api_tokens.h).
+  Result<std::string> Authenticate(std::string_view bearer_token);
+
+  // The figure / finding as its stream's events make it now.
+  Result<FigureState> LoadFigure(std::string_view indicator_id, std::string_view period) const;
+  Result<FindingState> LoadFinding(std::string_view finding_id) const;
+  Result<CycleState> LoadCycle(std::string_view workflow_id, std::string_view period) const;
+
+  // Runs `read` on the council model caught up to the log's head, under a shared lock.
+  Status ReadModel(const std::function<void(const CouncilModel&)>& read);
+
+  const HandlerOptions& options() const { return options_; }
+  const Clock& clock() const { return *clock_; }
+  store::EventStore& store() const { return *store_; }
+
+ private:
+  // Applies every event after the model's position (under the exclusive lock).
+  Status CatchUpLocked();
+  Status CatchUp();
+  // A repeated command id: the first result, after checking it is the same actor and request.
+  Result<goldthread::v1::CommandResult> Repeated(const CommandContext& context,
+                                                 const store::AppendResult& first,
+                                                 const std::string& digest);
+
+  store::EventStore* const store_;
+  const Clock* const clock_;
+  const HandlerOptions options_;
+
+  mutable std::shared_mutex model_mu_;
+  CouncilModel model_;  // guarded by model_mu_
+};
+
+}  // namespace goldthread::engine
+
+#endif  // GOLDTHREAD_ENGINE_COMMAND_HANDLER_H_
