@@ -6,7 +6,10 @@
 // fsync, and the fsync cost is shared by everyone who queued while the last one ran.
 #include <fmt/format.h>
 #include <openssl/rand.h>
+#include <pthread.h>
 
+#include <atomic>
+#include <cstring>
 #include <future>
 #include <unordered_set>
 
@@ -28,17 +31,52 @@ bool IsStreamChar(char c) {
          c == '_' || c == ':' || c == '/' || c == '@' || c == '-';
 }
 
+// Random bytes for event ids, drawn from OpenSSL's CSPRNG 4 KiB at a time: one RAND_bytes call
+// per event (each checks the pid and looks up parameters) was a visible share of an append's
+// CPU. A forked child discards its inherited buffer (the generation changes), so parent and
+// child never hand out the same bytes.
+std::atomic<uint64_t> random_generation{0};
+
+void TakeRandomBytes(unsigned char* out, size_t n) {
+  struct Buffer {
+    unsigned char bytes[4096];
+    size_t used = sizeof bytes;
+    uint64_t generation = 0;
+  };
+  static const bool registered = [] {
+    pthread_atfork(nullptr, nullptr, [] { random_generation.fetch_add(1); });
+    return true;
+  }();
+  (void)registered;
+  thread_local Buffer buffer;
+  const uint64_t generation = random_generation.load(std::memory_order_relaxed);
+  if (buffer.used + n > sizeof buffer.bytes || buffer.generation != generation) {
+    if (RAND_bytes(buffer.bytes, sizeof buffer.bytes) != 1) {
+      // OpenSSL's CSPRNG does not fail once seeded; if it ever does, refuse to invent ids.
+      std::abort();
+    }
+    buffer.used = 0;
+    buffer.generation = generation;
+  }
+  std::memcpy(out, buffer.bytes + buffer.used, n);
+  buffer.used += n;
+}
+
+// A UUID v4 in lower-case hex with dashes (8-4-4-4-12).
 std::string NewUuid() {
   unsigned char b[16];
-  if (RAND_bytes(b, sizeof b) != 1) {
-    // OpenSSL's CSPRNG does not fail once seeded; if it ever does, refuse to invent ids.
-    std::abort();
-  }
+  TakeRandomBytes(b, sizeof b);
   b[6] = (b[6] & 0x0f) | 0x40;
   b[8] = (b[8] & 0x3f) | 0x80;
-  std::string hex = ToHex(std::string_view(reinterpret_cast<char*>(b), 16));
-  return fmt::format("{}-{}-{}-{}-{}", hex.substr(0, 8), hex.substr(8, 4), hex.substr(12, 4),
-                     hex.substr(16, 4), hex.substr(20));
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(36);
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    out.push_back(kDigits[b[i] >> 4]);
+    out.push_back(kDigits[b[i] & 0xf]);
+  }
+  return out;
 }
 
 void SetTimestamp(google::protobuf::Timestamp* ts, TimePoint t) {

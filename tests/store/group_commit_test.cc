@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cctype>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -57,6 +58,33 @@ TEST(AppendTest, FirstEventIsPositionOneAndVersionOne) {
     EXPECT_EQ(page->events[i].actor(), "person/test");
     EXPECT_EQ(page->events[i].event_id().size(), 36u) << "a generated UUID";
   }
+}
+
+TEST(AppendTest, GeneratedEventIdsAreDistinctVersionFourUuids) {
+  TempDir dir;
+  auto store = OpenOrFail(dir.Sub("db"));
+  ASSERT_TRUE(store);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(store->Append(Request("s/a", ExpectedVersion::Any(), 1000)));
+  }
+  const std::vector<Envelope> all = ReadEverything(*store);
+  ASSERT_EQ(all.size(), 3000u);
+  std::set<std::string> ids;
+  for (const Envelope& e : all) {
+    const std::string& id = e.event_id();
+    ASSERT_EQ(id.size(), 36u) << id;
+    for (size_t i = 0; i < id.size(); ++i) {
+      if (i == 8 || i == 13 || i == 18 || i == 23) {
+        ASSERT_EQ(id[i], '-') << id;
+      } else {
+        ASSERT_TRUE(std::isxdigit(static_cast<unsigned char>(id[i])) && !std::isupper(id[i])) << id;
+      }
+    }
+    EXPECT_EQ(id[14], '4') << "version 4: " << id;
+    EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos) << "RFC 4122 variant: " << id;
+    ids.insert(id);
+  }
+  EXPECT_EQ(ids.size(), all.size());
 }
 
 TEST(AppendTest, RecordsTheInjectedClockAndGivenIds) {
