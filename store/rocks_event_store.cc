@@ -64,6 +64,14 @@ std::vector<rocksdb::ColumnFamilyDescriptor> Families() {
 Result<std::unique_ptr<EventStore>> RocksEventStore::OpenImpl(const std::string& dir,
                                                               StoreOptions options) {
   namespace fs = std::filesystem;
+  // A zero limit would refuse every append (or, for the batch size, stall the writer).
+  for (const auto& [name, value] :
+       {std::pair<const char*, size_t>{"max_batch_appends", options.max_batch_appends},
+        {"max_stream_id_bytes", options.max_stream_id_bytes},
+        {"max_events_per_append", options.max_events_per_append}}) {
+    if (value == 0)
+      return InvalidField(name, fmt::format("StoreOptions::{} must be at least 1", name));
+  }
   const bool exists = fs::exists(fs::path(dir) / "CURRENT");
   if (!exists && (options.read_only || !options.create_if_missing)) {
     return MakeError(ErrorCode::kNotFound, fmt::format("no goldthread store in {}", dir));
