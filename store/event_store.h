@@ -22,8 +22,9 @@
 //
 // Threading: an EventStore is safe to use from any number of threads. Append blocks the
 // caller until its batch is durable; AppendAsync never blocks and calls back on the writer
-// thread. Reads never wait for the writer. The store owns its writer thread and joins it in
-// the destructor, after completing every append already queued.
+// thread (or at once, for a request refused before it is queued). Reads never wait for the writer.
+// The store owns its writer thread and joins it in the destructor, after completing every append
+// already queued.
 #ifndef GOLDTHREAD_STORE_EVENT_STORE_H_
 #define GOLDTHREAD_STORE_EVENT_STORE_H_
 
@@ -196,7 +197,8 @@ class EventStore {
  public:
   // Opens (or creates) the store in `dir`. Fails with FailedPrecondition when the folder was
   // written by a newer format version, naming both versions; with Unavailable when another
-  // process holds it open for writing.
+  // process holds it open for writing; with InvalidArgument, naming the option, when a limit
+  // in `options` is zero.
   static Result<std::unique_ptr<EventStore>> Open(const std::string& dir, StoreOptions options);
   virtual ~EventStore() = default;
   EventStore(const EventStore&) = delete;
@@ -210,7 +212,9 @@ class EventStore {
   // nothing was written.
   virtual Result<AppendResult> Append(AppendRequest request) = 0;
   // As Append, without blocking: `done` runs on the writer thread once durable (keep it short:
-  // post the result to your own executor).
+  // post the result to your own executor). A request refused before it is queued (invalid,
+  // read-only store, store closing) calls `done` at once, on the calling thread: do not hold a
+  // lock that `done` takes.
   virtual void AppendAsync(AppendRequest request,
                            std::function<void(Result<AppendResult>)> done) = 0;
 

@@ -1,15 +1,20 @@
 // bench_store: the event store's durable append rate against raw RocksDB, and its scan rate.
 //
-// Each figure is measured in one run on the same disk, side by side with its baseline:
+// Each figure is measured in one run on the same disk, side by side with its baseline (the sync
+// figures in alternating rounds, store then raw RocksDB, averaged):
 //   - the store's sync appends (~300-byte events, one event per append, each writer thread on its
 //     own stream with an exact expected version) at 1, 8 and 64 writers;
 //   - raw RocksDB with the store's DB options and sync=true, one Put per append, same threads
 //     (RocksDB's own write grouping is the baseline for our group commit);
 //   - raw RocksDB buffered (sync=false) with one writer: the practical ceiling of the machine;
-//   - a full forward scan of a 1,000,000-event log through ReadAll.
+//   - a full forward scan of a freshly written 1,000,000-event log through ReadAllInto, in pages
+//     of 10,000 (wall clock; the scanning thread's CPU time is printed beside it).
 // Prints `RESULT name=value` lines.
-// Usage: bench_store [--seconds S] [--scan-events N] [--dir D] [--only append|scan]
+// Usage: bench_store [--seconds S] [--rounds R] [--scan-events N] [--dir D] [--only append|scan]
 // (--only runs one half, e.g. to profile it).
+#include <time.h>
+
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -44,7 +49,30 @@ struct Args {
   uint64_t scan_events = 1'000'000;
   fs::path dir = fs::temp_directory_path() / "goldthread-bench-store";
   std::string only;  // "", "append" or "scan"
+  // The sync figures alternate store and raw RocksDB in this many rounds of seconds/rounds
+  // each, so that a change in the disk's fsync latency during the run (other tenants) hits
+  // both sides alike.
+  int rounds = 3;
 };
+
+// The first three fields of /proc/loadavg (1, 5 and 15 minute load), or "?" off Linux.
+std::string LoadAverage() {
+  std::FILE* f = std::fopen("/proc/loadavg", "r");
+  if (f == nullptr) return "?";
+  double a = 0, b = 0, c = 0;
+  const int n = std::fscanf(f, "%lf %lf %lf", &a, &b, &c);
+  std::fclose(f);
+  if (n != 3) return "?";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.2f %.2f %.2f", a, b, c);
+  return buf;
+}
+
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
 
 // Runs `threads` workers calling `op(thread, i)` until `seconds` pass; returns operations/s.
 template <typename Op>
@@ -73,7 +101,7 @@ double RunFor(int threads, double seconds, Op op) {
   return static_cast<double>(total.load()) / elapsed;
 }
 
-double StoreAppendRate(const Args& args, int threads) {
+double StoreAppendRate(const Args& args, int threads, double seconds) {
   const fs::path dir = args.dir / ("store-" + std::to_string(threads));
   fs::remove_all(dir);
   StoreOptions options;
@@ -84,7 +112,7 @@ double StoreAppendRate(const Args& args, int threads) {
     std::exit(1);
   }
   EventStore& s = **store;
-  const double rate = RunFor(threads, args.seconds, [&](int t, uint64_t i) {
+  const double rate = RunFor(threads, seconds, [&](int t, uint64_t i) {
     AppendRequest r;
     r.stream = "bench/figure/W" + std::to_string(t) + "/FY2011-Q2";
     r.expected = i == 0 ? ExpectedVersion::NoStream() : ExpectedVersion::Exact(i);
@@ -158,7 +186,7 @@ double StoreAsyncAppendRate(const Args& args, int appenders) {
   return rate;
 }
 
-double RawRocksRate(const Args& args, int threads, bool sync) {
+double RawRocksRate(const Args& args, int threads, bool sync, double seconds) {
   const fs::path dir = args.dir / ("raw-" + std::to_string(threads) + (sync ? "-sync" : "-buf"));
   fs::remove_all(dir);
   // The store's DB options (store/rocks_event_store.cc), default column family.
@@ -174,7 +202,7 @@ double RawRocksRate(const Args& args, int threads, bool sync) {
   std::unique_ptr<rocksdb::DB> db(raw);
   rocksdb::WriteOptions wo;
   wo.sync = sync;
-  const double rate = RunFor(threads, args.seconds, [&](int t, uint64_t i) {
+  const double rate = RunFor(threads, seconds, [&](int t, uint64_t i) {
     const std::string key = "W" + std::to_string(t) + "/" + std::to_string(i);
     return db->Put(wo, key, kPayload).ok();
   });
@@ -199,7 +227,10 @@ double ScanRate(const Args& args) {
     }
     if (!(*store)->Append(std::move(r))) std::exit(1);
   }
+  std::printf("# scan: %llu events written; scanning\n", (unsigned long long)args.scan_events);
+  std::fflush(stdout);
   const auto start = Clock::now();
+  const double cpu_start = ThreadCpuSeconds();
   uint64_t seen = 0;
   uint64_t from = 1;
   goldthread::store::ReadPage page;
@@ -209,6 +240,11 @@ double ScanRate(const Args& args) {
     from = page.next;
   }
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  // The scanning thread's own CPU time: on a shared machine the wall-clock rate also counts
+  // time the scan spent waiting for a core (and RocksDB's compaction of the fresh log).
+  std::printf("# scan: %.2f s wall, %.2f s CPU in the scanning thread (%.0f events/CPU-s)\n",
+              elapsed, ThreadCpuSeconds() - cpu_start,
+              static_cast<double>(seen) / (ThreadCpuSeconds() - cpu_start));
   store->reset();
   fs::remove_all(dir);
   if (seen < args.scan_events) {
@@ -228,19 +264,27 @@ int main(int argc, char** argv) {
     if (flag == "--scan-events") args.scan_events = std::strtoull(argv[i + 1], nullptr, 10);
     if (flag == "--dir") args.dir = argv[i + 1];
     if (flag == "--only") args.only = argv[i + 1];
+    if (flag == "--rounds") args.rounds = std::max(1, std::atoi(argv[i + 1]));
   }
   if (!args.only.empty() && args.only != "append" && args.only != "scan") {
     std::fprintf(stderr, "bench_store: --only takes append or scan, not %s\n", args.only.c_str());
     return 2;
   }
   fs::create_directories(args.dir);
-  std::printf("# bench_store: %.1f s per figure, data under %s\n", args.seconds, args.dir.c_str());
+  std::printf("# bench_store: %.1f s per figure, data under %s; %u cores; load average %s\n",
+              args.seconds, args.dir.c_str(), std::thread::hardware_concurrency(),
+              LoadAverage().c_str());
   if (args.only != "scan") {
-    const double raw_buffered_1 = RawRocksRate(args, 1, false);
+    const double raw_buffered_1 = RawRocksRate(args, 1, false, args.seconds);
     std::printf("RESULT rocksdb_buffered_1w_puts_per_s=%.0f\n", raw_buffered_1);
     for (int threads : {1, 8, 64}) {
-      const double raw = RawRocksRate(args, threads, true);
-      const double store = StoreAppendRate(args, threads);
+      double raw = 0;
+      double store = 0;
+      const double round_seconds = args.seconds / args.rounds;
+      for (int round = 0; round < args.rounds; ++round) {
+        raw += RawRocksRate(args, threads, true, round_seconds) / args.rounds;
+        store += StoreAppendRate(args, threads, round_seconds) / args.rounds;
+      }
       std::printf("RESULT rocksdb_sync_%dw_puts_per_s=%.0f\n", threads, raw);
       std::printf("RESULT append_sync_%dw_events_per_s=%.0f\n", threads, store);
       std::printf("RESULT append_sync_%dw_ratio_vs_rocksdb=%.2f\n", threads, store / raw);
@@ -256,6 +300,7 @@ int main(int argc, char** argv) {
     }
   }
   if (args.only != "append") std::printf("RESULT scan_events_per_s=%.0f\n", ScanRate(args));
+  std::printf("# load average at the end: %s\n", LoadAverage().c_str());
   fs::remove_all(args.dir);
   return 0;
 }

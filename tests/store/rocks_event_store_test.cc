@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 
 #include "store/internal/keys.h"
 #include "tests/store/store_test_util.h"
@@ -224,6 +225,22 @@ TEST(OpenTest, MissingStoreWithoutCreateIsNotFound) {
   store = EventStore::Open(dir.Sub("none"), options);
   ASSERT_FALSE(store);
   EXPECT_EQ(store.error().code, ErrorCode::kNotFound);
+}
+
+TEST(OpenTest, ZeroLimitsAreRefusedNamingTheOption) {
+  TempDir dir;
+  for (auto [name, spoil] : std::vector<std::pair<std::string, std::function<void(StoreOptions&)>>>{
+           {"max_batch_appends", [](StoreOptions& o) { o.max_batch_appends = 0; }},
+           {"max_stream_id_bytes", [](StoreOptions& o) { o.max_stream_id_bytes = 0; }},
+           {"max_events_per_append", [](StoreOptions& o) { o.max_events_per_append = 0; }}}) {
+    StoreOptions options = testing::FastOptions();
+    spoil(options);
+    auto store = EventStore::Open(dir.Sub("db"), options);
+    ASSERT_FALSE(store) << name;
+    EXPECT_EQ(store.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(store.error().field, name);
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.Sub("db"))) << "nothing created";
 }
 
 TEST(OpenTest, SecondWriterIsUnavailable) {
