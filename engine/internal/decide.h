@@ -38,6 +38,14 @@ struct Decision {
   std::string secret;
 };
 
+// A decision of one event, built by `fill`, optionally naming what it created.
+template <typename F>
+Result<Decision> One(F fill, std::string created_id = {}) {
+  goldthread::v1::Event e;
+  fill(e);
+  return Decision{.events = {std::move(e)}, .created_id = std::move(created_id)};
+}
+
 // The kind of state a command is decided against.
 enum class StateKind { kModel, kFigure, kFinding, kCycle };
 

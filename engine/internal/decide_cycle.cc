@@ -14,13 +14,6 @@ namespace v1 = goldthread::v1;
 
 namespace {
 
-template <typename F>
-Result<Decision> One(F fill) {
-  v1::Event e;
-  fill(e);
-  return Decision{.events = {std::move(e)}};
-}
-
 Result<CycleTimetable> Timetable(const DecideContext& c, std::string_view workflow,
                                  std::string_view period) {
   if (!c.options.timetables) {

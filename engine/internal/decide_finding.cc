@@ -13,13 +13,6 @@ namespace v1 = goldthread::v1;
 
 namespace {
 
-template <typename F>
-Result<Decision> One(F fill, std::string created_id = {}) {
-  v1::Event e;
-  fill(e);
-  return Decision{.events = {std::move(e)}, .created_id = std::move(created_id)};
-}
-
 // The unit a finding's subject belongs to: whose people answer it.
 Result<std::string> SubjectUnit(const CouncilModel& model, const v1::FindingSubject& subject) {
   switch (subject.kind_case()) {

@@ -114,13 +114,6 @@ Status CheckDefinition(const CouncilModel& model, const v1::IndicatorDefinition&
   return OkStatus();
 }
 
-template <typename F>
-Result<Decision> One(F fill) {
-  v1::Event e;
-  fill(e);
-  return Decision{.events = {std::move(e)}};
-}
-
 Result<Decision> Define(const DecideContext& c, const v1::DefineIndicator& cmd) {
   if (auto s = CheckDefinition(c.model, cmd.definition()); !s) return Unexpected(s.error());
   if (auto s = Allowed(c, Action::kManageIndicators, cmd.definition().owning_unit_id()); !s) {

@@ -68,13 +68,6 @@ Status CheckRole(v1::Role role) {
   return OkStatus();
 }
 
-template <typename F>
-Result<Decision> One(F fill) {
-  v1::Event e;
-  fill(e);
-  return Decision{.events = {std::move(e)}};
-}
-
 Result<Decision> CreateUnit(const DecideContext& c, const v1::CreateOrgUnit& cmd) {
   if (auto s = CheckId(cmd.unit_id(), "unit_id"); !s) return Unexpected(s.error());
   if (cmd.kind() == v1::ORG_UNIT_KIND_COUNCIL) {

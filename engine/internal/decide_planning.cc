@@ -13,13 +13,6 @@ namespace v1 = goldthread::v1;
 
 namespace {
 
-template <typename F>
-Result<Decision> One(F fill, std::string created_id = {}) {
-  v1::Event e;
-  fill(e);
-  return Decision{.events = {std::move(e)}, .created_id = std::move(created_id)};
-}
-
 Status Allowed(const DecideContext& c, const Permission& p, std::string_view unit) {
   auto a = Authorize(c.model, c.command.actor, p, unit, c.today);
   if (!a) return Unexpected(a.error());
