@@ -1,0 +1,50 @@
+#include "engine/read_models.h"
+
+#include <fmt/format.h>
+
+#include "engine/event_codec.h"
+#include "engine/figure_history.h"
+#include "engine/read_index.h"
+
+namespace goldthread::engine {
+
+namespace v1 = goldthread::v1;
+
+Result<std::unique_ptr<ReadModels>> ReadModels::Open(store::EventStore* store, const Clock* clock,
+                                                     ReadModelOptions options) {
+  if (auto s = CheckTenant(options.tenant); !s) return Unexpected(s.error());
+  auto runner = std::make_unique<ProjectionRunner>(
+      store, std::make_unique<ReadIndex>(options.tenant), options.runner);
+  return std::unique_ptr<ReadModels>(
+      new ReadModels(store, clock, std::move(options), std::move(runner)));
+}
+
+ReadModels::ReadModels(store::EventStore* store, const Clock* clock, ReadModelOptions options,
+                       std::unique_ptr<ProjectionRunner> runner)
+    : store_(store), clock_(clock), options_(std::move(options)), runner_(std::move(runner)) {}
+
+Result<std::unique_ptr<IndexedSnapshot>> ReadModels::Snapshot(const AsOf& as_of) {
+  auto point = ResolveAsOf(*store_, as_of);
+  if (!point) return Unexpected(point.error());
+  if (point->position() > runner_->position()) {
+    if (auto r = runner_->CatchUp(); !r) return Unexpected(r.error());
+  }
+  ProjectionRunner::Held held = runner_->Read();
+  if (held.position < point->position()) {
+    return MakeError(ErrorCode::kUnavailable,
+                     fmt::format("the read models have applied the log up to position {}, "
+                                 "before {}; try again",
+                                 held.position, point->position()));
+  }
+  return std::make_unique<IndexedSnapshot>(store_, static_cast<const ReadIndex*>(held.set),
+                                           std::move(*point), std::move(held.lock));
+}
+
+Result<v1::FigureHistory> ReadModels::FigureHistory(std::string_view indicator_id,
+                                                    std::string_view period, const AsOf& as_of) {
+  auto snapshot = Snapshot(as_of);
+  if (!snapshot) return Unexpected(snapshot.error());
+  return BuildFigureHistory(**snapshot, indicator_id, period);
+}
+
+}  // namespace goldthread::engine

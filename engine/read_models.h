@@ -1,0 +1,67 @@
+// ReadModels: the read side of goldthread in one object — the projections that index the log,
+// kept up to date by a ProjectionRunner, and every read model asked "as of" the head, a past
+// position or a past instant.
+//
+//   auto reads = ReadModels::Open(store.get(), &clock, {.tenant = "demo"});
+//   auto history = (*reads)->FigureHistory("NI-192", "FY2011-Q2");
+//   auto then = (*reads)->FigureHistory("NI-192", "FY2011-Q2", AsOf::Time(cabinet_day));
+//
+// Every answer carries the LogPoint it was computed at, and equals what the same read model
+// computes from a fresh fold of the log up to that point (fresh_fold.h).
+//
+// Threading: every method may be called from any thread. A read catches the projections up
+// first when it asks beyond what they have applied, and holds their shared lock while it reads.
+// The store and clock are not owned and must outlive this object.
+#ifndef GOLDTHREAD_ENGINE_READ_MODELS_H_
+#define GOLDTHREAD_ENGINE_READ_MODELS_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "engine/as_of.h"
+#include "engine/indexed_snapshot.h"
+#include "engine/projection_runner.h"
+#include "goldthread/v1/read_models.pb.h"
+#include "store/clock.h"
+#include "store/event_store.h"
+
+namespace goldthread::engine {
+
+struct ReadModelOptions {
+  // The council whose streams are read. Required.
+  std::string tenant;
+  // How the projections are run and checkpointed.
+  ProjectionRunnerOptions runner;
+};
+
+class ReadModels {
+ public:
+  static Result<std::unique_ptr<ReadModels>> Open(store::EventStore* store, const Clock* clock,
+                                                  ReadModelOptions options);
+  ReadModels(const ReadModels&) = delete;
+  ReadModels& operator=(const ReadModels&) = delete;
+
+  // A snapshot of the log at `as_of`. Holds the projections' shared lock: keep it briefly.
+  Result<std::unique_ptr<IndexedSnapshot>> Snapshot(const AsOf& as_of);
+
+  Result<goldthread::v1::FigureHistory> FigureHistory(std::string_view indicator_id,
+                                                      std::string_view period,
+                                                      const AsOf& as_of = AsOf::Head());
+
+  ProjectionRunner& runner() { return *runner_; }
+  const ReadModelOptions& options() const { return options_; }
+
+ private:
+  ReadModels(store::EventStore* store, const Clock* clock, ReadModelOptions options,
+             std::unique_ptr<ProjectionRunner> runner);
+
+  store::EventStore* const store_;
+  const Clock* const clock_;
+  const ReadModelOptions options_;
+  std::unique_ptr<ProjectionRunner> runner_;
+};
+
+}  // namespace goldthread::engine
+
+#endif  // GOLDTHREAD_ENGINE_READ_MODELS_H_
