@@ -5,6 +5,7 @@
 #include "engine/event_codec.h"
 #include "engine/figure_history.h"
 #include "engine/read_index.h"
+#include "engine/scorecard.h"
 
 namespace goldthread::engine {
 
@@ -45,6 +46,13 @@ Result<v1::FigureHistory> ReadModels::FigureHistory(std::string_view indicator_i
   auto snapshot = Snapshot(as_of);
   if (!snapshot) return Unexpected(snapshot.error());
   return BuildFigureHistory(**snapshot, indicator_id, period);
+}
+
+Result<v1::Scorecard> ReadModels::Scorecard(std::string_view unit_id, std::string_view period,
+                                            const AsOf& as_of) {
+  auto snapshot = Snapshot(as_of);
+  if (!snapshot) return Unexpected(snapshot.error());
+  return BuildScorecard(**snapshot, unit_id, period);
 }
 
 }  // namespace goldthread::engine

@@ -49,6 +49,9 @@ class ReadModels {
                                                       std::string_view period,
                                                       const AsOf& as_of = AsOf::Head());
 
+  Result<goldthread::v1::Scorecard> Scorecard(std::string_view unit_id, std::string_view period,
+                                              const AsOf& as_of = AsOf::Head());
+
   ProjectionRunner& runner() { return *runner_; }
   const ReadModelOptions& options() const { return options_; }
 

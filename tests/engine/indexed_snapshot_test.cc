@@ -11,6 +11,7 @@
 #include "engine/figure_history.h"
 #include "engine/fresh_fold.h"
 #include "engine/read_models.h"
+#include "engine/scorecard.h"
 #include "tests/testing/council_fixture.h"
 #include "tests/testing/random_history.h"
 
@@ -79,6 +80,14 @@ class AsOfPropertyTest : public CouncilFixture, public ::testing::WithParamInter
       for (const std::string& period : RandomHistory::PeriodsOf(indicator)) {
         EXPECT_EQ((*indexed)->FiguresOfPeriod(period).size(),
                   (*folded)->FiguresOfPeriod(period).size());
+      }
+    }
+    for (const std::string unit :
+         {"council", "dir-place", "dir-people", "svc-homes", "board-health"}) {
+      for (const std::string period :
+           {"FY2011-Q2", "FY2011-Q1", "FY2010-Q4", "FY2011-M05", "FY2011-M06", "FY2010"}) {
+        ExpectSame(BuildScorecard(**indexed, unit, period), BuildScorecard(**folded, unit, period),
+                   "scorecard " + unit + " " + period);
       }
     }
     EXPECT_EQ((*indexed)->Findings(), (*folded)->Findings());
