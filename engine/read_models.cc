@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "engine/assurance_trail.h"
 #include "engine/event_codec.h"
+#include "engine/event_summary.h"
 #include "engine/figure_history.h"
 #include "engine/read_index.h"
 #include "engine/scorecard.h"
@@ -53,6 +55,22 @@ Result<v1::Scorecard> ReadModels::Scorecard(std::string_view unit_id, std::strin
   auto snapshot = Snapshot(as_of);
   if (!snapshot) return Unexpected(snapshot.error());
   return BuildScorecard(**snapshot, unit_id, period);
+}
+
+Result<v1::AssuranceTrail> ReadModels::AssuranceTrail(std::string_view period,
+                                                      std::string_view directorate_id,
+                                                      const AsOf& as_of) {
+  // Verify before taking the projections' lock: on a long log it takes a while.
+  auto point = ResolveAsOf(*store_, as_of);
+  if (!point) return Unexpected(point.error());
+  auto verification = VerifyForTrail(*store_, point->position());
+  if (!verification) return Unexpected(verification.error());
+  auto snapshot = Snapshot(AsOf::Position(point->position()));
+  if (!snapshot) return Unexpected(snapshot.error());
+  const bool at_head = !as_of.position && !as_of.time;
+  const TimePoint evaluated_at =
+      at_head ? clock_->Now() : ToTimePoint((*snapshot)->point().recorded_at());
+  return BuildAssuranceTrail(**snapshot, period, directorate_id, *verification, evaluated_at);
 }
 
 }  // namespace goldthread::engine

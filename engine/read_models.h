@@ -52,6 +52,13 @@ class ReadModels {
   Result<goldthread::v1::Scorecard> Scorecard(std::string_view unit_id, std::string_view period,
                                               const AsOf& as_of = AsOf::Head());
 
+  // The Audit Committee's trail for `period` (and `directorate_id`, or the whole council when
+  // empty), with the log verified up to the trail's position. Findings are judged overdue
+  // against the clock for the head, and against the position's own time for a past point.
+  Result<goldthread::v1::AssuranceTrail> AssuranceTrail(std::string_view period,
+                                                        std::string_view directorate_id,
+                                                        const AsOf& as_of = AsOf::Head());
+
   ProjectionRunner& runner() { return *runner_; }
   const ReadModelOptions& options() const { return options_; }
 

@@ -8,6 +8,7 @@
 
 #include <random>
 
+#include "engine/assurance_trail.h"
 #include "engine/figure_history.h"
 #include "engine/fresh_fold.h"
 #include "engine/read_models.h"
@@ -88,6 +89,17 @@ class AsOfPropertyTest : public CouncilFixture, public ::testing::WithParamInter
            {"FY2011-Q2", "FY2011-Q1", "FY2010-Q4", "FY2011-M05", "FY2011-M06", "FY2010"}) {
         ExpectSame(BuildScorecard(**indexed, unit, period), BuildScorecard(**folded, unit, period),
                    "scorecard " + unit + " " + period);
+      }
+    }
+    v1::TrailVerification seal;
+    seal.set_ok(true);
+    seal.set_position(position);
+    const TimePoint evaluated = clock_->Now();
+    for (const std::string period : {"FY2011-Q2", "FY2011-Q1", "FY2011-H1", "FY2010"}) {
+      for (const std::string directorate : {"", "dir-place"}) {
+        ExpectSame(BuildAssuranceTrail(**indexed, period, directorate, seal, evaluated),
+                   BuildAssuranceTrail(**folded, period, directorate, seal, evaluated),
+                   "trail " + period + " " + directorate);
       }
     }
     EXPECT_EQ((*indexed)->Findings(), (*folded)->Findings());
