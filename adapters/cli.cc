@@ -155,6 +155,13 @@ int RunCli(int argc, char** argv) {
   serve->add_option("--listen", serve_options.listen, "Address and port to listen on")
       ->capture_default_str();
   serve->add_option("--tenant", tenant, "The council served")->capture_default_str();
+  serve_options.workflows_dir = EnvOr("GOLDTHREAD_WORKFLOWS", "");
+  serve->add_option("--workflows", serve_options.workflows_dir,
+                    "Folder of workflow timetables (default: the shipped workflows/)");
+  serve->add_option("--workflow", serve_options.main_workflow,
+                    "The council's main timetable: its sign-off levels and finding escalation "
+                    "apply to every figure")
+      ->capture_default_str();
   serve->add_flag("--simulate", serve_options.simulate,
                   "Simulated time: the clock moves only through POST /api/v1/clock, firing "
                   "whatever falls due on the way (for rehearsals and training)");

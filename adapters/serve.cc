@@ -10,6 +10,7 @@
 #include "adapters/api.h"
 #include "adapters/http_server.h"
 #include "engine/scheduler.h"
+#include "engine/workflow_timetables.h"
 #include "store/event_store.h"
 
 namespace goldthread::adapters {
@@ -53,10 +54,31 @@ int RunServe(const ServeOptions& options) {
     std::fprintf(stderr, "goldthread: %s\n", store.error().message.c_str());
     return 3;
   }
-  engine::CommandHandler handler(store->get(), clock,
-                                 {.tenant = options.tenant, .timetables = options.timetables});
-  engine::Scheduler scheduler(store->get(), clock,
-                              {.tenant = options.tenant, .timetables = options.timetables});
+  auto workflows = engine::WorkflowSet::Load(
+      options.workflows_dir.empty() ? engine::DefaultWorkflowsDir() : options.workflows_dir,
+      options.calendar_path.empty() ? engine::DefaultBankHolidaysPath() : options.calendar_path);
+  if (!workflows) {
+    std::fprintf(stderr, "goldthread: %s\n", workflows.error().message.c_str());
+    return 3;
+  }
+  const engine::Workflow* main_workflow = (*workflows)->catalogue.Find(options.main_workflow);
+  if (main_workflow == nullptr) {
+    std::fprintf(stderr, "goldthread: --workflow %s is not among the loaded workflows\n",
+                 options.main_workflow.c_str());
+    return 2;
+  }
+  engine::CommandHandler handler(
+      store->get(), clock,
+      {.tenant = options.tenant,
+       .distinct_people_across_levels =
+           main_workflow->definition().distinct_signers_across_levels(),
+       .sign_off_levels = engine::SignOffLevelsOf(*main_workflow),
+       .timetables = engine::TimetablesFrom(*workflows)});
+  engine::Scheduler scheduler(
+      store->get(), clock,
+      {.tenant = options.tenant,
+       .timetables = engine::TimetablesFrom(*workflows),
+       .finding_escalation = engine::FindingEscalationsFrom(*workflows, options.main_workflow)});
   Metrics metrics;
   metrics.Callback("goldthread_events_total", "Events in the log",
                    [&] { return static_cast<double>((*store)->Head().position); });

@@ -22,8 +22,13 @@ struct ServeOptions {
   // POST /api/v1/clock.
   bool simulate = false;
   std::string simulate_start;
-  // Resolves workflows for cycles; empty: no cycles can be opened.
-  engine::TimetableProvider timetables;
+  // The folder of workflow files and the bank-holiday file. Env: GOLDTHREAD_WORKFLOWS.
+  // Default: the source tree's workflows/ and its calendar.
+  std::string workflows_dir;
+  std::string calendar_path;
+  // The council's main timetable: its sign-off levels and finding escalation apply to every
+  // figure and finding. Default: chesterfield-service-first.
+  std::string main_workflow = "chesterfield-service-first";
 };
 
 // Serves until a stop signal; returns the process exit code. Errors print one line on stderr.

@@ -436,7 +436,9 @@ Result<v1::CommandResult> CommandHandler::Bootstrap(const std::string& council_i
   granted->set_grant_id(DerivedId("G-", person_key));
   granted->set_role(v1::ROLE_ADMIN);
   granted->set_scope_unit_id(council_id);
-  *granted->mutable_effective_from() = ToLocalDate(LondonDayOf(clock_->Now()));
+  // In force from before any history the tenant may hold, so that back-dated imports and
+  // simulations (serve --simulate) can be administered too.
+  granted->mutable_effective_from()->set_iso("2000-01-01");
   granted->set_reason("first administrator, at tenant start");
   auto people = store_->Append({.stream = PersonStream(options_.tenant, admin_person_id),
                                 .expected = store::ExpectedVersion::NoStream(),

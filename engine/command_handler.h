@@ -70,6 +70,14 @@ struct HandlerOptions {
   // version at another (a directorate sign-off needs a different person from the service
   // sign-off). Workflows may relax it. Default: true.
   bool distinct_people_across_levels = true;
+  // The sign-off levels a figure goes through, lowest first; each needs the ones before it,
+  // and publication needs them all (PARTNERSHIP only for partnership indicators). The
+  // council's workflow decides (SignOffLevelsOf in workflow_timetables.h). Default: service,
+  // directorate, corporate verification, partnership.
+  std::vector<goldthread::v1::SignOffLevel> sign_off_levels = {
+      goldthread::v1::SIGN_OFF_LEVEL_SERVICE, goldthread::v1::SIGN_OFF_LEVEL_DIRECTORATE,
+      goldthread::v1::SIGN_OFF_LEVEL_CORPORATE_VERIFICATION,
+      goldthread::v1::SIGN_OFF_LEVEL_PARTNERSHIP};
   // Commentary is required when a figure is red or amber against its target (the councils'
   // own learning points: an exception must be explained). Default: true.
   bool commentary_required_when_off_target = true;
@@ -92,7 +100,8 @@ class CommandHandler {
   Result<goldthread::v1::CommandResult> Execute(const CommandContext& context,
                                                 const goldthread::v1::Command& command);
 
-  // Starts a tenant: writes the council unit, its first administrator and their admin role.
+  // Starts a tenant: writes the council unit, its first administrator and their admin role
+  // (in force from 2000-01-01, so back-dated histories and simulations can be administered).
   // Refused (kAlreadyExists) once the tenant has an org structure.
   Result<goldthread::v1::CommandResult> Bootstrap(const std::string& council_id,
                                                   const std::string& council_name,

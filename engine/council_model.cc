@@ -302,6 +302,19 @@ std::vector<std::string> CouncilModel::PeopleWithRole(v1::Role role, std::string
   return out;
 }
 
+std::vector<std::string> CouncilModel::PeopleWithRoleAnywhere(v1::Role role, LocalDay day) const {
+  std::vector<std::string> out;
+  for (const auto& [id, person] : people_) {
+    for (const RoleGrant& g : person.grants) {
+      if (g.role == role && g.InForceOn(day)) {
+        out.push_back(id);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 std::string CouncilModel::ManagerOf(std::string_view person) const {
   const Person* p = FindPerson(person);
   if (p == nullptr) return "";

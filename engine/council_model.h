@@ -155,6 +155,8 @@ class CouncilModel {
   // Everyone holding `role` on a scope covering `unit` on `day`, by person id.
   std::vector<std::string> PeopleWithRole(goldthread::v1::Role role, std::string_view unit,
                                           LocalDay day) const;
+  // Everyone holding `role` on any scope on `day`, by person id.
+  std::vector<std::string> PeopleWithRoleAnywhere(goldthread::v1::Role role, LocalDay day) const;
   // The person's manager: the accountable person of their home unit, or of its parent when
   // they are that accountable person. Empty when none is recorded.
   std::string ManagerOf(std::string_view person) const;

@@ -55,7 +55,12 @@ Scheduler::Scheduler(store::EventStore* store, const Clock* clock, SchedulerOpti
     : store_(store), clock_(clock), options_(std::move(options)), model_(options_.tenant) {}
 
 std::string Scheduler::Key(std::string_view suffix) const {
-  return fmt::format("{}/{}/{}", options_.tenant, options_.actor, suffix);
+  std::string key = fmt::format("{}/{}/{}", options_.tenant, options_.actor, suffix);
+  // The store keeps ids to 128 bytes: a long key keeps its readable start and ends in a digest
+  // of the whole, so it stays unique and the same on every engine.
+  constexpr size_t kMax = 128;
+  if (key.size() > kMax) key = key.substr(0, kMax - 12) + "~" + DerivedId("", key).substr(0, 10);
+  return key;
 }
 
 void Scheduler::Apply(const store::Envelope& envelope, const v1::Event& event) {
@@ -232,8 +237,13 @@ std::vector<std::string> Scheduler::Recipients(const std::vector<v1::Role>& role
   std::set<std::string> people;
   if (!item.owner.empty()) people.insert(item.owner);
   const LocalDay today = LondonDayOf(clock_->Now());
+  // Items of the whole council (a meeting, a closure) go to the role's holders anywhere in it.
+  const bool council_wide = item.unit == model_.council_id();
   for (v1::Role role : roles) {
-    for (std::string& p : model_.PeopleWithRole(role, item.unit, today)) people.insert(std::move(p));
+    for (std::string& p : council_wide ? model_.PeopleWithRoleAnywhere(role, today)
+                                       : model_.PeopleWithRole(role, item.unit, today)) {
+      people.insert(std::move(p));
+    }
   }
   return {people.begin(), people.end()};
 }
@@ -277,17 +287,34 @@ Status Scheduler::DeriveCycle(const std::string& stream, const CycleState& cycle
     const std::vector<Item> items = ItemsFor(s, t, cycle);
     const bool all_done =
         std::all_of(items.begin(), items.end(), [](const Item& i) { return i.done; });
-    if (all_done && s.opens_at <= now) {
-      TimePoint completed_at = s.opens_at;
-      for (const Item& i : items) completed_at = std::max(completed_at, i.done_at);
+    // A stage completes only once it has opened (its StageOpened written first).
+    if (all_done && progress.opened) {
+      TimePoint last_done = s.opens_at;
+      for (const Item& i : items) last_done = std::max(last_done, i.done_at);
+      // Findings may be raised until the stage falls due, so a findings stage completes no
+      // earlier than its deadline (on time when every finding was answered by then).
+      const TimePoint completes_at = s.completion == StageCompletion::kFindingsAnswered
+                                         ? std::max(last_done, s.due_at)
+                                         : last_done;
+      if (s.completion != StageCompletion::kFindingsAnswered || completes_at <= now) {
+        v1::Event e;
+        auto* c = e.mutable_stage_completed();
+        c->set_stage_id(s.id);
+        *c->mutable_due_at() = ToTimestamp(s.due_at);
+        c->set_on_time(last_done <= s.due_at);
+        c->set_late_by_seconds(std::max<int64_t>(0, SecondsBetween(s.due_at, last_done)));
+        Add(out, completes_at, stream, Key("complete/" + stage_key), std::move(e));
+        continue;
+      }
+    }
+    if (all_done && s.completion == StageCompletion::kFindingsAnswered) {
+      // Not yet due: nothing to chase, but its completion is a pending timer.
       v1::Event e;
       auto* c = e.mutable_stage_completed();
       c->set_stage_id(s.id);
       *c->mutable_due_at() = ToTimestamp(s.due_at);
-      c->set_on_time(completed_at <= s.due_at);
-      c->set_late_by_seconds(std::max<int64_t>(0, SecondsBetween(s.due_at, completed_at)));
-      Add(out, std::max(completed_at, s.opens_at), stream, Key("complete/" + stage_key),
-          std::move(e));
+      c->set_on_time(true);
+      Add(out, s.due_at, stream, Key("complete/" + stage_key), std::move(e));
       continue;
     }
     size_t outstanding = 0;
@@ -356,8 +383,13 @@ void Scheduler::DeriveFindingEscalations(std::vector<ScheduledAction>* out) {
     if (!due_day) continue;
     const TimePoint due = EndOfLondonDay(*due_day);
     std::string previous = raised.owner_person_id();
-    const TimePoint rung_at[2] = {due, due + options_.finding_second_rung_after};
-    for (uint32_t rung = 1; rung <= 2; ++rung) {
+    std::vector<TimePoint> rung_at = {due, due + std::chrono::hours(24 * 7)};
+    if (options_.finding_escalation) {
+      auto instants = options_.finding_escalation(*due_day);
+      if (!instants) continue;  // a due day outside the calendar's years: nothing to time
+      rung_at = *instants;
+    }
+    for (uint32_t rung = 1; rung <= rung_at.size(); ++rung) {
       const std::string manager = model_.ManagerOf(previous);
       if (manager.empty() || manager == previous) break;
       const std::string key = Key(fmt::format("finding/{}/esc/{}", id, rung));
@@ -402,6 +434,15 @@ void Scheduler::DeriveClinics(const CycleTimetable& t, std::vector<ScheduledActi
                                     target->second) == v1::RAG_RED;
       }
       if (!all_red) continue;
+      // One clinic per run of reds: none while an earlier clinic on the indicator is open.
+      bool clinic_open = false;
+      for (const auto& [finding_id, track] : findings_) {
+        const auto& raised = track.state.raised;
+        clinic_open |= raised.stage() == v1::CHALLENGE_STAGE_PERFORMANCE_CLINIC &&
+                       raised.subject().figure().indicator_id() == id &&
+                       track.state.status != FindingStatus::kClosed;
+      }
+      if (clinic_open) continue;
       const std::string key = Key(fmt::format("clinic/{}/{}", id, period_id));
       const std::string finding_id = DerivedId("F-", key);
       const OrgUnit* unit = model_.Unit(indicator.definition.owning_unit_id());

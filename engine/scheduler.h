@@ -11,7 +11,7 @@
 // next RunDue, with `late_by_seconds` saying how late.
 //
 // Reminders and escalations land on the stream of the item they are about (the figure, the
-// finding, or the cycle for meeting and closure stages), addressed to the people holding the
+// finding, the priority, or the cycle for meeting and closure stages), addressed to the people holding the
 // stage's responsible roles (or the rung's roles) on a scope covering the item's unit. A stage
 // completes at the moment the last item is done (the recorded time of the event that finished
 // it), on time or late against its deadline; escalations stop once the item is done. The cycle
@@ -51,9 +51,10 @@ struct SchedulerOptions {
   TimetableProvider timetables;
   // The actor recorded on everything the scheduler writes. Default: "system/scheduler".
   std::string actor = "system/scheduler";
-  // After a finding's due date (end of that London day) its owner's manager is escalated to;
-  // this long after that, the manager's manager. Default: 7 days.
-  std::chrono::hours finding_second_rung_after{24 * 7};
+  // When an unanswered finding due on a day climbs its owner's management line: element 0 to
+  // the owner's manager, element 1 to theirs, ... (the workflow's finding_escalation, see
+  // FindingEscalationsFrom). Default (empty): the end of the due day, then 7 days later.
+  std::function<Result<std::vector<TimePoint>>(LocalDay due)> finding_escalation;
   // How long the owner of a performance-clinic finding has to answer it. Default: 28 days.
   int clinic_days_to_respond = 28;
 };

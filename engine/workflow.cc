@@ -222,7 +222,6 @@ void Validator::Run(std::vector<Workflow::CompiledStage>* stages, minutes* notic
   }
   if (def_.stages().empty()) Error(root_.line(), "a workflow needs at least one stage");
   std::map<std::string, int> stage_line;
-  const size_t errors_before_stages = errors_->size();
   stages->assign(def_.stages_size(), {});
   for (int i = 0; i < def_.stages_size(); ++i) {
     const std::string& id = def_.stages(i).id();
@@ -234,8 +233,8 @@ void Validator::Run(std::vector<Workflow::CompiledStage>* stages, minutes* notic
     }
     CheckStage(i, &(*stages)[i]);
   }
-  // Resolving the timetable needs every rule to be well formed first.
-  if (errors_->size() == errors_before_stages) {
+  // Resolving the timetable needs the cadence and every rule to be well formed first.
+  if (errors_->empty()) {
     for (int i = 0; i < def_.stages_size(); ++i) CheckOrder(i, (*stages)[i]);
   }
   const Locator clinic = root_.In("performance_clinic");
@@ -701,6 +700,12 @@ Result<WorkflowCatalogue> WorkflowCatalogue::Load(const std::filesystem::path& p
           "workflow");
     }
     std::sort(files.begin(), files.end());
+  } else if (!std::filesystem::exists(path, ec)) {
+    return MakeError(ErrorCode::kNotFound,
+                     fmt::format("'{}' does not exist (expected a .textproto file or a folder "
+                                 "of them)",
+                                 path.string()),
+                     "workflow");
   } else {
     files.push_back(path);
   }

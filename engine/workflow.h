@@ -5,8 +5,8 @@
 // loads them once at start into a WorkflowCatalogue and refuses a broken file with its name,
 // line and reason, every problem at once:
 //
-//   workflows/leeds-quarterly.textproto:42: stage 'scrutiny' falls due before it opens
-//   (in FY2011-Q2 it opens 2011-12-01 and falls due 2011-11-30)
+//   workflows/leeds-quarterly.textproto:197: stage 'scrutiny' falls due before it opens (in
+//   FY2010-Q1 it opens 2010-08-26 and falls due 2010-08-25)
 //
 //   Result<WorkflowCatalogue> catalogue = WorkflowCatalogue::Load(DefaultWorkflowsDir());
 //   const Workflow* w = catalogue->Find("chesterfield-service-first");

@@ -204,8 +204,10 @@ class EventStore {
 
   // Appends atomically: all of `request.events` or none. Returns once the batch holding it is
   // durable per StoreOptions::durability. Errors: InvalidArgument (limits, naming the field),
-  // Aborted conflict (see errors.h; carries the current version), FailedPrecondition (read-only
-  // or the store failed), or the RocksDB error. On any error nothing was written.
+  // Conflict (a stale expected version; Error::current_version holds the stream's version),
+  // FailedPrecondition (opened read-only), Unavailable (the store is closing), or Internal (a
+  // RocksDB failure; the store then refuses every later append until reopened). On any error
+  // nothing was written.
   virtual Result<AppendResult> Append(AppendRequest request) = 0;
   // As Append, without blocking: `done` runs on the writer thread once durable (keep it short:
   // post the result to your own executor).
@@ -225,7 +227,8 @@ class EventStore {
   // log (projection rebuilds, verify), where allocation would otherwise dominate.
   virtual Status ReadAllInto(uint64_t from_position, Direction direction, size_t max_count,
                              ReadPage* page) const = 0;
-  // The stream's current version, 0 when it has no events.
+  // The stream's current version, 0 when it has no events. Like the reads, it counts only
+  // events at or before the durable head.
   virtual Result<uint64_t> StreamVersion(std::string_view stream) const = 0;
   // The last durable position and its hash.
   virtual HeadInfo Head() const = 0;
@@ -240,13 +243,17 @@ class EventStore {
 
   // Recomputes the chain over positions [from, to] (to = 0 means the head): each record's
   // presence, position, link to its predecessor, payload digest, hash and stream index entry.
-  // Stops at the first failure and names it. Returns an error only when it could not read.
+  // Stops at the first failure and names it. Reads one RocksDB snapshot, taking the head from
+  // the meta record in it, so appends made meanwhile are not checked and not mistaken for
+  // damage. Returns an error only when it could not read.
   virtual Result<VerifyReport> Verify(uint64_t from, uint64_t to) const = 0;
 
   // Writes a consistent backup of the open store into `backup_dir` (RocksDB BackupEngine;
   // incremental when the folder already holds backups).
   virtual Status CreateBackup(const std::string& backup_dir) = 0;
-  // Restores the latest backup in `backup_dir` into `data_dir`, which must not hold a store.
+  // Restores the latest backup in `backup_dir` into `data_dir`, which must be missing or an empty
+  // folder (RocksDB's restore deletes whatever the folder holds): FailedPrecondition otherwise,
+  // NotFound when `backup_dir` holds no backups.
   static Status RestoreLatestBackup(const std::string& backup_dir, const std::string& data_dir);
 
   // The newest record format this binary reads and writes.

@@ -6,7 +6,10 @@
 // fsync, and the fsync cost is shared by everyone who queued while the last one ran.
 #include <fmt/format.h>
 #include <openssl/rand.h>
+#include <pthread.h>
 
+#include <atomic>
+#include <cstring>
 #include <future>
 #include <unordered_set>
 
@@ -28,17 +31,52 @@ bool IsStreamChar(char c) {
          c == '_' || c == ':' || c == '/' || c == '@' || c == '-';
 }
 
+// Random bytes for event ids, drawn from OpenSSL's CSPRNG 4 KiB at a time: one RAND_bytes call
+// per event (each checks the pid and looks up parameters) was a visible share of an append's
+// CPU. A forked child discards its inherited buffer (the generation changes), so parent and
+// child never hand out the same bytes.
+std::atomic<uint64_t> random_generation{0};
+
+void TakeRandomBytes(unsigned char* out, size_t n) {
+  struct Buffer {
+    unsigned char bytes[4096];
+    size_t used = sizeof bytes;
+    uint64_t generation = 0;
+  };
+  static const bool registered = [] {
+    pthread_atfork(nullptr, nullptr, [] { random_generation.fetch_add(1); });
+    return true;
+  }();
+  (void)registered;
+  thread_local Buffer buffer;
+  const uint64_t generation = random_generation.load(std::memory_order_relaxed);
+  if (buffer.used + n > sizeof buffer.bytes || buffer.generation != generation) {
+    if (RAND_bytes(buffer.bytes, sizeof buffer.bytes) != 1) {
+      // OpenSSL's CSPRNG does not fail once seeded; if it ever does, refuse to invent ids.
+      std::abort();
+    }
+    buffer.used = 0;
+    buffer.generation = generation;
+  }
+  std::memcpy(out, buffer.bytes + buffer.used, n);
+  buffer.used += n;
+}
+
+// A UUID v4 in lower-case hex with dashes (8-4-4-4-12).
 std::string NewUuid() {
   unsigned char b[16];
-  if (RAND_bytes(b, sizeof b) != 1) {
-    // OpenSSL's CSPRNG does not fail once seeded; if it ever does, refuse to invent ids.
-    std::abort();
-  }
+  TakeRandomBytes(b, sizeof b);
   b[6] = (b[6] & 0x0f) | 0x40;
   b[8] = (b[8] & 0x3f) | 0x80;
-  std::string hex = ToHex(std::string_view(reinterpret_cast<char*>(b), 16));
-  return fmt::format("{}-{}-{}-{}-{}", hex.substr(0, 8), hex.substr(8, 4), hex.substr(12, 4),
-                     hex.substr(16, 4), hex.substr(20));
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(36);
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    out.push_back(kDigits[b[i] >> 4]);
+    out.push_back(kDigits[b[i] & 0xf]);
+  }
+  return out;
 }
 
 void SetTimestamp(google::protobuf::Timestamp* ts, TimePoint t) {
@@ -78,25 +116,38 @@ Status RocksEventStore::Validate(AppendRequest& r) const {
     return InvalidField("expected_version",
                         "expected version 0 is not a version; use no-stream for a new stream");
   }
-  if (r.command_id.size() > kMaxIdBytes || r.actor.size() > kMaxIdBytes ||
-      r.correlation_id.size() > kMaxIdBytes || r.causation_id.size() > kMaxIdBytes) {
-    return InvalidField("command_id", fmt::format("ids are limited to {} bytes", kMaxIdBytes));
+  const std::pair<const char*, const std::string*> ids[] = {{"command_id", &r.command_id},
+                                                            {"actor", &r.actor},
+                                                            {"correlation_id", &r.correlation_id},
+                                                            {"causation_id", &r.causation_id}};
+  for (const auto& [field, id] : ids) {
+    if (id->size() > kMaxIdBytes) {
+      return InvalidField(field, fmt::format("the {} is {} bytes; ids are limited to {}", field,
+                                             id->size(), kMaxIdBytes));
+    }
   }
   for (size_t i = 0; i < r.events.size(); ++i) {
     NewEvent& e = r.events[i];
-    const std::string field = fmt::format("events[{}]", i);
+    // Built only for an error: validation runs for every event of every append.
+    auto field = [i](std::string_view name) { return fmt::format("events[{}].{}", i, name); };
     if (e.type.empty() || e.type.size() > kMaxTypeBytes) {
-      return InvalidField(field + ".type",
+      return InvalidField(field("type"),
                           fmt::format("an event type is 1 to {} bytes", kMaxTypeBytes));
     }
     if (e.payload.size() > options_.max_event_bytes) {
-      return InvalidField(field + ".payload",
+      return InvalidField(field("payload"),
                           fmt::format("the event is {} bytes; the limit is {}", e.payload.size(),
                                       options_.max_event_bytes));
     }
-    if (e.event_id.size() > kMaxIdBytes || e.causation_id.size() > kMaxIdBytes) {
-      return InvalidField(field + ".event_id",
-                          fmt::format("ids are limited to {} bytes", kMaxIdBytes));
+    if (e.event_id.size() > kMaxIdBytes) {
+      return InvalidField(field("event_id"),
+                          fmt::format("the event id is {} bytes; ids are limited to {}",
+                                      e.event_id.size(), kMaxIdBytes));
+    }
+    if (e.causation_id.size() > kMaxIdBytes) {
+      return InvalidField(field("causation_id"),
+                          fmt::format("the causation id is {} bytes; ids are limited to {}",
+                                      e.causation_id.size(), kMaxIdBytes));
     }
     if (e.event_id.empty()) e.event_id = NewUuid();
   }
@@ -150,8 +201,9 @@ void RocksEventStore::WriterLoop() {
         queue_.pop_front();
       }
     }
-    // The largest batch of the last few, decaying, estimates how many appenders are active.
-    recent_batch_peak_ = std::max(batch.size(), recent_batch_peak_ - recent_batch_peak_ / 8);
+    // The largest batch of the last few, decaying, estimates how many appenders are active. It
+    // drops by at least one per batch, so a lone appender stops waiting after a few appends.
+    recent_batch_peak_ = std::max(batch.size(), recent_batch_peak_ - (recent_batch_peak_ + 7) / 8);
     CommitBatch(batch);
     batch.clear();
   }
@@ -159,7 +211,8 @@ void RocksEventStore::WriterLoop() {
 
 Result<uint64_t> RocksEventStore::CurrentVersionForWriter(const std::string& stream) {
   if (auto it = stream_versions_.find(stream); it != stream_versions_.end()) return it->second;
-  auto v = ReadStreamVersion(stream);
+  // Everything committed is published by now: the writer publishes before its next batch.
+  auto v = ReadStreamVersion(stream, UINT64_MAX);
   if (!v) return Unexpected(v.error());
   if (stream_versions_.size() >= options_.stream_version_cache_entries) stream_versions_.clear();
   stream_versions_.emplace(stream, *v);
@@ -300,8 +353,8 @@ void RocksEventStore::Publish(const std::vector<Planned>& planned, uint64_t head
   {
     std::lock_guard<std::mutex> hash_lock(head_hash_mu_);
     head_hash_ = hash;
+    head_position_.store(head, std::memory_order_release);
   }
-  head_position_.store(head, std::memory_order_release);
   if (live_.empty()) return;
   std::vector<const Envelope*> events;
   for (const Planned& p : planned)

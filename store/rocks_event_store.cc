@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "rocksdb/table.h"
 #include "rocksdb/utilities/backup_engine.h"
 #include "store/internal/hash_chain.h"
 #include "store/internal/keys.h"
@@ -42,8 +43,15 @@ std::unexpected<Error> FromRocks(const rocksdb::Status& s, std::string_view what
 
 std::vector<rocksdb::ColumnFamilyDescriptor> Families() {
   rocksdb::ColumnFamilyOptions cf;
+  // The log is read mostly in long forward scans (projection rebuilds, subscriptions catching
+  // up, Verify): 32 KiB blocks instead of 4 KiB cut the scanning thread's CPU time per event by
+  // about a third in bench_store (fewer block lookups, allocations and cache operations).
+  rocksdb::ColumnFamilyOptions log = cf;
+  rocksdb::BlockBasedTableOptions log_table;
+  log_table.block_size = 32 << 10;
+  log.table_factory.reset(rocksdb::NewBlockBasedTableFactory(log_table));
   return {{rocksdb::kDefaultColumnFamilyName, cf},
-          {kLogFamily, cf},
+          {kLogFamily, log},
           {kStreamsFamily, cf},
           {kMetaFamily, cf},
           {kCommandsFamily, cf},
@@ -89,8 +97,15 @@ Result<std::unique_ptr<EventStore>> RocksEventStore::OpenImpl(const std::string&
   std::string format;
   s = db->Get(rocksdb::ReadOptions(), handles[3], kMetaFormatKey, &format);
   if (s.ok()) {
-    uint32_t stored = format.size() == 4 ? GetBigEndian32(format) : 0;
-    if (stored == 0 || stored > kFormatVersion) {
+    if (format.size() != 4 || GetBigEndian32(format) == 0) {
+      close_handles();
+      return MakeError(ErrorCode::kDataLoss,
+                       fmt::format("the format version recorded in {} is unreadable ({} bytes); "
+                                   "restore the store from a backup",
+                                   dir, format.size()));
+    }
+    const uint32_t stored = GetBigEndian32(format);
+    if (stored > kFormatVersion) {
       close_handles();
       return MakeError(
           ErrorCode::kFailedPrecondition,
@@ -171,23 +186,31 @@ void RocksEventStore::Unregister(LiveSubscription* s) {
 }
 
 HeadInfo RocksEventStore::Head() const {
+  // Publish changes the position and the hash together under this lock, so they always pair.
   std::lock_guard<std::mutex> lock(head_hash_mu_);
   return HeadInfo{head_position_.load(std::memory_order_acquire), head_hash_};
 }
 
-Result<uint64_t> RocksEventStore::ReadStreamVersion(std::string_view stream) const {
+Result<uint64_t> RocksEventStore::ReadStreamVersion(std::string_view stream,
+                                                    uint64_t max_position) const {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams_cf_));
   const std::string prefix = StreamPrefix(stream);
-  it->SeekForPrev(StreamKey(stream, UINT64_MAX));
+  for (it->SeekForPrev(StreamKey(stream, UINT64_MAX)); it->Valid(); it->Prev()) {
+    rocksdb::Slice key = it->key();
+    if (key.size() != prefix.size() + 8 || !key.starts_with(prefix)) return 0;
+    // An entry past `max_position` belongs to a batch written but not yet published.
+    if (it->value().size() == 8 &&
+        GetBigEndian64(std::string_view(it->value().data(), 8)) > max_position) {
+      continue;
+    }
+    return GetBigEndian64(std::string_view(key.data() + prefix.size(), 8));
+  }
   if (!it->status().ok()) return FromRocks(it->status(), "reading a stream version");
-  if (!it->Valid()) return 0;
-  rocksdb::Slice key = it->key();
-  if (key.size() != prefix.size() + 8 || !key.starts_with(prefix)) return 0;
-  return GetBigEndian64(std::string_view(key.data() + prefix.size(), 8));
+  return 0;
 }
 
 Result<uint64_t> RocksEventStore::StreamVersion(std::string_view stream) const {
-  return ReadStreamVersion(stream);
+  return ReadStreamVersion(stream, head_position());
 }
 
 Result<std::optional<AppendResult>> RocksEventStore::FindCommand(
@@ -321,7 +344,30 @@ std::unique_ptr<Subscription> RocksEventStore::Subscribe(uint64_t from_position,
 }
 
 Result<VerifyReport> RocksEventStore::Verify(uint64_t from, uint64_t to) const {
-  const HeadInfo head = Head();
+  // Everything is read from one snapshot, and the head from the meta record in it (the writer
+  // commits records and head in one batch), so appends made meanwhile are neither checked nor
+  // mistaken for records beyond the head.
+  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  struct SnapshotRelease {
+    rocksdb::DB* db;
+    const rocksdb::Snapshot* snapshot;
+    ~SnapshotRelease() { db->ReleaseSnapshot(snapshot); }
+  } release{db_.get(), snapshot};
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  HeadInfo head{0, std::string(kHashBytes, '\0')};
+  {
+    std::string value;
+    rocksdb::Status s = db_->Get(ro, meta_cf_, kMetaHeadKey, &value);
+    if (s.ok()) {
+      if (value.size() != 8 + kHashBytes) {
+        return MakeError(ErrorCode::kDataLoss, "the head record is unreadable");
+      }
+      head = HeadInfo{GetBigEndian64(value), value.substr(8)};
+    } else if (!s.IsNotFound()) {
+      return FromRocks(s, "reading the head");
+    }
+  }
   VerifyReport report;
   report.head_position = head.position;
   report.head_hash_hex = ToHex(head.hash);
@@ -333,12 +379,20 @@ Result<VerifyReport> RocksEventStore::Verify(uint64_t from, uint64_t to) const {
     report.problem = std::move(problem);
     return report;
   };
-  if (head.position == 0 || from > to) return report;
+  if (from > to) {
+    if (head.position == 0) {
+      // An empty log: nothing may lie in it.
+      std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, log_cf_));
+      it->SeekToFirst();
+      if (it->Valid()) return fail(1, "a record exists beyond the recorded head");
+    }
+    return report;
+  }
 
   std::string previous(kHashBytes, '\0');
   if (from > 1) {
     std::string value;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), log_cf_, LogKey(from - 1), &value);
+    rocksdb::Status s = db_->Get(ro, log_cf_, LogKey(from - 1), &value);
     if (s.IsNotFound()) return fail(from - 1, "gap: the record is missing");
     if (!s.ok()) return FromRocks(s, "reading the log");
     Envelope anchor;
@@ -346,7 +400,7 @@ Result<VerifyReport> RocksEventStore::Verify(uint64_t from, uint64_t to) const {
     previous = anchor.hash();
   }
 
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), log_cf_));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, log_cf_));
   uint64_t expected = from;
   Envelope e;
   std::string index_value;
@@ -375,8 +429,8 @@ Result<VerifyReport> RocksEventStore::Verify(uint64_t from, uint64_t to) const {
     if (computed != e.hash()) {
       return fail(pos, "the record's hash does not match its contents");
     }
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), streams_cf_,
-                                 StreamKey(e.stream(), e.stream_version()), &index_value);
+    rocksdb::Status s =
+        db_->Get(ro, streams_cf_, StreamKey(e.stream(), e.stream_version()), &index_value);
     if (!s.ok() || index_value.size() != 8 || GetBigEndian64(index_value) != pos) {
       return fail(
           pos, fmt::format("the stream index entry for {} version {} does not point at this record",
@@ -411,10 +465,15 @@ Status RocksEventStore::CreateBackup(const std::string& backup_dir) {
 
 Status EventStore::RestoreLatestBackup(const std::string& backup_dir, const std::string& data_dir) {
   namespace fs = std::filesystem;
-  if (fs::exists(fs::path(data_dir) / "CURRENT")) {
+  // RocksDB's restore deletes whatever the target folder holds, so only an empty or missing
+  // folder is accepted.
+  std::error_code ec;
+  if (fs::exists(data_dir, ec) &&
+      (!fs::is_directory(data_dir, ec) || !fs::is_empty(data_dir, ec))) {
     return MakeError(
         ErrorCode::kFailedPrecondition,
-        fmt::format("{} already holds a store; restore into an empty folder", data_dir));
+        fmt::format("{} is not an empty folder{}; restore into an empty folder", data_dir,
+                    fs::exists(fs::path(data_dir) / "CURRENT") ? " (it holds a store)" : ""));
   }
   if (!fs::exists(fs::path(backup_dir) / "meta")) {
     return MakeError(ErrorCode::kNotFound, fmt::format("no backups in {}", backup_dir));

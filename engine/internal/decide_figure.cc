@@ -2,6 +2,7 @@
 // publish. The rules a figure's life follows are all here.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "engine/authority.h"
@@ -16,22 +17,26 @@ namespace v1 = goldthread::v1;
 
 namespace {
 
-// The levels below `level` that must be given first, lowest first.
-std::vector<v1::SignOffLevel> LevelsBelow(v1::SignOffLevel level) {
+// Every level a version of this indicator's figure goes through, in the council's order
+// (partnership only for partnership indicators).
+std::vector<v1::SignOffLevel> RequiredLevels(const DecideContext& c, const Indicator& indicator) {
   std::vector<v1::SignOffLevel> out;
-  for (v1::SignOffLevel l : {v1::SIGN_OFF_LEVEL_SERVICE, v1::SIGN_OFF_LEVEL_DIRECTORATE,
-                             v1::SIGN_OFF_LEVEL_CORPORATE_VERIFICATION}) {
-    if (l < level) out.push_back(l);
+  for (v1::SignOffLevel l : c.options.sign_off_levels) {
+    if (l == v1::SIGN_OFF_LEVEL_PARTNERSHIP && indicator.definition.partnership_unit_id().empty()) {
+      continue;
+    }
+    out.push_back(l);
   }
   return out;
 }
 
-// Every level a version of this indicator's figure must be signed off at before publication.
-std::vector<v1::SignOffLevel> RequiredLevels(const Indicator& indicator) {
-  std::vector<v1::SignOffLevel> out = {v1::SIGN_OFF_LEVEL_SERVICE, v1::SIGN_OFF_LEVEL_DIRECTORATE,
-                                       v1::SIGN_OFF_LEVEL_CORPORATE_VERIFICATION};
-  if (!indicator.definition.partnership_unit_id().empty()) {
-    out.push_back(v1::SIGN_OFF_LEVEL_PARTNERSHIP);
+// The levels that must be given before `level`, lowest first.
+std::vector<v1::SignOffLevel> LevelsBelow(const DecideContext& c, const Indicator& indicator,
+                                          v1::SignOffLevel level) {
+  std::vector<v1::SignOffLevel> out;
+  for (v1::SignOffLevel l : RequiredLevels(c, indicator)) {
+    if (l == level) break;
+    out.push_back(l);
   }
   return out;
 }
@@ -311,7 +316,14 @@ Result<Decision> SignOff(const DecideContext& c, const v1::SignOffFigure& cmd,
                      fmt::format("version {} is already signed off at {} level by {}",
                                  f.figure_version, LevelName(cmd.level()), it->second.person_id));
   }
-  for (v1::SignOffLevel lower : LevelsBelow(cmd.level())) {
+  const auto& levels = c.options.sign_off_levels;
+  if (std::find(levels.begin(), levels.end(), cmd.level()) == levels.end()) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     fmt::format("this council does not sign figures off at {} level",
+                                 LevelName(cmd.level())),
+                     "level");
+  }
+  for (v1::SignOffLevel lower : LevelsBelow(c, **indicator, cmd.level())) {
     if (!f.HasSignOff(lower)) {
       return MakeError(ErrorCode::kFailedPrecondition,
                        fmt::format("{} for {} needs {} sign-off before {} sign-off",
@@ -470,7 +482,7 @@ Result<Decision> Publish(const DecideContext& c, const v1::PublishFigure& cmd,
     return Unexpected(s.error());
   }
   std::string missing;
-  for (v1::SignOffLevel level : RequiredLevels(**indicator)) {
+  for (v1::SignOffLevel level : RequiredLevels(c, **indicator)) {
     if (!f.HasSignOff(level)) missing += (missing.empty() ? "" : ", ") + LevelName(level);
   }
   if (!missing.empty()) {

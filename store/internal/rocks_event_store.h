@@ -75,7 +75,8 @@ class RocksEventStore final : public EventStore {
   void WriterLoop();
   void CommitBatch(std::vector<Pending>& batch);
   Result<uint64_t> CurrentVersionForWriter(const std::string& stream);
-  Result<uint64_t> ReadStreamVersion(std::string_view stream) const;
+  // The stream's last version whose record is at or before `max_position`.
+  Result<uint64_t> ReadStreamVersion(std::string_view stream, uint64_t max_position) const;
   void Publish(const std::vector<Planned>& planned, uint64_t head, const std::string& hash);
 
   // Constant after construction.
@@ -101,7 +102,8 @@ class RocksEventStore final : public EventStore {
   std::string head_hash_writer_;
   std::optional<Error> failed_;  // once a RocksDB write fails, every later append fails with it
 
-  // Durable head: written by the writer under publish_mu_, read lock-free by anyone.
+  // Durable head: written by the writer under publish_mu_ and head_hash_mu_ together (so Head()
+  // reads a position and its own hash); the position alone is read lock-free by anyone.
   std::atomic<uint64_t> head_position_{0};
   mutable std::mutex head_hash_mu_;
   std::string head_hash_;  // protected by head_hash_mu_

@@ -7,7 +7,9 @@
 //     (RocksDB's own write grouping is the baseline for our group commit);
 //   - raw RocksDB buffered (sync=false) with one writer: the practical ceiling of the machine;
 //   - a full forward scan of a 1,000,000-event log through ReadAll.
-// Prints `RESULT name=value` lines. Usage: bench_store [--seconds S] [--scan-events N] [--dir D]
+// Prints `RESULT name=value` lines.
+// Usage: bench_store [--seconds S] [--scan-events N] [--dir D] [--only append|scan]
+// (--only runs one half, e.g. to profile it).
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -41,6 +43,7 @@ struct Args {
   double seconds = 3.0;
   uint64_t scan_events = 1'000'000;
   fs::path dir = fs::temp_directory_path() / "goldthread-bench-store";
+  std::string only;  // "", "append" or "scan"
 };
 
 // Runs `threads` workers calling `op(thread, i)` until `seconds` pass; returns operations/s.
@@ -224,28 +227,35 @@ int main(int argc, char** argv) {
     if (flag == "--seconds") args.seconds = std::atof(argv[i + 1]);
     if (flag == "--scan-events") args.scan_events = std::strtoull(argv[i + 1], nullptr, 10);
     if (flag == "--dir") args.dir = argv[i + 1];
+    if (flag == "--only") args.only = argv[i + 1];
+  }
+  if (!args.only.empty() && args.only != "append" && args.only != "scan") {
+    std::fprintf(stderr, "bench_store: --only takes append or scan, not %s\n", args.only.c_str());
+    return 2;
   }
   fs::create_directories(args.dir);
   std::printf("# bench_store: %.1f s per figure, data under %s\n", args.seconds, args.dir.c_str());
-  const double raw_buffered_1 = RawRocksRate(args, 1, false);
-  std::printf("RESULT rocksdb_buffered_1w_puts_per_s=%.0f\n", raw_buffered_1);
-  for (int threads : {1, 8, 64}) {
-    const double raw = RawRocksRate(args, threads, true);
-    const double store = StoreAppendRate(args, threads);
-    std::printf("RESULT rocksdb_sync_%dw_puts_per_s=%.0f\n", threads, raw);
-    std::printf("RESULT append_sync_%dw_events_per_s=%.0f\n", threads, store);
-    std::printf("RESULT append_sync_%dw_ratio_vs_rocksdb=%.2f\n", threads, store / raw);
-    if (threads == 64) {
-      std::printf("RESULT append_sync_64w_ratio_vs_rocksdb_buffered_1w=%.2f\n",
-                  store / raw_buffered_1);
-      const double async_rate = StoreAsyncAppendRate(args, 64);
-      std::printf("RESULT append_sync_64async_events_per_s=%.0f\n", async_rate);
-      std::printf("RESULT append_sync_64async_ratio_vs_rocksdb_buffered_1w=%.2f\n",
-                  async_rate / raw_buffered_1);
+  if (args.only != "scan") {
+    const double raw_buffered_1 = RawRocksRate(args, 1, false);
+    std::printf("RESULT rocksdb_buffered_1w_puts_per_s=%.0f\n", raw_buffered_1);
+    for (int threads : {1, 8, 64}) {
+      const double raw = RawRocksRate(args, threads, true);
+      const double store = StoreAppendRate(args, threads);
+      std::printf("RESULT rocksdb_sync_%dw_puts_per_s=%.0f\n", threads, raw);
+      std::printf("RESULT append_sync_%dw_events_per_s=%.0f\n", threads, store);
+      std::printf("RESULT append_sync_%dw_ratio_vs_rocksdb=%.2f\n", threads, store / raw);
+      if (threads == 64) {
+        std::printf("RESULT append_sync_64w_ratio_vs_rocksdb_buffered_1w=%.2f\n",
+                    store / raw_buffered_1);
+        const double async_rate = StoreAsyncAppendRate(args, 64);
+        std::printf("RESULT append_sync_64async_events_per_s=%.0f\n", async_rate);
+        std::printf("RESULT append_sync_64async_ratio_vs_rocksdb_buffered_1w=%.2f\n",
+                    async_rate / raw_buffered_1);
+      }
+      std::fflush(stdout);
     }
-    std::fflush(stdout);
   }
-  std::printf("RESULT scan_events_per_s=%.0f\n", ScanRate(args));
+  if (args.only != "append") std::printf("RESULT scan_events_per_s=%.0f\n", ScanRate(args));
   fs::remove_all(args.dir);
   return 0;
 }

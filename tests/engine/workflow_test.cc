@@ -295,6 +295,11 @@ TEST(WorkflowTest, CadenceMonthsMustEndAPeriodOfTheCadence) {
                                        " no FREQUENCY_QUARTERLY period ends in MONTH_MAY"));
 }
 
+TEST(WorkflowTest, MissingCadenceIsRefused) {
+  const std::string text = Replace(kValid, "cadence { frequency: FREQUENCY_QUARTERLY }\n", "");
+  EXPECT_THAT(ErrorOf(text), HasSubstr(At(1) + " cadence.frequency is required"));
+}
+
 TEST(WorkflowTest, StageThatCanNeverOccurIsRefused) {
   const std::string text =
       Replace(kValid, "  title: \"Service review\"",

@@ -80,10 +80,14 @@ class Simulation {
     store_ = std::move(*opened);
     handler_ = std::make_unique<engine::CommandHandler>(
         store_.get(), clock_.get(),
-        engine::HandlerOptions{.tenant = "sim", .timetables = options_.timetables});
+        engine::HandlerOptions{.tenant = "sim",
+                               .sign_off_levels = options_.sign_off_levels,
+                               .timetables = options_.timetables});
     scheduler_ = std::make_unique<engine::Scheduler>(
         store_.get(), clock_.get(),
-        engine::SchedulerOptions{.tenant = "sim", .timetables = options_.timetables});
+        engine::SchedulerOptions{.tenant = "sim",
+                                 .timetables = options_.timetables,
+                                 .finding_escalation = options_.finding_escalation});
     if (auto s = SetUpCouncil(first->frequency()); !s) return Unexpected(s.error());
     for (const std::string& period : options_.periods) {
       if (auto s = PlanCycle(period, period == options_.periods.front()); !s) {
@@ -198,6 +202,15 @@ class Simulation {
     role_holder_[v1::ROLE_DATA_ENTRY] = "entry-1";
     role_holder_[v1::ROLE_ADMIN] = "admin";
 
+    // Two priorities: one a partnership board owns (rated by the board), one a directorate's.
+    for (const auto& [id, owner] : std::vector<std::pair<std::string, std::string>>{
+             {"P-health", "board"}, {"P-place", "dir-1"}}) {
+      v1::Command c;
+      c.mutable_define_priority()->set_priority_id(id);
+      c.mutable_define_priority()->set_title(id);
+      c.mutable_define_priority()->set_owner_unit_id(owner);
+      if (auto s = Exec("perf", c); !s) return s;
+    }
     for (int i = 1; i <= kIndicators; ++i) {
       v1::Command c;
       auto* d = c.mutable_define_indicator();
@@ -322,6 +335,17 @@ class Simulation {
             return Exec(role_holder_.at(s.closing_role), c);
           });
           break;
+        case engine::StageCompletion::kPriorityRatingsRecorded:
+          Plan(on_time, "rate P-health", [=, this] {
+            v1::Command c;
+            auto* p = c.mutable_record_priority_progress();
+            p->set_priority_id("P-health");
+            p->set_period(t.period);
+            p->set_summary("Partners agree progress is steady");
+            p->set_overall_rating(v1::RAG_AMBER);
+            return Exec("board-member", c);
+          });
+          break;
         case engine::StageCompletion::kFindingsAnswered:
           if (!finding_planned) {
             finding_planned = true;
@@ -370,8 +394,10 @@ class Simulation {
     auto figure = handler_->LoadFigure(indicator, period);
     if (!figure) return Unexpected(figure.error());
     if (!figure->submitted() || figure->HasSignOff(level)) return OkStatus();
-    for (int lower = v1::SIGN_OFF_LEVEL_SERVICE; lower < level && lower <= 3; ++lower) {
-      if (!figure->HasSignOff(static_cast<v1::SignOffLevel>(lower))) return OkStatus();
+    for (v1::SignOffLevel lower : options_.sign_off_levels) {
+      if (lower == level) break;
+      if (lower == v1::SIGN_OFF_LEVEL_PARTNERSHIP) continue;
+      if (!figure->HasSignOff(lower)) return OkStatus();  // not ready: left outstanding
     }
     std::string actor;
     switch (level) {

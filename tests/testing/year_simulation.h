@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "engine/command_handler.h"
+#include "engine/local_date.h"
 #include "store/errors.h"
 
 namespace goldthread::testing {
@@ -34,6 +35,10 @@ struct YearSimulationOptions {
   // The cycles to run, in order ("FY2011-Q1", ...).
   std::vector<std::string> periods;
   engine::TimetableProvider timetables;
+  // When overdue findings climb (the workflow's finding_escalation); empty: the default.
+  std::function<Result<std::vector<TimePoint>>(engine::LocalDay)> finding_escalation;
+  // The levels figures are signed off at, lowest first (SignOffLevelsOf the workflow).
+  std::vector<goldthread::v1::SignOffLevel> sign_off_levels = engine::HandlerOptions().sign_off_levels;
   // Where the store lives (a fresh folder).
   std::string data_dir;
 };
