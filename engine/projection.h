@@ -85,6 +85,9 @@ class Projection {
 class ProjectionSet {
  public:
   virtual ~ProjectionSet() = default;
+  // The set's name, under which the runner records which generation of its state is active:
+  // [a-z0-9.-].
+  virtual std::string_view name() const = 0;
   virtual std::vector<Projection*> projections() = 0;
 };
 

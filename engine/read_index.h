@@ -17,13 +17,18 @@ namespace goldthread::engine {
 
 class ReadIndex final : public ProjectionSet {
  public:
-  explicit ReadIndex(const std::string& tenant) : streams_(tenant), council_(tenant) {}
+  // `name`: where the runner records the active generation; another name keeps a second,
+  // independent copy in the same store.
+  explicit ReadIndex(const std::string& tenant, std::string name = "read-index")
+      : name_(std::move(name)), streams_(tenant), council_(tenant) {}
 
+  std::string_view name() const override { return name_; }
   std::vector<Projection*> projections() override { return {&streams_, &council_}; }
   const StreamIndex& streams() const { return streams_; }
   const CouncilHistory& council() const { return council_; }
 
  private:
+  const std::string name_;
   StreamIndex streams_;
   CouncilHistory council_;
 };

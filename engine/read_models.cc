@@ -13,13 +13,25 @@ namespace goldthread::engine {
 
 namespace v1 = goldthread::v1;
 
+Result<RebuildReport> RebuildReadIndex(store::EventStore* store, const std::string& tenant,
+                                       const RebuildOptions& options,
+                                       ProjectionRunnerOptions runner_options) {
+  if (auto s = CheckTenant(tenant); !s) return Unexpected(s.error());
+  auto runner = ProjectionRunner::Open(
+      store, [tenant] { return std::make_unique<ReadIndex>(tenant); }, runner_options);
+  if (!runner) return Unexpected(runner.error());
+  return (*runner)->Rebuild(options);
+}
+
 Result<std::unique_ptr<ReadModels>> ReadModels::Open(store::EventStore* store, const Clock* clock,
                                                      ReadModelOptions options) {
   if (auto s = CheckTenant(options.tenant); !s) return Unexpected(s.error());
-  auto runner = std::make_unique<ProjectionRunner>(
-      store, std::make_unique<ReadIndex>(options.tenant), options.runner);
+  auto runner = ProjectionRunner::Open(
+      store, [tenant = options.tenant] { return std::make_unique<ReadIndex>(tenant); },
+      options.runner);
+  if (!runner) return Unexpected(runner.error());
   return std::unique_ptr<ReadModels>(
-      new ReadModels(store, clock, std::move(options), std::move(runner)));
+      new ReadModels(store, clock, std::move(options), std::move(*runner)));
 }
 
 ReadModels::ReadModels(store::EventStore* store, const Clock* clock, ReadModelOptions options,

@@ -9,6 +9,9 @@
 // Every answer carries the LogPoint it was computed at, and equals what the same read model
 // computes from a fresh fold of the log up to that point (fresh_fold.h).
 //
+// The projections persist their state in the store and resume from it after a restart (see
+// projection_runner.h); ReadModelOptions::runner says how.
+//
 // Threading: every method may be called from any thread. A read catches the projections up
 // first when it asks beyond what they have applied, and holds their shared lock while it reads.
 // The store and clock are not owned and must outlive this object.
@@ -34,6 +37,15 @@ struct ReadModelOptions {
   // How the projections are run and checkpointed.
   ProjectionRunnerOptions runner;
 };
+
+// Rebuilds the read index of `tenant` from position zero into the next generation and makes it
+// the active one (the engine side of `goldthread rebuild`, run while no server holds the store).
+// A serving process rebuilds beside its live read models instead, with
+// ReadModels::runner().Rebuild(), which takes over in place. Progress goes to
+// `options.progress`.
+Result<RebuildReport> RebuildReadIndex(store::EventStore* store, const std::string& tenant,
+                                       const RebuildOptions& options,
+                                       ProjectionRunnerOptions runner = {});
 
 class ReadModels {
  public:
