@@ -79,10 +79,29 @@ Result<v1::AssuranceTrail> ReadModels::AssuranceTrail(std::string_view period,
   if (!verification) return Unexpected(verification.error());
   auto snapshot = Snapshot(AsOf::Position(point->position()));
   if (!snapshot) return Unexpected(snapshot.error());
+  return BuildAssuranceTrail(**snapshot, period, directorate_id, *verification,
+                             EvaluatedAt(as_of, **snapshot));
+}
+
+TimePoint ReadModels::EvaluatedAt(const AsOf& as_of, const LogSnapshot& snapshot) const {
   const bool at_head = !as_of.position && !as_of.time;
-  const TimePoint evaluated_at =
-      at_head ? clock_->Now() : ToTimePoint((*snapshot)->point().recorded_at());
-  return BuildAssuranceTrail(**snapshot, period, directorate_id, *verification, evaluated_at);
+  return at_head ? clock_->Now() : ToTimePoint(snapshot.point().recorded_at());
+}
+
+Result<v1::OutstandingWork> ReadModels::OutstandingWork(std::string_view person_id,
+                                                        const AsOf& as_of) {
+  auto snapshot = Snapshot(as_of);
+  if (!snapshot) return Unexpected(snapshot.error());
+  return BuildOutstandingWork(
+      **snapshot, person_id,
+      {.evaluated_at = EvaluatedAt(as_of, **snapshot), .deadlines = options_.deadlines});
+}
+
+Result<v1::LateReturns> ReadModels::LateReturns(const AsOf& as_of) {
+  auto snapshot = Snapshot(as_of);
+  if (!snapshot) return Unexpected(snapshot.error());
+  return BuildLateReturns(**snapshot, {.evaluated_at = EvaluatedAt(as_of, **snapshot),
+                                       .deadlines = options_.deadlines});
 }
 
 }  // namespace goldthread::engine

@@ -24,6 +24,7 @@
 
 #include "engine/as_of.h"
 #include "engine/indexed_snapshot.h"
+#include "engine/outstanding_work.h"
 #include "engine/projection_runner.h"
 #include "goldthread/v1/read_models.pb.h"
 #include "store/clock.h"
@@ -36,6 +37,9 @@ struct ReadModelOptions {
   std::string tenant;
   // How the projections are run and checkpointed.
   ProjectionRunnerOptions runner;
+  // Figure deadlines for outstanding work (the workflow engine's); null: none known. Not owned;
+  // must outlive the ReadModels.
+  const DeadlineProvider* deadlines = nullptr;
 };
 
 // Rebuilds the read index of `tenant` from position zero into the next generation and makes it
@@ -71,10 +75,18 @@ class ReadModels {
                                                         std::string_view directorate_id,
                                                         const AsOf& as_of = AsOf::Head());
 
+  // What is due from a person / everything late, judged at the clock's now for the head and at
+  // the position's own time for a past point.
+  Result<goldthread::v1::OutstandingWork> OutstandingWork(std::string_view person_id,
+                                                          const AsOf& as_of = AsOf::Head());
+  Result<goldthread::v1::LateReturns> LateReturns(const AsOf& as_of = AsOf::Head());
+
   ProjectionRunner& runner() { return *runner_; }
   const ReadModelOptions& options() const { return options_; }
 
  private:
+  TimePoint EvaluatedAt(const AsOf& as_of, const LogSnapshot& snapshot) const;
+
   ReadModels(store::EventStore* store, const Clock* clock, ReadModelOptions options,
              std::unique_ptr<ProjectionRunner> runner);
 

@@ -11,6 +11,7 @@
 #include "engine/assurance_trail.h"
 #include "engine/figure_history.h"
 #include "engine/fresh_fold.h"
+#include "engine/outstanding_work.h"
 #include "engine/read_models.h"
 #include "engine/scorecard.h"
 #include "tests/testing/council_fixture.h"
@@ -102,6 +103,12 @@ class AsOfPropertyTest : public CouncilFixture, public ::testing::WithParamInter
                    "trail " + period + " " + directorate);
       }
     }
+    const OutstandingOptions work{.evaluated_at = evaluated, .periods_back = 3};
+    for (const std::string person : {"p-entry", "p-sm", "p-sm2", "p-dir", "p-perf", "p-care"}) {
+      ExpectSame(BuildOutstandingWork(**indexed, person, work),
+                 BuildOutstandingWork(**folded, person, work), "outstanding work " + person);
+    }
+    ExpectSame(BuildLateReturns(**indexed, work), BuildLateReturns(**folded, work), "late returns");
     EXPECT_EQ((*indexed)->Findings(), (*folded)->Findings());
     EXPECT_EQ((*indexed)->UnlockedFigures(), (*folded)->UnlockedFigures());
   }
