@@ -6,6 +6,7 @@
 #include "engine/event_codec.h"
 #include "engine/event_summary.h"
 #include "engine/figure_history.h"
+#include "engine/performance_report.h"
 #include "engine/read_index.h"
 #include "engine/scorecard.h"
 
@@ -67,6 +68,14 @@ Result<v1::Scorecard> ReadModels::Scorecard(std::string_view unit_id, std::strin
   auto snapshot = Snapshot(as_of);
   if (!snapshot) return Unexpected(snapshot.error());
   return BuildScorecard(**snapshot, unit_id, period);
+}
+
+Result<v1::PerformanceReport> ReadModels::PerformanceReport(std::string_view priority_id,
+                                                            std::string_view period,
+                                                            const AsOf& as_of) {
+  auto snapshot = Snapshot(as_of);
+  if (!snapshot) return Unexpected(snapshot.error());
+  return BuildPerformanceReport(**snapshot, priority_id, period);
 }
 
 Result<v1::AssuranceTrail> ReadModels::AssuranceTrail(std::string_view period,

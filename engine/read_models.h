@@ -68,6 +68,10 @@ class ReadModels {
   Result<goldthread::v1::Scorecard> Scorecard(std::string_view unit_id, std::string_view period,
                                               const AsOf& as_of = AsOf::Head());
 
+  Result<goldthread::v1::PerformanceReport> PerformanceReport(std::string_view priority_id,
+                                                              std::string_view period,
+                                                              const AsOf& as_of = AsOf::Head());
+
   // The Audit Committee's trail for `period` (and `directorate_id`, or the whole council when
   // empty), with the log verified up to the trail's position. Findings are judged overdue
   // against the clock for the head, and against the position's own time for a past point.

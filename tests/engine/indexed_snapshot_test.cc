@@ -12,6 +12,7 @@
 #include "engine/figure_history.h"
 #include "engine/fresh_fold.h"
 #include "engine/outstanding_work.h"
+#include "engine/performance_report.h"
 #include "engine/read_models.h"
 #include "engine/scorecard.h"
 #include "tests/testing/council_fixture.h"
@@ -102,6 +103,10 @@ class AsOfPropertyTest : public CouncilFixture, public ::testing::WithParamInter
                    BuildAssuranceTrail(**folded, period, directorate, seal, evaluated),
                    "trail " + period + " " + directorate);
       }
+    }
+    for (const std::string period : {"FY2011-Q2", "FY2011-Q1", "FY2011-M05", "FY2010"}) {
+      ExpectSame(BuildPerformanceReport(**indexed, "P-homes", period),
+                 BuildPerformanceReport(**folded, "P-homes", period), "report " + period);
     }
     const OutstandingOptions work{.evaluated_at = evaluated, .periods_back = 3};
     for (const std::string person : {"p-entry", "p-sm", "p-sm2", "p-dir", "p-perf", "p-care"}) {
