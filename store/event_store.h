@@ -34,6 +34,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "goldthread/v1/envelope.pb.h"
@@ -164,6 +165,19 @@ struct VerifyReport {
   std::string head_hash_hex;
 };
 
+// A change to one projection's persisted state (the `projections` column family), written by
+// WriteProjections together with others in one batch.
+struct ProjectionWrite {
+  // The projection's name: 1-100 bytes of [A-Za-z0-9._:@-].
+  std::string projection;
+  // State to put and keys to delete, in the projection's own key space (any bytes, 1-1024).
+  std::vector<std::pair<std::string, std::string>> puts;
+  std::vector<std::string> deletes;
+  // The last log position the projection's state covers once this is written (at most the
+  // head); unset leaves the checkpoint as it is (for state that covers no position).
+  std::optional<uint64_t> checkpoint;
+};
+
 struct SubscribeOptions {
   // Events held for a live subscriber that has not polled yet. When a subscriber falls this
   // far behind it is switched back to reading from RocksDB (catch-up) instead of making the
@@ -251,6 +265,30 @@ class EventStore {
   // the meta record in it, so appends made meanwhile are not checked and not mistaken for
   // damage. Returns an error only when it could not read.
   virtual Result<VerifyReport> Verify(uint64_t from, uint64_t to) const = 0;
+
+  // Projection state (the `projections` column family). The log never reads it; projections in
+  // engine/ keep what they fold here with the position it covers, so they resume after a
+  // restart instead of replaying the log.
+  //
+  // Writes every change and checkpoint of `writes` in one RocksDB batch: after a crash all of it
+  // is there or none. Written to the WAL without fsync whatever the durability option (the state
+  // can always be rebuilt from the log): a machine crash may lose the latest writes, never part
+  // of one, so a projection resumes from an older checkpoint with the state that matched it.
+  // InvalidArgument naming the field for a bad name or key, or a checkpoint beyond the head;
+  // FailedPrecondition on a read-only store.
+  virtual Status WriteProjections(const std::vector<ProjectionWrite>& writes) = 0;
+  // The projection's checkpoint, 0 when it has none.
+  virtual Result<uint64_t> ProjectionCheckpoint(std::string_view projection) const = 0;
+  // One state key's value, or nullopt.
+  virtual Result<std::optional<std::string>> ReadProjection(std::string_view projection,
+                                                            std::string_view key) const = 0;
+  // Calls `visit` with every state key of the projection and its value, in key order, from one
+  // consistent snapshot. An error from `visit` stops the scan and is returned.
+  virtual Status ScanProjection(
+      std::string_view projection,
+      const std::function<Status(std::string_view key, std::string_view value)>& visit) const = 0;
+  // Deletes the projection's state and checkpoint. FailedPrecondition on a read-only store.
+  virtual Status DropProjection(std::string_view projection) = 0;
 
   // Writes a consistent backup of the open store into `backup_dir` (RocksDB BackupEngine;
   // incremental when the folder already holds backups).

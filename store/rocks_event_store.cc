@@ -174,6 +174,7 @@ RocksEventStore::RocksEventStore(std::string dir, StoreOptions options,
   streams_cf_ = handles_[2];
   meta_cf_ = handles_[3];
   commands_cf_ = handles_[4];
+  projections_cf_ = handles_[5];
 }
 
 RocksEventStore::~RocksEventStore() {

@@ -58,4 +58,30 @@ std::string EncodeCommandResult(uint64_t first, uint64_t last, uint64_t stream_v
   return v;
 }
 
+std::string ProjectionCheckpointKey(std::string_view projection) {
+  std::string key(projection);
+  key.push_back('\0');
+  key.push_back('\1');
+  return key;
+}
+
+std::string ProjectionStatePrefix(std::string_view projection) {
+  std::string key(projection);
+  key.push_back('\0');
+  key.push_back('\2');
+  return key;
+}
+
+std::string ProjectionStateKey(std::string_view projection, std::string_view key) {
+  std::string out = ProjectionStatePrefix(projection);
+  out.append(key);
+  return out;
+}
+
+std::string ProjectionEnd(std::string_view projection) {
+  std::string key(projection);
+  key.push_back('\1');
+  return key;
+}
+
 }  // namespace goldthread::store::internal

@@ -36,6 +36,15 @@ std::string EncodeHead(uint64_t position, std::string_view hash);
 // commands: value = first position, last position, stream version after (each 8 bytes BE).
 std::string EncodeCommandResult(uint64_t first, uint64_t last, uint64_t stream_version);
 
+// projections: the projection's name, one 0x00, then 0x01 for its checkpoint (value: 8-byte
+// big-endian position) or 0x02 followed by a state key. Names never hold 0x00, so
+// [name‖0x00, name‖0x01) holds exactly one projection.
+std::string ProjectionCheckpointKey(std::string_view projection);
+std::string ProjectionStateKey(std::string_view projection, std::string_view key);
+std::string ProjectionStatePrefix(std::string_view projection);
+// The first key after every key of the projection (name‖0x01).
+std::string ProjectionEnd(std::string_view projection);
+
 }  // namespace goldthread::store::internal
 
 #endif  // GOLDTHREAD_STORE_INTERNAL_KEYS_H_

@@ -45,6 +45,15 @@ class RocksEventStore final : public EventStore {
                                           SubscribeOptions options) override;
   Result<VerifyReport> Verify(uint64_t from, uint64_t to) const override;
   Status CreateBackup(const std::string& backup_dir) override;
+  // Projection state: projection_state.cc.
+  Status WriteProjections(const std::vector<ProjectionWrite>& writes) override;
+  Result<uint64_t> ProjectionCheckpoint(std::string_view projection) const override;
+  Result<std::optional<std::string>> ReadProjection(std::string_view projection,
+                                                    std::string_view key) const override;
+  Status ScanProjection(std::string_view projection,
+                        const std::function<Status(std::string_view key, std::string_view value)>&
+                            visit) const override;
+  Status DropProjection(std::string_view projection) override;
 
   // Used by LiveSubscription.
   uint64_t head_position() const { return head_position_.load(std::memory_order_acquire); }
@@ -89,6 +98,7 @@ class RocksEventStore final : public EventStore {
   rocksdb::ColumnFamilyHandle* streams_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* meta_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* commands_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* projections_cf_ = nullptr;
 
   // Protected by queue_mu_.
   std::mutex queue_mu_;

@@ -1,0 +1,180 @@
+#include "engine/council_history.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "engine/event_codec.h"
+#include "goldthread/v1/projection_state.pb.h"
+
+namespace goldthread::engine {
+
+namespace v1 = goldthread::v1;
+
+namespace {
+
+constexpr std::string_view kTargetSet = "goldthread.v1.TargetSet";
+constexpr std::string_view kProgress = "goldthread.v1.PriorityProgressRecorded";
+
+// What a fold reads of an envelope; the rest (hashes, ids) stays in the log.
+store::Envelope Trimmed(const store::Envelope& e) {
+  store::Envelope out;
+  out.set_position(e.position());
+  out.set_stream(e.stream());
+  out.set_stream_version(e.stream_version());
+  out.set_type(e.type());
+  *out.mutable_recorded_at() = e.recorded_at();
+  out.set_actor(e.actor());
+  out.set_payload(e.payload());
+  out.set_payload_redacted(e.payload_redacted());
+  return out;
+}
+
+// Appends the envelopes of `list` at or before `position`.
+void TakeUpTo(const std::vector<store::Envelope>& list, uint64_t position,
+              std::vector<const store::Envelope*>* out) {
+  for (const store::Envelope& e : list) {
+    if (e.position() > position) break;
+    out->push_back(&e);
+  }
+}
+
+Result<RecordedEvent> Decoded(const store::Envelope& e) {
+  auto event = DecodeEvent(e);
+  if (!event) return Unexpected(event.error());
+  return RecordedEvent{e, std::move(*event)};
+}
+
+}  // namespace
+
+Result<std::string> CouncilHistory::KeyFor(const EventView& event) const {
+  std::string_view stream = event.stream();
+  if (stream.size() <= tenant_.size() + 1 || stream.substr(0, tenant_.size()) != tenant_ ||
+      stream[tenant_.size()] != '/') {
+    return std::string();
+  }
+  stream.remove_prefix(tenant_.size() + 1);
+  if (stream == "org") return std::string("org");
+  const size_t slash = stream.find('/');
+  if (slash == std::string_view::npos) return std::string();
+  const std::string_view kind = stream.substr(0, slash);
+  const std::string_view rest = stream.substr(slash + 1);
+  if (kind == "person" || kind == "risk" || kind == "assessment") return std::string(stream);
+  if (kind == "indicator") {
+    if (event.type() != kTargetSet) return std::string(stream);
+    auto e = event.event();
+    if (!e) return Unexpected(e.error());
+    return fmt::format("target/{}/{}", rest, (*e)->target_set().period());
+  }
+  if (kind == "priority") {
+    if (event.type() != kProgress) return std::string(stream);
+    auto e = event.event();
+    if (!e) return Unexpected(e.error());
+    return fmt::format("progress/{}/{}", rest, (*e)->priority_progress_recorded().period());
+  }
+  return std::string();
+}
+
+Status CouncilHistory::Apply(const EventView& event) {
+  auto key = KeyFor(event);
+  if (!key) return Unexpected(key.error());
+  if (key->empty()) return OkStatus();
+  events_[*key].push_back(Trimmed(event.envelope()));
+  dirty_.insert(std::move(*key));
+  return OkStatus();
+}
+
+void CouncilHistory::TakeChanges(ProjectionChanges* out) {
+  v1::RecordedEnvelopes list;
+  for (const std::string& key : dirty_) {
+    list.Clear();
+    for (const store::Envelope& e : events_.at(key)) *list.add_events() = e;
+    out->puts.emplace_back(key, list.SerializeAsString());
+  }
+  dirty_.clear();
+}
+
+Status CouncilHistory::Restore(std::string_view key, std::string_view value) {
+  v1::RecordedEnvelopes list;
+  if (!list.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+    return MakeError(
+        ErrorCode::kDataLoss,
+        fmt::format("projection {} key '{}' does not parse; rebuild the projections", kName, key));
+  }
+  std::vector<store::Envelope>& events = events_[std::string(key)];
+  events.assign(list.events().begin(), list.events().end());
+  return OkStatus();
+}
+
+Result<CouncilModel> CouncilHistory::ModelAt(uint64_t position,
+                                             const std::set<std::string>& target_periods) const {
+  std::vector<const store::Envelope*> picked;
+  auto take_prefix = [&](std::string_view prefix) {
+    for (auto it = events_.lower_bound(prefix);
+         it != events_.end() && std::string_view(it->first).substr(0, prefix.size()) == prefix;
+         ++it) {
+      TakeUpTo(it->second, position, &picked);
+    }
+  };
+  if (auto org = events_.find("org"); org != events_.end())
+    TakeUpTo(org->second, position, &picked);
+  take_prefix("person/");
+  take_prefix("priority/");
+  constexpr std::string_view kIndicator = "indicator/";
+  for (auto it = events_.lower_bound(kIndicator);
+       it != events_.end() &&
+       std::string_view(it->first).substr(0, kIndicator.size()) == kIndicator;
+       ++it) {
+    TakeUpTo(it->second, position, &picked);
+    const std::string_view id = std::string_view(it->first).substr(kIndicator.size());
+    for (const std::string& period : target_periods) {
+      auto target = events_.find(fmt::format("target/{}/{}", id, period));
+      if (target != events_.end()) TakeUpTo(target->second, position, &picked);
+    }
+  }
+  std::sort(picked.begin(), picked.end(), [](const store::Envelope* a, const store::Envelope* b) {
+    return a->position() < b->position();
+  });
+  CouncilModel model(tenant_);
+  for (const store::Envelope* e : picked) {
+    auto event = DecodeEvent(*e);
+    if (!event) return Unexpected(event.error());
+    model.Apply(*e, *event);
+  }
+  return model;
+}
+
+Result<std::optional<RecordedEvent>> CouncilHistory::LatestAt(std::string_view key,
+                                                              uint64_t position) const {
+  auto it = events_.find(key);
+  if (it == events_.end()) return std::optional<RecordedEvent>();
+  const store::Envelope* latest = nullptr;
+  for (const store::Envelope& e : it->second) {
+    if (e.position() > position) break;
+    latest = &e;
+  }
+  if (latest == nullptr) return std::optional<RecordedEvent>();
+  auto decoded = Decoded(*latest);
+  if (!decoded) return Unexpected(decoded.error());
+  return std::optional<RecordedEvent>(std::move(*decoded));
+}
+
+Result<std::map<std::string, std::vector<RecordedEvent>>> CouncilHistory::EventsAt(
+    std::string_view prefix, uint64_t position) const {
+  std::map<std::string, std::vector<RecordedEvent>> out;
+  for (auto it = events_.lower_bound(prefix);
+       it != events_.end() && std::string_view(it->first).substr(0, prefix.size()) == prefix;
+       ++it) {
+    std::vector<RecordedEvent> events;
+    for (const store::Envelope& e : it->second) {
+      if (e.position() > position) break;
+      auto decoded = Decoded(e);
+      if (!decoded) return Unexpected(decoded.error());
+      events.push_back(std::move(*decoded));
+    }
+    if (!events.empty()) out.emplace(it->first, std::move(events));
+  }
+  return out;
+}
+
+}  // namespace goldthread::engine

@@ -1,0 +1,388 @@
+#include "engine/projection_runner.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+
+namespace goldthread::engine {
+
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+double SecondsSince(SteadyClock::time_point start) {
+  return std::chrono::duration<double>(SteadyClock::now() - start).count();
+}
+
+}  // namespace
+
+std::string ProjectionRunner::StorageName(std::string_view projection, uint32_t generation) {
+  return fmt::format("{}@{}", projection, generation);
+}
+
+uint64_t ProjectionRunner::Fed::position() const {
+  if (applied.empty()) return 0;
+  return *std::min_element(applied.begin(), applied.end());
+}
+
+ProjectionRunner::ProjectionRunner(store::EventStore* store, ProjectionSetFactory factory,
+                                   ProjectionRunnerOptions options)
+    : store_(store), factory_(std::move(factory)), options_(options) {}
+
+ProjectionRunner::~ProjectionRunner() {
+  {
+    std::lock_guard<std::mutex> lock(follow_mu_);
+    stop_following_ = true;
+    if (subscription_) subscription_->Cancel();
+  }
+  if (follower_.joinable()) follower_.join();
+}
+
+Result<std::unique_ptr<ProjectionRunner>> ProjectionRunner::Open(store::EventStore* store,
+                                                                 ProjectionSetFactory factory,
+                                                                 ProjectionRunnerOptions options) {
+  options.page_events = std::clamp<size_t>(options.page_events, 1, 10'000);
+  options.checkpoint_every_events = std::max<uint64_t>(options.checkpoint_every_events, 1);
+  std::unique_ptr<ProjectionRunner> runner(
+      new ProjectionRunner(store, std::move(factory), options));
+  uint32_t generation = 1;
+  if (options.persist) {
+    const std::unique_ptr<ProjectionSet> probe = runner->factory_();
+    auto active = store->ReadProjection(kRegistry, probe->name());
+    if (!active) return Unexpected(active.error());
+    if (*active) {
+      const std::string& text = **active;
+      auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), generation);
+      if (ec != std::errc() || ptr != text.data() + text.size() || generation == 0) {
+        return MakeError(ErrorCode::kDataLoss,
+                         fmt::format("the active generation of projection set {} reads '{}'; "
+                                     "rebuild the projections",
+                                     probe->name(), text));
+      }
+    }
+  }
+  auto fed = runner->Load(generation);
+  if (!fed) return Unexpected(fed.error());
+  if (options.persist && generation > 1) {
+    // A crash between a rebuild's switch and its clean-up leaves the old generation behind.
+    for (Projection* p : fed->set->projections()) {
+      IgnoreError(store->DropProjection(StorageName(p->name(), generation - 1)));  // garbage
+    }
+  }
+  runner->live_ = std::move(*fed);
+  runner->position_.store(runner->live_.position(), std::memory_order_release);
+  runner->generation_.store(generation, std::memory_order_release);
+  return runner;
+}
+
+Result<ProjectionRunner::Fed> ProjectionRunner::Load(uint32_t generation) const {
+  Fed fed;
+  fed.set = factory_();
+  const uint64_t head = store_->Head().position;
+  for (Projection* p : fed.set->projections()) {
+    uint64_t checkpoint = 0;
+    if (options_.persist) {
+      const std::string name = StorageName(p->name(), generation);
+      auto cp = store_->ProjectionCheckpoint(name);
+      if (!cp) return Unexpected(cp.error());
+      if (*cp > head) {
+        return MakeError(ErrorCode::kFailedPrecondition,
+                         fmt::format("projection {} covers the log up to position {}, beyond its "
+                                     "head ({}): the log was restored from an older backup; "
+                                     "rebuild the projections",
+                                     name, *cp, head));
+      }
+      checkpoint = *cp;
+      if (auto s = store_->ScanProjection(
+              name,
+              [&](std::string_view key, std::string_view value) { return p->Restore(key, value); });
+          !s) {
+        return Unexpected(s.error());
+      }
+    }
+    if (auto s = p->FinishRestore(); !s) return Unexpected(s.error());
+    fed.applied.push_back(checkpoint);
+  }
+  return fed;
+}
+
+Result<uint64_t> ProjectionRunner::Apply(Fed* fed, const std::vector<store::Envelope>& events,
+                                         uint64_t until) {
+  const std::vector<Projection*> projections = fed->set->projections();
+  uint64_t applied = 0;
+  for (const store::Envelope& e : events) {
+    const uint64_t position = e.position();
+    if (position > until) break;
+    EventView view(e);
+    bool any = false;
+    for (size_t i = 0; i < projections.size(); ++i) {
+      if (fed->applied[i] >= position) continue;  // already folded: never apply twice
+      if (fed->applied[i] + 1 != position) {
+        return MakeError(ErrorCode::kInternal,
+                         fmt::format("projection {} is at position {} and was offered {}",
+                                     projections[i]->name(), fed->applied[i], position));
+      }
+      if (auto s = projections[i]->Apply(view); !s) return Unexpected(s.error());
+      fed->applied[i] = position;
+      any = true;
+    }
+    applied += any ? 1 : 0;
+  }
+  return applied;
+}
+
+std::vector<store::ProjectionWrite> ProjectionRunner::Collect(Fed* fed, uint32_t generation) const {
+  std::vector<store::ProjectionWrite> writes;
+  const std::vector<Projection*> projections = fed->set->projections();
+  for (size_t i = 0; i < projections.size(); ++i) {
+    ProjectionChanges changes;
+    projections[i]->TakeChanges(&changes);
+    writes.push_back({.projection = StorageName(projections[i]->name(), generation),
+                      .puts = std::move(changes.puts),
+                      .deletes = std::move(changes.deletes),
+                      .checkpoint = fed->applied[i]});
+  }
+  return writes;
+}
+
+Status ProjectionRunner::Write(std::vector<store::ProjectionWrite> writes) const {
+  if (!options_.persist) return OkStatus();
+  return store_->WriteProjections(writes);
+}
+
+Status ProjectionRunner::CheckpointLocked() {
+  std::vector<store::ProjectionWrite> writes;
+  {
+    std::unique_lock<std::shared_mutex> lock(mu_);
+    writes = Collect(&live_, generation());
+  }
+  if (auto s = Write(std::move(writes)); !s) return s;
+  unsaved_ = 0;
+  return OkStatus();
+}
+
+Status ProjectionRunner::Checkpoint() {
+  std::lock_guard<std::mutex> apply(apply_mu_);
+  if (failed_) return Unexpected(*failed_);
+  return CheckpointLocked();
+}
+
+Result<uint64_t> ProjectionRunner::CatchUp(std::optional<uint64_t> until) {
+  std::lock_guard<std::mutex> apply(apply_mu_);
+  if (failed_) return Unexpected(*failed_);
+  const uint64_t target = std::min(store_->Head().position, until.value_or(UINT64_MAX));
+  store::ReadPage page;
+  bool applied_any = false;
+  while (position() < target) {
+    if (auto r = store_->ReadAllInto(position() + 1, store::Direction::kForward,
+                                     options_.page_events, &page);
+        !r) {
+      return Unexpected(r.error());
+    }
+    if (page.events.empty()) break;
+    Result<uint64_t> applied = uint64_t{0};
+    {
+      std::unique_lock<std::shared_mutex> lock(mu_);
+      applied = Apply(&live_, page.events, target);
+      position_.store(live_.position(), std::memory_order_release);
+    }
+    if (!applied) {
+      failed_ = applied.error();
+      return Unexpected(applied.error());
+    }
+    unsaved_ += *applied;
+    applied_any |= *applied > 0;
+    if (unsaved_ >= options_.checkpoint_every_events) {
+      if (auto s = CheckpointLocked(); !s) return Unexpected(s.error());
+    }
+  }
+  if (options_.checkpoint_when_caught_up && unsaved_ > 0 && applied_any) {
+    if (auto s = CheckpointLocked(); !s) return Unexpected(s.error());
+  }
+  return position();
+}
+
+void ProjectionRunner::StartFollowing() {
+  std::lock_guard<std::mutex> lock(follow_mu_);
+  if (follower_.joinable()) return;
+  stop_following_ = false;
+  subscription_ = store_->Subscribe(position() + 1, store::SubscribeOptions{});
+  follower_ = std::thread([this] { FollowLoop(); });
+}
+
+void ProjectionRunner::StopFollowing() {
+  {
+    std::lock_guard<std::mutex> lock(follow_mu_);
+    if (!follower_.joinable()) return;
+    stop_following_ = true;
+    subscription_->Cancel();
+  }
+  follower_.join();
+  {
+    std::lock_guard<std::mutex> lock(follow_mu_);
+    subscription_.reset();
+  }
+  IgnoreError(Checkpoint());  // a failed runner reports its error on the next call
+}
+
+void ProjectionRunner::FollowLoop() {
+  store::Subscription* subscription;
+  {
+    std::lock_guard<std::mutex> lock(follow_mu_);
+    subscription = subscription_.get();
+  }
+  while (true) {
+    {
+      std::lock_guard<std::mutex> lock(follow_mu_);
+      if (stop_following_) return;
+    }
+    auto events = subscription->Poll(options_.page_events, options_.follower_idle);
+    if (!events) return;  // cancelled, or the store is closing
+    std::lock_guard<std::mutex> apply(apply_mu_);
+    if (failed_) return;
+    if (events->empty()) {
+      if (unsaved_ > 0) IgnoreError(CheckpointLocked());  // retried when idle again
+      continue;
+    }
+    Result<uint64_t> applied = uint64_t{0};
+    {
+      std::unique_lock<std::shared_mutex> lock(mu_);
+      applied = Apply(&live_, *events, UINT64_MAX);
+      position_.store(live_.position(), std::memory_order_release);
+    }
+    if (!applied) {
+      failed_ = applied.error();
+      return;
+    }
+    unsaved_ += *applied;
+    if (unsaved_ >= options_.checkpoint_every_events) IgnoreError(CheckpointLocked());
+  }
+}
+
+Result<RebuildReport> ProjectionRunner::Rebuild(const RebuildOptions& options) {
+  std::unique_lock<std::mutex> one(rebuild_mu_, std::try_to_lock);
+  if (!one.owns_lock()) {
+    return MakeError(ErrorCode::kFailedPrecondition, "a rebuild is already running");
+  }
+  const uint32_t old_generation = generation();
+  const uint32_t next = old_generation + 1;
+  if (options.from_scratch && options_.persist) {
+    const std::unique_ptr<ProjectionSet> probe = factory_();
+    for (Projection* p : probe->projections()) {
+      if (auto s = store_->DropProjection(StorageName(p->name(), next)); !s) {
+        return Unexpected(s.error());
+      }
+    }
+  }
+  auto loaded = Load(next);
+  if (!loaded) return Unexpected(loaded.error());
+  Fed fed = std::move(*loaded);
+  RebuildReport report;
+  report.resumed_from = fed.position();
+  const auto start = SteadyClock::now();
+  auto last_progress = start;
+  uint64_t unsaved = 0;
+  auto progress = [&](uint64_t head) {
+    if (!options.progress) return;
+    RebuildProgress p;
+    p.position = fed.position();
+    p.head = head;
+    p.events_done = report.events_applied;
+    const double seconds = SecondsSince(start);
+    p.events_per_second = seconds > 0 ? static_cast<double>(report.events_applied) / seconds : 0;
+    p.seconds_remaining =
+        p.events_per_second > 0 ? static_cast<double>(head - p.position) / p.events_per_second : 0;
+    options.progress(p);
+  };
+  auto apply_page = [&](store::ReadPage* page, uint64_t until) -> Status {
+    if (auto r = store_->ReadAllInto(fed.position() + 1, store::Direction::kForward,
+                                     std::clamp<size_t>(options.page_events, 1, 10'000), page);
+        !r) {
+      return r;
+    }
+    if (page->events.empty()) {
+      return MakeError(ErrorCode::kDataLoss,
+                       fmt::format("the log has no position {}", fed.position() + 1));
+    }
+    auto applied = Apply(&fed, page->events, until);
+    if (!applied) return Unexpected(applied.error());
+    report.events_applied += *applied;
+    unsaved += *applied;
+    return OkStatus();
+  };
+
+  // Beside the live set: no lock, checkpointing into the new generation as it goes.
+  store::ReadPage page;
+  while (true) {
+    const uint64_t head = store_->Head().position;
+    if (options.pause_at && fed.position() >= std::min(*options.pause_at, head)) {
+      if (auto s = Write(Collect(&fed, next)); !s) return Unexpected(s.error());
+      report.position = fed.position();
+      report.seconds = SecondsSince(start);
+      report.generation = old_generation;
+      return report;
+    }
+    if (!options.pause_at && head - fed.position() <= options_.page_events) break;
+    if (auto s = apply_page(&page, options.pause_at ? std::min(*options.pause_at, head) : head);
+        !s) {
+      return Unexpected(s.error());
+    }
+    if (unsaved >= options_.checkpoint_every_events) {
+      if (auto s = Write(Collect(&fed, next)); !s) return Unexpected(s.error());
+      unsaved = 0;
+    }
+    if (SteadyClock::now() - last_progress >= options.progress_every) {
+      last_progress = SteadyClock::now();
+      progress(head);
+    }
+  }
+
+  // Take over: the last events under the lock, the final state and the switch in one batch.
+  std::unique_ptr<ProjectionSet> retired;
+  {
+    std::lock_guard<std::mutex> apply(apply_mu_);
+    std::unique_lock<std::shared_mutex> lock(mu_);
+    const uint64_t head = store_->Head().position;
+    while (fed.position() < head) {
+      if (auto s = apply_page(&page, head); !s) return Unexpected(s.error());
+    }
+    std::vector<store::ProjectionWrite> writes = Collect(&fed, next);
+    writes.push_back(
+        {.projection = kRegistry, .puts = {{std::string(fed.set->name()), std::to_string(next)}}});
+    if (auto s = Write(std::move(writes)); !s) return Unexpected(s.error());
+    retired = std::move(live_.set);
+    live_ = std::move(fed);
+    position_.store(live_.position(), std::memory_order_release);
+    generation_.store(next, std::memory_order_release);
+    unsaved_ = 0;
+    failed_.reset();
+    report.position = live_.position();
+  }
+  if (options_.persist) {
+    for (Projection* p : retired->projections()) {
+      IgnoreError(store_->DropProjection(StorageName(p->name(), old_generation)));  // garbage
+    }
+  }
+  report.seconds = SecondsSince(start);
+  report.events_per_second =
+      report.seconds > 0 ? static_cast<double>(report.events_applied) / report.seconds : 0;
+  report.generation = next;
+  report.took_over = true;
+  if (options.progress) {
+    options.progress({.position = report.position,
+                      .head = report.position,
+                      .events_done = report.events_applied,
+                      .events_per_second = report.events_per_second,
+                      .seconds_remaining = 0});
+  }
+  return report;
+}
+
+ProjectionRunner::Held ProjectionRunner::Read() const {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  const uint64_t p = position();
+  return Held{std::move(lock), live_.set.get(), p};
+}
+
+}  // namespace goldthread::engine

@@ -1,0 +1,56 @@
+#include "engine/sign_off_progress.h"
+
+#include <fmt/format.h>
+
+#include "engine/authority.h"
+
+namespace goldthread::engine {
+
+namespace v1 = goldthread::v1;
+
+std::vector<v1::SignOffLevel> RequiredSignOffLevels(const v1::IndicatorDefinition& definition) {
+  std::vector<v1::SignOffLevel> out = {v1::SIGN_OFF_LEVEL_SERVICE, v1::SIGN_OFF_LEVEL_DIRECTORATE,
+                                       v1::SIGN_OFF_LEVEL_CORPORATE_VERIFICATION};
+  if (!definition.partnership_unit_id().empty()) out.push_back(v1::SIGN_OFF_LEVEL_PARTNERSHIP);
+  return out;
+}
+
+std::vector<v1::SignOffLevel> MissingSignOffLevels(const FigureState& state,
+                                                   const v1::IndicatorDefinition& definition) {
+  std::vector<v1::SignOffLevel> out;
+  for (v1::SignOffLevel level : RequiredSignOffLevels(definition)) {
+    if (!state.HasSignOff(level)) out.push_back(level);
+  }
+  return out;
+}
+
+std::string SignOffState(const FigureState& state, const v1::IndicatorDefinition& definition) {
+  if (!state.submitted()) return "not submitted";
+  std::string out;
+  if (state.rejected) {
+    out = fmt::format("sent back: {}", state.rejection_reason);
+  } else {
+    const std::vector<v1::SignOffLevel> missing = MissingSignOffLevels(state, definition);
+    v1::SignOffLevel highest = v1::SIGN_OFF_LEVEL_UNSPECIFIED;
+    for (const auto& [level, sign_off] : state.sign_offs) {
+      highest = std::max(highest, static_cast<v1::SignOffLevel>(level));
+    }
+    if (missing.empty()) {
+      out = "signed off";
+    } else if (highest == v1::SIGN_OFF_LEVEL_UNSPECIFIED) {
+      out = fmt::format("awaiting {} sign-off", LevelName(missing.front()));
+    } else {
+      out = fmt::format("signed off at {} level; awaiting {} sign-off", LevelName(highest),
+                        LevelName(missing.front()));
+    }
+  }
+  if (state.locked) {
+    out += state.reported_to.empty() ? "; locked" : fmt::format("; locked ({})", state.reported_to);
+  }
+  if (state.published_version != 0 && state.published_version == state.figure_version) {
+    out += "; published";
+  }
+  return out;
+}
+
+}  // namespace goldthread::engine

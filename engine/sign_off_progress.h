@@ -1,0 +1,31 @@
+// Sign-off progress: which levels a figure of an indicator must be signed off at (service,
+// directorate, corporate verification, and partnership for a partnership indicator — the
+// order decide_figure.cc enforces), and where the current version stands, in words a scorecard
+// reader understands ("signed off at directorate level; awaiting corporate verification").
+//
+// Pure functions; thread-safe.
+#ifndef GOLDTHREAD_ENGINE_SIGN_OFF_PROGRESS_H_
+#define GOLDTHREAD_ENGINE_SIGN_OFF_PROGRESS_H_
+
+#include <string>
+#include <vector>
+
+#include "engine/figure_state.h"
+#include "goldthread/v1/domain.pb.h"
+
+namespace goldthread::engine {
+
+std::vector<goldthread::v1::SignOffLevel> RequiredSignOffLevels(
+    const goldthread::v1::IndicatorDefinition& definition);
+// Required levels the current version has not been signed off at, lowest first.
+std::vector<goldthread::v1::SignOffLevel> MissingSignOffLevels(
+    const FigureState& state, const goldthread::v1::IndicatorDefinition& definition);
+// "not submitted", "sent back: <reason>", "awaiting service sign-off", "signed off at service
+// level; awaiting directorate sign-off", "signed off", then "; locked (Cabinet ...)" and
+// "; published" when they apply.
+std::string SignOffState(const FigureState& state,
+                         const goldthread::v1::IndicatorDefinition& definition);
+
+}  // namespace goldthread::engine
+
+#endif  // GOLDTHREAD_ENGINE_SIGN_OFF_PROGRESS_H_
