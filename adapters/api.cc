@@ -447,6 +447,7 @@ void Api::Register(Router* router) {
                   Command(field, std::move(request), std::move(respond));
                 });
   }
+  RegisterReadRoutes(router);
   router->Add(verb::get, "/api/v1/figures/{indicator_id}/{period}", "get_figure",
               [this](HttpRequest&& r, Responder respond) { GetFigure(std::move(r), respond); });
   router->Add(verb::get, "/api/v1/log", "get_log",
@@ -463,8 +464,19 @@ void Api::Register(Router* router) {
     respond(Json(200, R"({"status":"alive"})"));
   });
   router->Add(verb::get, "/readyz", "readyz", [this](HttpRequest&&, Responder respond) {
-    const bool ready = static_cast<bool>(handler_->ReadModel([](const engine::CouncilModel&) {}));
-    respond(Json(ready ? 200 : 503, ready ? R"({"status":"ready"})" : R"({"status":"starting"})"));
+    // Ready: the store answers, and the read models are within one page (4,096 events) of the
+    // log's head, so reads answer promptly instead of catching up first.
+    const bool store_ok = static_cast<bool>(handler_->ReadModel([](const engine::CouncilModel&) {}));
+    uint64_t lag = 0;
+    if (options_.read_models != nullptr) {
+      const uint64_t head = handler_->store().Head().position;
+      const uint64_t applied = options_.read_models->runner().position();
+      lag = head > applied ? head - applied : 0;
+    }
+    const bool ready = store_ok && lag <= 4096;
+    respond(Json(ready ? 200 : 503,
+                 fmt::format(R"({{"status":"{}","storeOpen":{},"projectionLagEvents":{}}})",
+                             ready ? "ready" : "starting", store_ok, lag)));
   });
   router->Add(verb::get, "/metrics", "metrics", MetricsHandler(metrics_));
 }

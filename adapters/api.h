@@ -29,6 +29,7 @@
 #include "adapters/metrics.h"
 #include "adapters/rate_limiter.h"
 #include "engine/command_handler.h"
+#include "engine/read_models.h"
 #include "engine/scheduler.h"
 
 namespace goldthread::adapters {
@@ -45,6 +46,9 @@ struct ApiOptions {
   SimulatedClock* simulated_clock = nullptr;
   // Where docs/openapi.json is, served at /api/v1/openapi.json. Default: the source tree's.
   std::string openapi_path;
+  // The read models (scorecards, reports, histories, outstanding work, trails). Not owned.
+  // Default: null (those routes answer 503).
+  engine::ReadModels* read_models = nullptr;
 };
 
 class Api {
@@ -72,6 +76,32 @@ class Api {
   void GetVerify(HttpRequest&& request, Responder respond);
   void GetMe(HttpRequest&& request, Responder respond);
   void PostClock(HttpRequest&& request, Responder respond);
+  // Read models (read_routes.cc). Each takes `as_of` (RFC 3339) or `at_position`.
+  void RegisterReadRoutes(Router* router);
+  // Admits the caller, resolves as_of/at_position, and runs `read` on the pool with them; the
+  // caller's permission is checked inside `read` (it depends on what is read).
+  using ReadFn = std::function<HttpResponse(const std::string& person, const engine::AsOf&,
+                                            const HttpRequest&)>;
+  void Read(HttpRequest&& request, Responder respond, ReadFn read, bool public_route = false);
+  HttpResponse GetScorecard(const std::string& person, const engine::AsOf& as_of,
+                            const HttpRequest& request, bool published_only);
+  HttpResponse GetReport(const std::string& person, const engine::AsOf& as_of,
+                         const HttpRequest& request);
+  HttpResponse GetHistory(const std::string& person, const engine::AsOf& as_of,
+                          const HttpRequest& request);
+  HttpResponse GetOutstanding(const std::string& person, const engine::AsOf& as_of,
+                              const HttpRequest& request);
+  HttpResponse GetLateReturns(const std::string& person, const engine::AsOf& as_of,
+                              const HttpRequest& request);
+  HttpResponse GetTrail(const std::string& person, const engine::AsOf& as_of,
+                        const HttpRequest& request);
+  HttpResponse GetEscalations(const std::string& person, const engine::AsOf& as_of,
+                              const HttpRequest& request);
+  HttpResponse GetCycle(const std::string& person, const HttpRequest& request);
+  // The org unit that owns an indicator / a priority; "" when unknown.
+  std::string IndicatorUnit(const std::string& indicator_id);
+  std::string PriorityUnit(const std::string& priority_id);
+  std::string CouncilId();
   // Whether `person` may read what belongs to `unit` (an auditor, the performance team or an
   // admin anywhere; anyone holding a role covering it).
   bool MayRead(const std::string& person, const std::string& unit);

@@ -9,7 +9,9 @@
 
 #include "adapters/api.h"
 #include "adapters/http_server.h"
+#include "engine/read_models.h"
 #include "engine/scheduler.h"
+#include "engine/timetable_deadlines.h"
 #include "engine/workflow_timetables.h"
 #include "store/event_store.h"
 
@@ -79,7 +81,27 @@ int RunServe(const ServeOptions& options) {
       {.tenant = options.tenant,
        .timetables = engine::TimetablesFrom(*workflows),
        .finding_escalation = engine::FindingEscalationsFrom(*workflows, options.main_workflow)});
+  // The read models resume from their checkpoint, catch up with the log, then follow it.
+  engine::TimetableDeadlines deadlines(options.main_workflow, engine::TimetablesFrom(*workflows));
+  auto reads = engine::ReadModels::Open(
+      store->get(), clock, {.tenant = options.tenant, .deadlines = &deadlines});
+  if (!reads) {
+    std::fprintf(stderr, "goldthread: %s\n", reads.error().message.c_str());
+    return 3;
+  }
+  if (auto caught_up = (*reads)->runner().CatchUp(); !caught_up) {
+    std::fprintf(stderr, "goldthread: bringing the read models up to date: %s\n",
+                 caught_up.error().message.c_str());
+    return 3;
+  }
+  (*reads)->runner().StartFollowing();
   Metrics metrics;
+  metrics.Callback("goldthread_projection_lag_events",
+                   "Events in the log the read models have not applied yet", [&] {
+                     const uint64_t head = (*store)->Head().position;
+                     const uint64_t applied = (*reads)->runner().position();
+                     return static_cast<double>(head > applied ? head - applied : 0);
+                   });
   metrics.Callback("goldthread_events_total", "Events in the log",
                    [&] { return static_cast<double>((*store)->Head().position); });
   metrics.Callback("goldthread_timers_pending", "Reminders, escalations and stage changes not yet due",
@@ -87,7 +109,8 @@ int RunServe(const ServeOptions& options) {
   metrics.Callback("goldthread_timer_lateness_seconds",
                    "How late the last timer fired against its due instant",
                    [&] { return scheduler.last_lateness_seconds(); });
-  Api api(&handler, &scheduler, &metrics, {.simulated_clock = simulated.get()});
+  Api api(&handler, &scheduler, &metrics,
+          {.simulated_clock = simulated.get(), .read_models = reads->get()});
   Router router;
   api.Register(&router);
   auto server = HttpServer::Start(http, &router, &metrics);
@@ -120,6 +143,7 @@ int RunServe(const ServeOptions& options) {
   wake.notify_all();
   if (timers.joinable()) timers.join();
   api.Drain();
+  (*reads)->runner().StopFollowing();
   spdlog::info("goldthread stopped on signal {}", signal);
   return 0;
 }

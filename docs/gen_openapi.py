@@ -111,7 +111,7 @@ def main():
         ("/api/v1/me", "getMe", "Who the token acts as, with roles in force", True),
         ("/api/v1/openapi.json", "getOpenApi", "This document", False),
         ("/healthz", "getHealth", "The process is alive", False),
-        ("/readyz", "getReadiness", "The store is open and the model caught up", False),
+        ("/readyz", "getReadiness", "The store is open and the read models are within a page of the head", False),
         ("/metrics", "getMetrics", "Prometheus text format 0.0.4", False),
     ]
     for path, op_id, summary, secured in reads:
@@ -120,6 +120,51 @@ def main():
         if secured:
             body["security"] = [{"bearer": []}]
         op(path, "get", body)
+    as_of = [
+        {"name": "as_of", "in": "query", "schema": {"type": "string", "format": "date-time"},
+         "description": "answer as the log stood at this instant (RFC 3339)"},
+        {"name": "at_position", "in": "query", "schema": {"type": "integer", "minimum": 1},
+         "description": "answer as the log stood at this position (not with as_of)"}]
+    read_models = [
+        ("/api/v1/scorecards/{unit_id}/{period}", "getScorecard", "Scorecard",
+         "A unit's scorecard: RAG, direction of travel, sign-off state, priorities, perspectives, roll-up", True, []),
+        ("/api/v1/public/scorecards/{unit_id}/{period}", "getPublishedScorecard", "Scorecard",
+         "The published figures of a unit's scorecard, readable without a token", False, []),
+        ("/api/v1/reports/{priority_id}/{period}", "getPerformanceReport", "PerformanceReport",
+         "A priority's performance report: results and trends over 8 periods, actions, risks, rating", True, []),
+        ("/api/v1/figures/{indicator_id}/{period}/history", "getFigureHistory", "FigureHistory",
+         "Every event about one figure in order, and the value each stage and committee saw", True, []),
+        ("/api/v1/me/outstanding-work", "getMyOutstandingWork", "OutstandingWork",
+         "What is due from the caller, and what is overdue, with deadlines", True, []),
+        ("/api/v1/people/{person_id}/outstanding-work", "getOutstandingWork", "OutstandingWork",
+         "What is due from a person (themselves, or roles covering the council)", True, []),
+        ("/api/v1/late-returns", "getLateReturns", "LateReturns",
+         "Who is late across the council (roles covering the council)", True, []),
+        ("/api/v1/trails/{period}", "getAssuranceTrail", "AssuranceTrail",
+         "The Audit Committee's assurance trail for a period, sealed with the verified head hash", True,
+         [{"name": "directorate", "in": "query", "schema": {"type": "string"}},
+          {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json", "csv", "html"]},
+           "description": "json (default), csv (one row per figure) or a printable html page"}]),
+        ("/api/v1/escalations", "listEscalations", "EscalationList",
+         "Escalation chains about a period's figures and findings", True,
+         [{"name": "period", "in": "query", "required": True, "schema": {"type": "string"}},
+          {"name": "directorate", "in": "query", "schema": {"type": "string"}},
+          {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["all", "open"]}}]),
+    ]
+    for path, op_id, schema, summary, secured, extra in read_models:
+        body = {"operationId": op_id, "summary": summary, "parameters": as_of + extra,
+                "responses": {"200": {"description": "OK", "content": {"application/json": {
+                    "schema": {"$ref": f"#/components/schemas/{schema}"}}}},
+                    "400": problem, "401": problem, "403": problem, "404": problem, "503": problem}}
+        if secured:
+            body["security"] = [{"bearer": []}]
+        op(path, "get", body)
+    op("/api/v1/cycles/{workflow_id}/{period}", "get", {
+        "operationId": "getCycle", "security": [{"bearer": []}],
+        "summary": "A cycle's stages with their open and due instants, reminders and status",
+        "responses": {"200": {"description": "OK", "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/CycleView"}}}},
+            "401": problem, "403": problem, "404": problem}})
     op("/api/v1/clock", "post", {
         "operationId": "advanceClock", "security": [{"bearer": []}],
         "summary": "serve --simulate only: move the simulated clock forward, firing what falls due in order",
