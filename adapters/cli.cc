@@ -6,6 +6,7 @@
 #include <iostream>
 #include <string>
 
+#include "adapters/cli_reads.h"
 #include "adapters/serve.h"
 #include "engine/command_handler.h"
 #include "store/event_store.h"
@@ -198,10 +199,61 @@ int RunCli(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 366));
 
+  std::string projection = "read-index";
+  bool from_scratch = false;
+  auto* rebuild = app.add_subcommand(
+      "rebuild",
+      "Rebuild the read models (scorecards, histories, outstanding work, the assurance trail) "
+      "by replaying the whole log from the start, with a progress line. An interrupted rebuild "
+      "resumes; the old models stay in use until the new ones have caught up. Stop the server "
+      "first.");
+  rebuild->add_option("--data-dir", data_dir, "Folder holding the store")->capture_default_str();
+  rebuild->add_option("--tenant", tenant, "The council")->capture_default_str();
+  rebuild->add_option("--projection", projection, "Which read models (read-index: all of them)")
+      ->capture_default_str();
+  rebuild->add_flag("--from-scratch", from_scratch,
+                    "Discard what an interrupted rebuild left and start again from position 1");
+
+  ReadCommandOptions read_options;
+  auto add_as_of = [&](CLI::App* command) {
+    command->add_option("--data-dir", data_dir, "Folder holding the store")->capture_default_str();
+    command->add_option("--tenant", tenant, "The council")->capture_default_str();
+    auto* as_of = command->add_option(
+        "--as-of", read_options.as_of,
+        "Show it as it stood at this moment (RFC 3339, e.g. 2011-11-02T17:00:00Z): what the "
+        "committee saw on the day");
+    command->add_option("--at-position", read_options.at_position,
+                        "Show it as it stood at this log position")
+        ->excludes(as_of)
+        ->check(CLI::PositiveNumber);
+  };
+  std::string indicator_id, period, directorate, trail_format = "json";
+  auto* history = app.add_subcommand(
+      "history",
+      "Print one figure's full history as JSON: every value with who entered it and when, "
+      "amendments with reasons, sign-offs and rejections, queries, reminders, escalations, "
+      "findings, locks, restatements, publication, and the value each stage and committee saw.");
+  add_as_of(history);
+  history->add_option("--indicator", indicator_id, "Indicator id, e.g. NI-192")->required();
+  history->add_option("--period", period, "Period id, e.g. FY2011-Q2")->required();
+  auto* trail = app.add_subcommand(
+      "trail",
+      "Print the Audit Committee's assurance trail for a period: every figure's sign-off chain, "
+      "four-eyes compliance, amendments and restatements, queries, findings, escalations and "
+      "timeliness, sealed with the verified log's head hash. Exits 1 if the log fails "
+      "verification.");
+  add_as_of(trail);
+  trail->add_option("--period", period, "Period id, e.g. FY2011-Q2")->required();
+  trail->add_option("--directorate", directorate, "Only this directorate's figures");
+  trail->add_option("--format", trail_format, "json, csv (one row per figure) or html (printable)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"json", "csv", "html"}));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help prints and succeeds; every usage error exits 2, whatever CLI11's own code.
+    return app.exit(e) == 0 ? 0 : 2;
   }
   if (serve->parsed()) {
     serve_options.tenant = tenant;
@@ -212,6 +264,13 @@ int RunCli(int argc, char** argv) {
   }
   if (token_create->parsed()) {
     return RunTokenCreate(data_dir, tenant, token_person, token_label, token_days);
+  }
+  if (rebuild->parsed()) return RunRebuild(data_dir, tenant, projection, from_scratch);
+  if (history->parsed() || trail->parsed()) {
+    read_options.data_dir = data_dir;
+    read_options.tenant = tenant;
+    if (history->parsed()) return RunHistory(read_options, indicator_id, period);
+    return RunTrail(read_options, period, directorate, trail_format);
   }
   if (verify->parsed()) return RunVerify(data_dir);
   if (backup->parsed()) return RunBackup(data_dir, backup_dir);

@@ -233,6 +233,45 @@ TEST_F(ServeTest, AChesterfieldQuarterDrivenOverHttpInSimulatedTime) {
   EXPECT_EQ(server_->Wait(std::chrono::seconds(20)), 0) << server_->Output();
   auto verify = RunToCompletion({GoldthreadBinary(), "verify", "--data-dir", data_dir_});
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+
+  // The same answers on the command line, for auditors who prefer a terminal.
+  const std::string bin = GoldthreadBinary();
+  auto history = RunToCompletion({bin, "history", "--data-dir", data_dir_, "--tenant", kTenant,
+                                  "--indicator", "HS-2", "--period", q});
+  EXPECT_EQ(history.exit_code, 0) << history.err;
+  EXPECT_NE(history.out.find("EscalationRaised"), std::string::npos) << history.out;
+  auto history_then = RunToCompletion({bin, "history", "--data-dir", data_dir_, "--tenant",
+                                       kTenant, "--indicator", "HS-2", "--period", q,
+                                       "--as-of", Rfc3339(before_due)});
+  EXPECT_EQ(history_then.exit_code, 0) << history_then.err;
+  EXPECT_EQ(history_then.out.find("EscalationRaised"), std::string::npos) << history_then.out;
+  auto csv = RunToCompletion({bin, "trail", "--data-dir", data_dir_, "--tenant", kTenant,
+                              "--period", q, "--format", "csv"});
+  EXPECT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_EQ(csv.out, trail.body) << "the CLI and the API disagree";
+  // Refusals: one line on stderr, non-zero exit.
+  auto no_period = RunToCompletion({bin, "history", "--data-dir", data_dir_, "--indicator", "HS-2"});
+  EXPECT_EQ(no_period.exit_code, 2);
+  auto bad_time = RunToCompletion({bin, "history", "--data-dir", data_dir_, "--tenant", kTenant,
+                                   "--indicator", "HS-2", "--period", q, "--as-of", "tuesday"});
+  EXPECT_EQ(bad_time.exit_code, 2);
+  EXPECT_NE(bad_time.err.find("RFC 3339"), std::string::npos) << bad_time.err;
+  auto unknown = RunToCompletion({bin, "history", "--data-dir", data_dir_, "--tenant", kTenant,
+                                  "--indicator", "NOPE", "--period", q});
+  EXPECT_EQ(unknown.exit_code, 3) << unknown.out;
+  auto bad_format = RunToCompletion({bin, "trail", "--data-dir", data_dir_, "--period", q,
+                                     "--format", "pdf"});
+  EXPECT_EQ(bad_format.exit_code, 2);
+
+  // A rebuild replays the log into the read models and leaves the log as it was.
+  auto rebuilt = RunToCompletion({bin, "rebuild", "--data-dir", data_dir_, "--tenant", kTenant});
+  EXPECT_EQ(rebuilt.exit_code, 0) << rebuilt.err;
+  EXPECT_NE(rebuilt.out.find("rebuilt read-index"), std::string::npos) << rebuilt.out;
+  auto verify_after = RunToCompletion({bin, "verify", "--data-dir", data_dir_});
+  EXPECT_EQ(verify_after.out, verify.out);
+  EXPECT_EQ(RunToCompletion({bin, "rebuild", "--data-dir", data_dir_, "--projection", "nope"})
+                .exit_code,
+            2);
 }
 
 TEST_F(ServeTest, GracefulShutdownUnderLoadLosesNoAcknowledgedCommand) {
