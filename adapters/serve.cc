@@ -49,8 +49,24 @@ int RunServe(const ServeOptions& options) {
     clock = simulated.get();
   }
 
+  Metrics metrics;
+  // The store reports each group commit: the write with its fsync, and each append's wait.
+  MetricFamily& fsync_seconds = metrics.Histogram(
+      "goldthread_store_commit_seconds", "RocksDB write and fsync of one group commit");
+  MetricFamily& append_seconds = metrics.Histogram(
+      "goldthread_store_append_seconds", "From an append being queued to it being durable");
+  MetricFamily& batch_appends = metrics.Histogram(
+      "goldthread_store_batch_appends", "Appends sharing one group commit",
+      {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024});
   store::StoreOptions store_options;
   store_options.clock = clock;
+  store_options.on_commit = [&](const store::CommitStats& stats) {
+    fsync_seconds.Observe({}, std::chrono::duration<double>(stats.write).count());
+    batch_appends.Observe({}, static_cast<double>(stats.appends));
+    for (auto latency : stats.append_latencies) {
+      append_seconds.Observe({}, std::chrono::duration<double>(latency).count());
+    }
+  };
   auto store = store::EventStore::Open(options.data_dir, store_options);
   if (!store) {
     std::fprintf(stderr, "goldthread: %s\n", store.error().message.c_str());
@@ -95,7 +111,6 @@ int RunServe(const ServeOptions& options) {
     return 3;
   }
   (*reads)->runner().StartFollowing();
-  Metrics metrics;
   metrics.Callback("goldthread_projection_lag_events",
                    "Events in the log the read models have not applied yet", [&] {
                      const uint64_t head = (*store)->Head().position;

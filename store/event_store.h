@@ -29,6 +29,7 @@
 #define GOLDTHREAD_STORE_EVENT_STORE_H_
 
 #include <cstdint>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -52,6 +53,16 @@ enum class Durability {
   kSync,
   // WAL write without fsync: survives a process crash, not a machine crash. For tests.
   kBuffered,
+};
+
+// What one group commit cost, for metrics (StoreOptions::on_commit).
+struct CommitStats {
+  // The RocksDB write of the batch, including its fsync in sync mode.
+  std::chrono::nanoseconds write{0};
+  size_t appends = 0;
+  size_t events = 0;
+  // Per append in the batch: from AppendAsync queuing it to the batch being durable.
+  std::vector<std::chrono::nanoseconds> append_latencies;
 };
 
 struct StoreOptions {
@@ -83,6 +94,9 @@ struct StoreOptions {
   // Streams whose current version the writer keeps in memory; beyond this the cache is
   // cleared and versions are read back from RocksDB. Default: 1,000,000 (about 100 MiB).
   size_t stream_version_cache_entries = 1'000'000;
+  // Called on the writer thread after each batch is durable, before its appenders are told.
+  // Must be quick and must not append. Default: none.
+  std::function<void(const CommitStats&)> on_commit;
 };
 
 // The optimistic-concurrency precondition of an append.

@@ -171,7 +171,7 @@ void RocksEventStore::AppendAsync(AppendRequest request,
   {
     std::lock_guard<std::mutex> lock(queue_mu_);
     if (!stopping_) {
-      queue_.push_back(Pending{std::move(request), std::move(done)});
+      queue_.push_back(Pending{std::move(request), std::move(done), std::chrono::steady_clock::now()});
       queue_cv_.notify_one();
       return;
     }
@@ -317,7 +317,18 @@ void RocksEventStore::CommitBatch(std::vector<Pending>& batch) {
     wb.Put(meta_cf_, kMetaHeadKey, EncodeHead(position, previous));
     rocksdb::WriteOptions wo;
     wo.sync = options_.durability == Durability::kSync;
+    const auto write_started = std::chrono::steady_clock::now();
     rocksdb::Status s = db_->Write(wo, &wb);
+    if (s.ok() && options_.on_commit) {
+      const auto durable = std::chrono::steady_clock::now();
+      CommitStats stats{.write = durable - write_started, .appends = batch.size()};
+      stats.append_latencies.reserve(batch.size());
+      for (size_t i = 0; i < batch.size(); ++i) {
+        stats.events += planned[i].envelopes.size();
+        stats.append_latencies.push_back(durable - batch[i].queued_at);
+      }
+      options_.on_commit(stats);
+    }
     if (!s.ok()) {
       // Nothing of this batch is acknowledged; the store refuses further appends because
       // RocksDB may now hold it in an unknown state until reopened.

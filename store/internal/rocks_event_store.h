@@ -70,6 +70,7 @@ class RocksEventStore final : public EventStore {
   struct Pending {
     AppendRequest request;
     std::function<void(Result<AppendResult>)> done;
+    std::chrono::steady_clock::time_point queued_at;
   };
   // Outcome of one queued append inside a batch.
   struct Planned {

@@ -18,6 +18,7 @@
 #include "store/event_store.h"
 #include "tests/testing/child_process.h"
 #include "tests/testing/http_client.h"
+#include "tests/testing/prometheus_text.h"
 #include "tests/testing/temp_dir.h"
 
 namespace goldthread::adapters {
@@ -228,6 +229,20 @@ TEST_F(ServeTest, AChesterfieldQuarterDrivenOverHttpInSimulatedTime) {
   ASSERT_EQ(internal.status, 200u) << internal.body;
   EXPECT_NE(internal.body.find("HS-1"), std::string::npos) << internal.body;
   EXPECT_NE(internal.body.find("RAG_GREEN"), std::string::npos) << internal.body;
+
+  // The operator's view: the store's commits, the read models' lag, the timers.
+  auto metrics = Call("", "GET", "/metrics");
+  ASSERT_EQ(metrics.status, 200u);
+  auto parsed = goldthread::testing::ParsePrometheusText(metrics.body);
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_GT(parsed->Value("goldthread_store_commit_seconds_count").value_or(0), 10);
+  EXPECT_GT(parsed->Value("goldthread_store_append_seconds_count").value_or(0), 10);
+  EXPECT_GT(parsed->Value("goldthread_events_total").value_or(0), 10);
+  EXPECT_TRUE(parsed->Value("goldthread_projection_lag_events").has_value());
+  EXPECT_TRUE(parsed->Value("goldthread_timers_pending").has_value());
+  EXPECT_GE(parsed->Value("goldthread_auth_failures_total").value_or(0), 1);
+  auto ready = Call("", "GET", "/readyz");
+  EXPECT_EQ(ready.status, 200u) << ready.body;
 
   server_->Signal(SIGTERM);
   EXPECT_EQ(server_->Wait(std::chrono::seconds(20)), 0) << server_->Output();
