@@ -361,9 +361,11 @@ class DemoBuilder {
     } while (!workflows_->calendar.IsWorkingDay(day));
     return day;
   }
-  // A working day at a random office hour.
+  // A working day at one of a few office hours. Few distinct instants keep the simulation
+  // fast: the scheduler re-derives its timers at each instant the clock stops at.
   TimePoint OfficeHours(LocalDay day) {
-    return At(day, H(9) + Pick(rng_, 7 * 60));
+    static constexpr int kSlots[] = {H(9, 30), H(11), H(12, 30), H(14), H(15, 30)};
+    return At(day, kSlots[Pick(rng_, std::size(kSlots))]);
   }
 
   void Plan(TimePoint at, std::string what, std::function<Status()> run) {

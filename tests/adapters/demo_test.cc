@@ -156,7 +156,9 @@ TEST_F(DemoTest, ScorecardsShowRedsAmbersAndGreens) {
                       row.vs_previous() == v1::TREND_WORSENING;
       }
       EXPECT_GT(published, 50) << period;
-      if (period != report_->periods.front()) EXPECT_GT(with_trend, 20) << period;
+      if (period != report_->periods.front()) {
+        EXPECT_GT(with_trend, 20) << period;
+      }
     }
   }
   ASSERT_GT(rows, 250);
