@@ -142,14 +142,14 @@ int RunDemo(DemoOptions options, const std::string& today) {
               report->figures_not_submitted);
   std::printf("Demo users (API tokens valid %u days, shown only now):\n\n", options.token_days);
   for (const DemoUser& u : report->users) {
-    std::printf("  %s, %s (%s), %s\n    may: %s\n    token: %s\n\n", u.role.c_str(),
-                u.name.c_str(), u.person_id.c_str(), u.scope.c_str(), u.may.c_str(),
-                u.token.c_str());
+    std::printf("  %s, %s (%s), %s\n    may: %s\n    token: %s\n\n", u.role.c_str(), u.name.c_str(),
+                u.person_id.c_str(), u.scope.c_str(), u.may.c_str(), u.token.c_str());
   }
   std::printf("Start it:  goldthread serve --data-dir %s --tenant %s\n", options.data_dir.c_str(),
               options.tenant.c_str());
-  std::printf("Then:      curl -H 'Authorization: Bearer <token>' "
-              "http://127.0.0.1:8080/api/v1/...  (the API is described in docs/openapi.json)\n");
+  std::printf(
+      "Then:      curl -H 'Authorization: Bearer <token>' "
+      "http://127.0.0.1:8080/api/v1/...  (the API is described in docs/openapi.json)\n");
   return 0;
 }
 

@@ -6,14 +6,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
 #include <random>
-#include <cerrno>
-#include <cstring>
 #include <set>
 
 #include "engine/command_handler.h"
@@ -108,66 +108,92 @@ struct IndicatorSpec {
 };
 // Five indicators per service, 60 in all.
 const IndicatorSpec kIndicators[] = {
-    {"HOU-01", 0, "Households prevented from becoming homeless", "households", 0, false, kCus, 120, "P-homes"},
+    {"HOU-01", 0, "Households prevented from becoming homeless", "households", 0, false, kCus, 120,
+     "P-homes"},
     {"HOU-02", 0, "Average stay in temporary accommodation", "days", 0, true, kCus, 45, "P-homes"},
-    {"HOU-03", 0, "Housing applications assessed within 28 days", "%", 1, false, kPro, 90, "P-homes"},
-    {"HOU-04", 0, "Temporary accommodation spend against budget", "%", 1, true, kFin, 100, "P-council"},
-    {"HOU-05", 0, "Sickness absence in Housing, days per FTE", "days", 2, true, kOrg, 2.0, "P-council"},
+    {"HOU-03", 0, "Housing applications assessed within 28 days", "%", 1, false, kPro, 90,
+     "P-homes"},
+    {"HOU-04", 0, "Temporary accommodation spend against budget", "%", 1, true, kFin, 100,
+     "P-council"},
+    {"HOU-05", 0, "Sickness absence in Housing, days per FTE", "days", 2, true, kOrg, 2.0,
+     "P-council"},
     {"ASC-01", 1, "Adults supported to live at home", "%", 1, false, kCus, 82, "P-health", true},
     {"ASC-02", 1, "Care assessments completed within 28 days", "%", 1, false, kPro, 85, "P-health"},
-    {"ASC-03", 1, "Delayed transfers of care per 100,000 population", "per 100,000", 1, true, kCus, 9.5, "P-health", true},
+    {"ASC-03", 1, "Delayed transfers of care per 100,000 population", "per 100,000", 1, true, kCus,
+     9.5, "P-health", true},
     {"ASC-04", 1, "Care package spend against budget", "%", 1, true, kFin, 100, "P-council"},
     {"ASC-05", 1, "Social work vacancy rate", "%", 1, true, kOrg, 12, "P-health"},
     {"LEI-01", 2, "Visits to leisure centres", "thousand visits", 1, false, kCus, 210, "P-health"},
-    {"LEI-02", 2, "Adults active for 150 minutes a week", "%", 1, false, kCus, 62, "P-health", true},
+    {"LEI-02", 2, "Adults active for 150 minutes a week", "%", 1, false, kCus, 62, "P-health",
+     true},
     {"LEI-03", 2, "Leisure facilities open as planned", "%", 1, false, kPro, 97, "P-health"},
     {"LEI-04", 2, "Net cost per leisure visit", "£", 2, true, kFin, 1.80, "P-council"},
-    {"LEI-05", 2, "Leisure staff with mandatory training up to date", "%", 1, false, kOrg, 95, "P-council"},
+    {"LEI-05", 2, "Leisure staff with mandatory training up to date", "%", 1, false, kOrg, 95,
+     "P-council"},
     {"WST-01", 3, "Household waste recycled or composted", "%", 1, false, kCus, 45, "P-green"},
-    {"WST-02", 3, "Missed bin collections per 100,000 collections", "number", 0, true, kPro, 60, "P-green"},
+    {"WST-02", 3, "Missed bin collections per 100,000 collections", "number", 0, true, kPro, 60,
+     "P-green"},
     {"WST-03", 3, "Fly-tipping cleared within 2 working days", "%", 1, false, kPro, 90, "P-green"},
     {"WST-04", 3, "Cost of waste collection per household", "£", 2, true, kFin, 14.50, "P-council"},
-    {"WST-05", 3, "Accidents reported by waste crews", "number", 0, true, kOrg, 4, "P-council", false, 2},
-    {"PLN-01", 4, "Major planning applications decided within 13 weeks", "%", 1, false, kPro, 60, "P-economy"},
-    {"PLN-02", 4, "Minor planning applications decided within 8 weeks", "%", 1, false, kPro, 70, "P-economy"},
+    {"WST-05", 3, "Accidents reported by waste crews", "number", 0, true, kOrg, 4, "P-council",
+     false, 2},
+    {"PLN-01", 4, "Major planning applications decided within 13 weeks", "%", 1, false, kPro, 60,
+     "P-economy"},
+    {"PLN-02", 4, "Minor planning applications decided within 8 weeks", "%", 1, false, kPro, 70,
+     "P-economy"},
     {"PLN-03", 4, "Planning appeals allowed", "%", 1, true, kCus, 30, "P-economy"},
     {"PLN-04", 4, "Planning fee income against budget", "%", 1, false, kFin, 100, "P-council"},
     {"PLN-05", 4, "Planning officer posts filled", "%", 1, false, kOrg, 90, "P-economy"},
     {"HWY-01", 5, "Potholes repaired within 28 days", "%", 1, false, kCus, 92, "P-green"},
     {"HWY-02", 5, "Street lights working", "%", 1, false, kPro, 98, "P-green"},
     {"HWY-03", 5, "Street works permits processed on time", "%", 1, false, kPro, 95, "P-economy"},
-    {"HWY-04", 5, "Highways maintenance spend against budget", "%", 1, true, kFin, 100, "P-council"},
-    {"HWY-05", 5, "Sickness absence in Highways, days per FTE", "days", 2, true, kOrg, 2.2, "P-council"},
-    {"REV-01", 6, "Council tax collected against profile", "%", 1, false, kFin, 97.5, "P-council", false, 0.5},
-    {"REV-02", 6, "Business rates collected against profile", "%", 1, false, kFin, 98, "P-economy", false, 0.5},
-    {"REV-03", 6, "Average days to process new benefit claims", "days", 1, true, kCus, 20, "P-homes"},
-    {"REV-04", 6, "Average days to process changes of circumstances", "days", 1, true, kPro, 8, "P-homes"},
+    {"HWY-04", 5, "Highways maintenance spend against budget", "%", 1, true, kFin, 100,
+     "P-council"},
+    {"HWY-05", 5, "Sickness absence in Highways, days per FTE", "days", 2, true, kOrg, 2.2,
+     "P-council"},
+    {"REV-01", 6, "Council tax collected against profile", "%", 1, false, kFin, 97.5, "P-council",
+     false, 0.5},
+    {"REV-02", 6, "Business rates collected against profile", "%", 1, false, kFin, 98, "P-economy",
+     false, 0.5},
+    {"REV-03", 6, "Average days to process new benefit claims", "days", 1, true, kCus, 20,
+     "P-homes"},
+    {"REV-04", 6, "Average days to process changes of circumstances", "days", 1, true, kPro, 8,
+     "P-homes"},
     {"REV-05", 6, "Revenues staff with a current appraisal", "%", 1, false, kOrg, 95, "P-council"},
     {"CUS-01", 7, "Calls answered within 60 seconds", "%", 1, false, kCus, 80, "P-council"},
-    {"CUS-02", 7, "Complaints answered within 10 working days", "%", 1, false, kCus, 90, "P-council"},
+    {"CUS-02", 7, "Complaints answered within 10 working days", "%", 1, false, kCus, 90,
+     "P-council"},
     {"CUS-03", 7, "Transactions completed online", "%", 1, false, kPro, 55, "P-council"},
     {"CUS-04", 7, "Cost per customer contact", "£", 2, true, kFin, 3.20, "P-council"},
-    {"CUS-05", 7, "Sickness absence in Customer Services, days per FTE", "days", 2, true, kOrg, 2.5, "P-council"},
+    {"CUS-05", 7, "Sickness absence in Customer Services, days per FTE", "days", 2, true, kOrg, 2.5,
+     "P-council"},
     {"FIN-01", 8, "Invoices paid within 30 days", "%", 1, false, kPro, 95, "P-economy"},
-    {"FIN-02", 8, "Forecast revenue outturn variance", "%", 2, true, kFin, 1.0, "P-council", false, 0.25},
+    {"FIN-02", 8, "Forecast revenue outturn variance", "%", 2, true, kFin, 1.0, "P-council", false,
+     0.25},
     {"FIN-03", 8, "Savings delivered against plan", "%", 1, false, kFin, 90, "P-council"},
     {"FIN-04", 8, "Sundry debt over 90 days", "£k", 0, true, kFin, 850, "P-council"},
-    {"FIN-05", 8, "Audit recommendations implemented on time", "%", 1, false, kOrg, 85, "P-council"},
+    {"FIN-05", 8, "Audit recommendations implemented on time", "%", 1, false, kOrg, 85,
+     "P-council"},
     {"HRS-01", 9, "Working days lost to sickness per FTE", "days", 2, true, kOrg, 2.1, "P-council"},
     {"HRS-02", 9, "Staff turnover", "%", 1, true, kOrg, 3.0, "P-council", false, 0.3},
     {"HRS-03", 9, "Recruitment completed within 10 weeks", "%", 1, false, kPro, 75, "P-council"},
     {"HRS-04", 9, "Agency staff spend", "£k", 0, true, kFin, 450, "P-council"},
     {"HRS-05", 9, "Employees with a current appraisal", "%", 1, false, kOrg, 90, "P-council"},
-    {"ICT-01", 10, "ICT incidents resolved within target time", "%", 1, false, kPro, 90, "P-council"},
+    {"ICT-01", 10, "ICT incidents resolved within target time", "%", 1, false, kPro, 90,
+     "P-council"},
     {"ICT-02", 10, "Core systems available", "%", 2, false, kPro, 99.5, "P-council", false, 0.3},
     {"ICT-03", 10, "Satisfaction with the ICT service desk", "%", 1, false, kCus, 85, "P-council"},
     {"ICT-04", 10, "ICT spend against budget", "%", 1, true, kFin, 100, "P-council"},
-    {"ICT-05", 10, "Staff who completed cyber security training", "%", 1, false, kOrg, 95, "P-council"},
-    {"DEM-01", 11, "Freedom of Information requests answered within 20 working days", "%", 1, false, kCus, 90, "P-council"},
-    {"DEM-02", 11, "Committee papers published five clear days before the meeting", "%", 1, false, kPro, 95, "P-council"},
+    {"ICT-05", 10, "Staff who completed cyber security training", "%", 1, false, kOrg, 95,
+     "P-council"},
+    {"DEM-01", 11, "Freedom of Information requests answered within 20 working days", "%", 1, false,
+     kCus, 90, "P-council"},
+    {"DEM-02", 11, "Committee papers published five clear days before the meeting", "%", 1, false,
+     kPro, 95, "P-council"},
     {"DEM-03", 11, "Electoral register completeness", "%", 1, false, kCus, 94, "P-council"},
     {"DEM-04", 11, "Legal fees recovered against budget", "%", 1, false, kFin, 100, "P-council"},
-    {"DEM-05", 11, "Councillors' enquiries answered within 10 working days", "%", 1, false, kCus, 90, "P-council"},
+    {"DEM-05", 11, "Councillors' enquiries answered within 10 working days", "%", 1, false, kCus,
+     90, "P-council"},
 };
 constexpr int kIndicatorCount = std::size(kIndicators);
 
@@ -184,8 +210,7 @@ const CorporatePerson kCorporate[] = {
      "Performance and Intelligence Manager"},
     {"ceo-morgan", "Elizabeth Morgan", v1::ROLE_CORPORATE_MANAGEMENT_TEAM, kCouncilId,
      "Chief Executive"},
-    {"cllr-hart", "Cllr James Hart", v1::ROLE_LEAD_MEMBER, kCouncilId,
-     "Leader of the Council"},
+    {"cllr-hart", "Cllr James Hart", v1::ROLE_LEAD_MEMBER, kCouncilId, "Leader of the Council"},
     {"cllr-osei", "Cllr Abena Osei", v1::ROLE_EXECUTIVE_MEMBER, kCouncilId,
      "Cabinet Member for Finance and Performance"},
     {"cllr-webb", "Cllr Dorothy Webb", v1::ROLE_SCRUTINY_MEMBER, kCouncilId,
@@ -259,8 +284,11 @@ class DemoBuilder {
  public:
   DemoBuilder(const DemoOptions& options, std::shared_ptr<const engine::WorkflowSet> workflows,
               const engine::Workflow& workflow)
-      : options_(options), workflows_(std::move(workflows)), workflow_(workflow),
-        timetables_(engine::TimetablesFrom(workflows_)), rng_(options.seed) {}
+      : options_(options),
+        workflows_(std::move(workflows)),
+        workflow_(workflow),
+        timetables_(engine::TimetablesFrom(workflows_)),
+        rng_(options.seed) {}
 
   Result<DemoReport> Build(const std::string& dir) {
     const engine::Period newest =
@@ -283,11 +311,11 @@ class DemoBuilder {
     const engine::TimetableProvider& timetables = timetables_;
     handler_ = std::make_unique<engine::CommandHandler>(
         store_.get(), clock_.get(),
-        engine::HandlerOptions{
-            .tenant = options_.tenant,
-            .distinct_people_across_levels = workflow_.definition().distinct_signers_across_levels(),
-            .sign_off_levels = engine::SignOffLevelsOf(workflow_),
-            .timetables = timetables});
+        engine::HandlerOptions{.tenant = options_.tenant,
+                               .distinct_people_across_levels =
+                                   workflow_.definition().distinct_signers_across_levels(),
+                               .sign_off_levels = engine::SignOffLevelsOf(workflow_),
+                               .timetables = timetables});
     scheduler_ = std::make_unique<engine::Scheduler>(
         store_.get(), clock_.get(),
         engine::SchedulerOptions{
@@ -312,10 +340,10 @@ class DemoBuilder {
         if (auto r = scheduler_->AdvanceTo(clock_.get(), a.at); !r) return Unexpected(r.error());
       }
       if (auto s = a.run(); !s) {
-        return MakeError(s.error().code,
-                         fmt::format("demo: {} on {}: {}", a.what,
-                                     engine::FormatLocalDay(engine::LondonDayOf(a.at)),
-                                     s.error().message));
+        return MakeError(
+            s.error().code,
+            fmt::format("demo: {} on {}: {}", a.what,
+                        engine::FormatLocalDay(engine::LondonDayOf(a.at)), s.error().message));
       }
     }
     if (auto r = scheduler_->AdvanceTo(clock_.get(), end_); !r) return Unexpected(r.error());
@@ -343,10 +371,9 @@ class DemoBuilder {
  private:
   enum class Kind { kHistory, kPrevious, kCurrent };
 
-  Status Exec(const std::string& actor, const v1::Command& c,
-              v1::CommandResult* result = nullptr) {
-    auto r = handler_->Execute(
-        {.actor = actor, .command_id = fmt::format("demo-{}", ++commands_)}, c);
+  Status Exec(const std::string& actor, const v1::Command& c, v1::CommandResult* result = nullptr) {
+    auto r =
+        handler_->Execute({.actor = actor, .command_id = fmt::format("demo-{}", ++commands_)}, c);
     if (!r) return Unexpected(r.error());
     if (result != nullptr) *result = *r;
     return OkStatus();
@@ -420,8 +447,8 @@ class DemoBuilder {
     }
     for (int i = 0; i < kServiceCount; ++i) {
       const ServiceSpec& sv = kServices[i];
-      if (auto s = unit(sv.id, v1::ORG_UNIT_KIND_SERVICE, sv.name,
-                        kDirectorates[sv.directorate].id);
+      if (auto s =
+              unit(sv.id, v1::ORG_UNIT_KIND_SERVICE, sv.name, kDirectorates[sv.directorate].id);
           !s) {
         return s;
       }
@@ -462,9 +489,9 @@ class DemoBuilder {
       auto* def = d->mutable_definition();
       def->set_title(spec.title);
       def->set_definition(fmt::format("{}, for the quarter.", spec.title));
-      def->set_method_of_calculation(
-          std::string_view(spec.unit) == "%" ? "Numerator over denominator, times 100"
-                                             : "Total for the quarter from the service's system");
+      def->set_method_of_calculation(std::string_view(spec.unit) == "%"
+                                         ? "Numerator over denominator, times 100"
+                                         : "Total for the quarter from the service's system");
       def->set_unit(spec.unit);
       def->set_decimal_places(spec.decimal_places);
       if (std::string_view(spec.unit) == "%") {
@@ -527,8 +554,7 @@ class DemoBuilder {
     FigurePlan f{.indicator = i, .target = TargetFor(spec, years_in)};
     const int from = state_[i] - v1::RAG_GREEN;
     state_[i] = DrawState(from);
-    const double band =
-        spec.amber_absolute > 0 ? spec.amber_absolute : std::abs(f.target) * 0.05;
+    const double band = spec.amber_absolute > 0 ? spec.amber_absolute : std::abs(f.target) * 0.05;
     double miss = 0;  // how far short of target, in the indicator's units
     switch (state_[i]) {
       case v1::RAG_AMBER:
@@ -580,8 +606,8 @@ class DemoBuilder {
     for (int i = 0; i < kIndicatorCount; ++i) figures.push_back(PlanFigure(i, years_in));
     // At least two late returns a quarter, so reminders and escalations always have work.
     for (int late = 0; late < 2;) {
-      late = static_cast<int>(
-          std::count_if(figures.begin(), figures.end(), [](const FigurePlan& f) { return f.late; }));
+      late = static_cast<int>(std::count_if(figures.begin(), figures.end(),
+                                            [](const FigurePlan& f) { return f.late; }));
       if (late < 2) figures[Pick(rng_, kIndicatorCount)].late = true;
     }
     // Which figures are never submitted (the current cycle's late returners) or never signed
@@ -603,9 +629,8 @@ class DemoBuilder {
         c.mutable_set_target()->set_indicator_id(kIndicators[f.indicator].id);
         c.mutable_set_target()->set_period(pid);
         c.mutable_set_target()->set_target(f.target);
-        c.mutable_set_target()->set_reason(
-            fmt::format("Service plan {}/{:02d}", period.fiscal_year(),
-                        (period.fiscal_year() + 1) % 100));
+        c.mutable_set_target()->set_reason(fmt::format(
+            "Service plan {}/{:02d}", period.fiscal_year(), (period.fiscal_year() + 1) % 100));
         if (auto s = Exec(kPerf, c); !s) return s;
       }
       return OkStatus();
@@ -642,10 +667,9 @@ class DemoBuilder {
               PlanServiceSignOff(f, pid, sub->second, due_day);
             } else {
               const int span = std::max(1, WorkingDaysBetween(open_day, due_day) - 1);
-              const LocalDay day = Uniform(rng_) < 0.03
-                                       ? AddWorkingDays(due_day, 1 + Pick(rng_, 2))
-                                       : AddWorkingDays(open_day - date::days(1),
-                                                        1 + Pick(rng_, span));
+              const LocalDay day = Uniform(rng_) < 0.03 ? AddWorkingDays(due_day, 1 + Pick(rng_, 2))
+                                                        : AddWorkingDays(open_day - date::days(1),
+                                                                         1 + Pick(rng_, span));
               const int i = f.indicator;
               const v1::SignOffLevel level = s.level;
               Plan(OfficeHours(day), fmt::format("sign off {} {}", kIndicators[i].id, pid),
@@ -669,8 +693,8 @@ class DemoBuilder {
             return Exec(actor, c);
           });
           if (s.challenge_stage == v1::CHALLENGE_STAGE_SCRUTINY && !reds.empty()) {
-            PlanFinding(at + std::chrono::hours(1), v1::CHALLENGE_STAGE_SCRUTINY, reds.front(),
-                        pid, AddWorkingDays(due_day, 20), kScrutiny, /*answered=*/true,
+            PlanFinding(at + std::chrono::hours(1), v1::CHALLENGE_STAGE_SCRUTINY, reds.front(), pid,
+                        AddWorkingDays(due_day, 20), kScrutiny, /*answered=*/true,
                         fmt::format("{}-scrutiny", pid));
           }
           break;
@@ -695,7 +719,8 @@ class DemoBuilder {
           const size_t count = corporate ? 1 : 2;
           for (size_t k = 0; k < count && k < reds.size(); ++k) {
             const int i = reds[(k + (corporate ? 2 : 0)) % reds.size()];
-            const std::string raiser = corporate ? std::string(kPerf) : DirectorOf(kIndicators[i].service);
+            const std::string raiser =
+                corporate ? std::string(kPerf) : DirectorOf(kIndicators[i].service);
             // The corporate finding of the quarter before the current one is never answered.
             const bool answered = !(corporate && kind == Kind::kPrevious);
             PlanFinding(raise_at + std::chrono::minutes(k), s.challenge_stage, i, pid, due_day,
@@ -755,8 +780,9 @@ class DemoBuilder {
         r->set_indicator_id(id);
         r->set_period(pid);
         r->set_level(v1::SIGN_OFF_LEVEL_SERVICE);
-        r->set_reason("The figure does not match the system report for the quarter; please check "
-                      "the extract dates");
+        r->set_reason(
+            "The figure does not match the system report for the quarter; please check "
+            "the extract dates");
         return Exec(ManagerOf(service), c);
       });
       Plan(OfficeHours(AddWorkingDays(reject_day, 1)), fmt::format("resubmit {} {}", id, pid),
@@ -771,9 +797,8 @@ class DemoBuilder {
          [=, this] { return SignOff(i, pid, v1::SIGN_OFF_LEVEL_SERVICE); });
     if (Uniform(rng_) < 0.05) {
       const LocalDay amend_day = AddWorkingDays(sign_day, 1);
-      Plan(OfficeHours(amend_day), fmt::format("amend {} {}", id, pid), [=, this] {
-        return Amend(f, pid, "Late returns from one site added after sign-off");
-      });
+      Plan(OfficeHours(amend_day), fmt::format("amend {} {}", id, pid),
+           [=, this] { return Amend(f, pid, "Late returns from one site added after sign-off"); });
       Plan(OfficeHours(AddWorkingDays(amend_day, 1)), fmt::format("re-sign {} {}", id, pid),
            [=, this] { return SignOff(i, pid, v1::SIGN_OFF_LEVEL_SERVICE); });
     }
@@ -848,7 +873,8 @@ class DemoBuilder {
       v1::Command lock;
       lock.mutable_lock_figure()->set_indicator_id(spec.id);
       lock.mutable_lock_figure()->set_period(pid);
-      lock.mutable_lock_figure()->set_reported_to(fmt::format("Cabinet, {} performance report", pid));
+      lock.mutable_lock_figure()->set_reported_to(
+          fmt::format("Cabinet, {} performance report", pid));
       if (auto s = Exec(kPerf, lock); !s) return s;
       v1::Command publish;
       publish.mutable_publish_figure()->set_indicator_id(spec.id);
@@ -863,8 +889,8 @@ class DemoBuilder {
   void PlanFinding(TimePoint at, v1::ChallengeStage stage, int i, const std::string& pid,
                    LocalDay due, const std::string& raiser, bool answered, const std::string& key) {
     const IndicatorSpec& spec = kIndicators[i];
-    const std::string owner = stage == v1::CHALLENGE_STAGE_SCRUTINY ? DirectorOf(spec.service)
-                                                                    : ManagerOf(spec.service);
+    const std::string owner =
+        stage == v1::CHALLENGE_STAGE_SCRUTINY ? DirectorOf(spec.service) : ManagerOf(spec.service);
     Plan(at, fmt::format("raise a finding on {} {}", spec.id, pid), [=, this]() -> Status {
       v1::Command c;
       auto* r = c.mutable_raise_challenge_finding();
@@ -873,9 +899,10 @@ class DemoBuilder {
       r->mutable_subject()->mutable_figure()->set_period(pid);
       r->set_severity(stage == v1::CHALLENGE_STAGE_SCRUTINY ? v1::SEVERITY_HIGH
                                                             : v1::SEVERITY_MEDIUM);
-      r->set_finding(fmt::format("{} is red for {} and the commentary does not say when it will "
-                                 "recover",
-                                 spec.title, pid));
+      r->set_finding(
+          fmt::format("{} is red for {} and the commentary does not say when it will "
+                      "recover",
+                      spec.title, pid));
       r->set_action_required("Set out a recovery plan with milestones and the expected date");
       r->set_owner_person_id(owner);
       *r->mutable_due() = engine::ToLocalDate(due);
@@ -997,7 +1024,9 @@ Status SyncTree(const fs::path& dir) {
   for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     paths.push_back(it->path());
   }
-  if (ec) return MakeError(ErrorCode::kInternal, fmt::format("cannot list {}: {}", dir.string(), ec.message()));
+  if (ec)
+    return MakeError(ErrorCode::kInternal,
+                     fmt::format("cannot list {}: {}", dir.string(), ec.message()));
   for (const fs::path& p : paths) {
     const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0 || ::fsync(fd) != 0) {
@@ -1037,8 +1066,7 @@ Status RequireNewFolder(const fs::path& target) {
     return MakeError(
         ErrorCode::kAlreadyExists,
         fmt::format("{} already holds {}; the demo is only made in a new or empty folder",
-                    target.string(),
-                    fs::exists(target / "CURRENT", ec) ? "a store" : "files"),
+                    target.string(), fs::exists(target / "CURRENT", ec) ? "a store" : "files"),
         "data_dir");
   }
   return OkStatus();
@@ -1072,8 +1100,9 @@ Result<DemoReport> CreateDemoCouncil(const DemoOptions& options) {
   std::error_code ec;
   fs::create_directories(folder.parent_path(), ec);
   if (ec) {
-    return MakeError(ErrorCode::kInternal, fmt::format("cannot create {}: {}",
-                                                       folder.parent_path().string(), ec.message()));
+    return MakeError(
+        ErrorCode::kInternal,
+        fmt::format("cannot create {}: {}", folder.parent_path().string(), ec.message()));
   }
   const fs::path temp =
       folder.parent_path() / fmt::format(".{}.demo-{}", folder.filename().string(), ::getpid());
@@ -1093,10 +1122,10 @@ Result<DemoReport> CreateDemoCouncil(const DemoOptions& options) {
   if (auto s = RequireNewFolder(folder); !s) return discard(s.error());
   fs::rename(temp, folder, ec);
   if (ec) {
-    return discard(Error{ErrorCode::kInternal,
-                         fmt::format("cannot move the demo into {}: {}", folder.string(),
-                                     ec.message()),
-                         "data_dir", std::nullopt});
+    return discard(
+        Error{ErrorCode::kInternal,
+              fmt::format("cannot move the demo into {}: {}", folder.string(), ec.message()),
+              "data_dir", std::nullopt});
   }
   // The demo is complete and in place; should syncing the parent's entry fail, the rename
   // may not survive a power cut, which loses only the demo, not anything of the user's.

@@ -1,8 +1,6 @@
 // `goldthread demo`: the demo council is made through the real workflows, verifies, shows reds,
 // ambers and greens, has late work in its current cycle, and never touches an existing folder.
 // One demo with a year of history is shared by the tests that only read it.
-#include "adapters/demo_council.h"
-
 #include <date/date.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -15,6 +13,7 @@
 #include <set>
 #include <string>
 
+#include "adapters/demo_council.h"
 #include "engine/cycle_state.h"
 #include "engine/event_codec.h"
 #include "engine/local_date.h"
@@ -50,8 +49,7 @@ std::vector<store::Envelope> ReadAll(store::EventStore& store) {
   std::vector<store::Envelope> out;
   store::ReadPage page;
   uint64_t from = 1;
-  while (store.ReadAllInto(from, store::Direction::kForward, 1000, &page) &&
-         !page.events.empty()) {
+  while (store.ReadAllInto(from, store::Direction::kForward, 1000, &page) && !page.events.empty()) {
     out.insert(out.end(), page.events.begin(), page.events.end());
     if (page.next == 0) break;
     from = page.next;
@@ -152,8 +150,8 @@ TEST_F(DemoTest, ScorecardsShowRedsAmbersAndGreens) {
       int published = 0, with_trend = 0;
       for (const auto& row : card->rows()) {
         published += row.published();
-        with_trend += row.vs_previous() == v1::TREND_IMPROVING ||
-                      row.vs_previous() == v1::TREND_WORSENING;
+        with_trend +=
+            row.vs_previous() == v1::TREND_IMPROVING || row.vs_previous() == v1::TREND_WORSENING;
       }
       EXPECT_GT(published, 50) << period;
       if (period != report_->periods.front()) {
@@ -179,8 +177,7 @@ TEST_F(DemoTest, CurrentCycleHasLateWork) {
   ASSERT_TRUE(late) << late.error().message;
   int late_submissions = 0;
   for (const auto& item : late->items()) {
-    if (item.kind() == v1::WORK_KIND_SUBMIT_FIGURE && item.period() == "FY2026-Q2" &&
-        item.late()) {
+    if (item.kind() == v1::WORK_KIND_SUBMIT_FIGURE && item.period() == "FY2026-Q2" && item.late()) {
       ++late_submissions;
     }
   }
@@ -261,8 +258,8 @@ TEST(DemoCommandTest, DemoThenVerifyPassesAndASecondDemoIsRefused) {
   EXPECT_NE(out.find("Ashcombe Borough Council"), std::string::npos) << out;
   EXPECT_NE(out.find("token: gt_"), std::string::npos) << out;
   EXPECT_NE(out.find("http://127.0.0.1:8080/"), std::string::npos) << out;
-  for (const char* role : {"data entry officer", "service manager", "director",
-                           "performance team", "auditor", "administrator", "scrutiny member"}) {
+  for (const char* role : {"data entry officer", "service manager", "director", "performance team",
+                           "auditor", "administrator", "scrutiny member"}) {
     EXPECT_NE(out.find(role), std::string::npos) << role;
   }
   auto [verify_code, verify_out] = RunCli("verify --data-dir '" + folder + "'");
