@@ -149,7 +149,7 @@ int RunDemo(DemoOptions options, const std::string& today) {
               options.tenant.c_str());
   std::printf(
       "Then:      curl -H 'Authorization: Bearer <token>' "
-      "http://127.0.0.1:8080/api/v1/...  (the API is described in docs/openapi.json)\n");
+      "http://127.0.0.1:8080/api/v1/me  (the whole API: docs/openapi.json)\n");
   return 0;
 }
 

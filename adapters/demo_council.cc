@@ -14,7 +14,6 @@
 #include <map>
 #include <memory>
 #include <random>
-#include <set>
 
 #include "engine/command_handler.h"
 #include "engine/period.h"
