@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Quick start, command 1: install what is missing, build a Release binary, and run goldthread
-# on its embedded default (RocksDB under ./var/goldthread). Extra arguments go to `goldthread`.
+# on its embedded default (RocksDB under ./var/goldthread), with a demo council the first time.
+# Extra arguments go to `goldthread`.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -10,14 +11,10 @@ mkdir -p var
 bin=build/release/adapters/goldthread
 if [[ $# -gt 0 ]]; then exec "$bin" "$@"; fi
 data=var/goldthread
-if [[ ! -e "$data/CURRENT" ]]; then
-  if "$bin" --help 2>/dev/null | grep -q '^ *demo'; then
-    "$bin" demo --data-dir "$data"
-  else
-    # Until `goldthread demo` lands: an empty council with its first administrator.
-    "$bin" init --data-dir "$data" --council-name "Demo Borough Council" --admin-name "Demo Admin"
-    echo "goldthread: administrator token (shown once):"
-    "$bin" token create --data-dir "$data" --person admin --label "quick start"
-  fi
+# First run: a demo council (Ashcombe Borough Council, three years of quarterly cycles and the
+# current quarter in progress), made by running the real workflow in simulation. It prints one
+# API token per role. Delete var/goldthread to start again.
+if [[ ! -e "$data" ]]; then
+  "$bin" demo --data-dir "$data"
 fi
 exec "$bin" serve --data-dir "$data" --listen 127.0.0.1:8080
