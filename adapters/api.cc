@@ -145,12 +145,22 @@ Api::Api(engine::CommandHandler* handler, engine::Scheduler* scheduler, Metrics*
       metrics_(metrics),
       options_(std::move(options)),
       pool_(static_cast<size_t>(std::max(1, options_.worker_threads))) {
-  auto limiter = RateLimiter::Create(
-      {.rate_per_second = options_.requests_per_second, .burst = options_.burst});
-  if (limiter) limiter_ = std::move(*limiter);
+  // A rate of 0 turns the limit off (a load test, or a proxy in front that limits instead).
+  if (options_.requests_per_second > 0) {
+    auto limiter = RateLimiter::Create(
+        {.rate_per_second = options_.requests_per_second, .burst = options_.burst});
+    if (limiter) limiter_ = std::move(*limiter);
+  }
   openapi_ = ReadFile(options_.openapi_path.empty()
                           ? std::string(GOLDTHREAD_SOURCE_DIR) + "/docs/openapi.json"
                           : options_.openapi_path);
+  if (options_.response_cache_bytes > 0) {
+    cache_ = std::make_unique<ResponseCache>(options_.response_cache_bytes);
+    metrics_->Callback("goldthread_read_cache_hits", "Read-model answers served from the cache",
+                       [this] { return static_cast<double>(cache_->hits()); });
+    metrics_->Callback("goldthread_read_cache_misses", "Read-model answers computed",
+                       [this] { return static_cast<double>(cache_->misses()); });
+  }
   metrics_->Counter("goldthread_auth_failures_total", "Requests refused authentication");
   metrics_->Counter("goldthread_authz_refusals_total", "Commands refused for authority");
 }

@@ -28,6 +28,7 @@
 #include "adapters/http_types.h"
 #include "adapters/metrics.h"
 #include "adapters/rate_limiter.h"
+#include "adapters/response_cache.h"
 #include "engine/command_handler.h"
 #include "engine/read_models.h"
 #include "engine/scheduler.h"
@@ -38,7 +39,8 @@ struct ApiOptions {
   // Threads that run engine work (commands wait for their fsync there, so several let group
   // commit batch them). Default: 32.
   int worker_threads = 32;
-  // Requests per second per token, and the burst allowed. Default: 200/s, burst 400.
+  // Requests per second per token, and the burst allowed; 0 turns the limit off. Default:
+  // 200/s, burst 400.
   double requests_per_second = 200;
   double burst = 400;
   // `serve --simulate`: the clock is simulated and POST /api/v1/clock moves it. Not owned.
@@ -49,6 +51,9 @@ struct ApiOptions {
   // The read models (scorecards, reports, histories, outstanding work, trails). Not owned.
   // Default: null (those routes answer 503).
   engine::ReadModels* read_models = nullptr;
+  // Bytes of read-model answers kept by log position (response_cache.h); 0 keeps none.
+  // Default: 64 MiB.
+  size_t response_cache_bytes = 64 << 20;
 };
 
 class Api {
@@ -98,6 +103,10 @@ class Api {
   HttpResponse GetEscalations(const std::string& person, const engine::AsOf& as_of,
                               const HttpRequest& request);
   HttpResponse GetCycle(const std::string& person, const HttpRequest& request);
+  // The answer of `compute` at the position `as_of` names, from the cache when it was computed
+  // before. Only for answers that are a pure function of the position.
+  HttpResponse AtPosition(const std::string& key, const engine::AsOf& as_of,
+                          const std::function<HttpResponse(const engine::AsOf&)>& compute);
   // The org unit that owns an indicator / a priority; "" when unknown.
   std::string IndicatorUnit(const std::string& indicator_id);
   std::string PriorityUnit(const std::string& priority_id);
@@ -114,6 +123,7 @@ class Api {
   std::unique_ptr<RateLimiter> limiter_;
   boost::asio::thread_pool pool_;
   std::string openapi_;
+  std::unique_ptr<ResponseCache> cache_;
 };
 
 }  // namespace goldthread::adapters

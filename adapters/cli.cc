@@ -209,6 +209,14 @@ int RunCli(int argc, char** argv) {
   serve->add_flag("--simulate", serve_options.simulate,
                   "Simulated time: the clock moves only through POST /api/v1/clock, firing "
                   "whatever falls due on the way (for rehearsals and training)");
+  if (const char* rate = std::getenv("GOLDTHREAD_RATE_LIMIT"); rate != nullptr && *rate != '\0') {
+    serve_options.rate_limit = std::atof(rate);
+  }
+  serve->add_option("--rate-limit", serve_options.rate_limit,
+                    "Requests per second allowed per API token (bursts of twice that); 0 turns "
+                    "the limit off")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e9));
   serve->add_option("--simulate-start", serve_options.simulate_start,
                     "Where simulated time starts (RFC 3339); default now");
 

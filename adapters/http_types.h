@@ -11,6 +11,7 @@
 #ifndef GOLDTHREAD_ADAPTERS_HTTP_TYPES_H_
 #define GOLDTHREAD_ADAPTERS_HTTP_TYPES_H_
 
+#include <ostream>  // boost/core string_view needs it complete
 #include <boost/beast/http/verb.hpp>
 #include <functional>
 #include <map>

@@ -18,6 +18,7 @@
 
 #include "adapters/api.h"
 #include "adapters/http_server.h"
+#include "engine/as_of.h"
 #include "engine/council_model.h"
 #include "engine/local_date.h"
 #include "engine/trail_export.h"
@@ -171,16 +172,33 @@ void Api::Read(HttpRequest&& request, Responder respond, ReadFn read, bool publi
   });
 }
 
+HttpResponse Api::AtPosition(const std::string& key, const engine::AsOf& as_of,
+                             const std::function<HttpResponse(const engine::AsOf&)>& compute) {
+  if (cache_ == nullptr) return compute(as_of);
+  auto point = engine::ResolveAsOf(handler_->store(), as_of);
+  if (!point) return ProblemFromError(point.error());
+  const std::string full_key = fmt::format("{}@{}", key, point->position());
+  if (auto hit = cache_->Find(full_key)) return std::move(*hit);
+  HttpResponse r = compute(engine::AsOf::Position(point->position()));
+  cache_->Put(full_key, r);
+  return r;
+}
+
 HttpResponse Api::GetScorecard(const std::string& person, const engine::AsOf& as_of,
                                const HttpRequest& request, bool published_only) {
   const std::string& unit = request.params.at("unit_id");
   if (!published_only && !MayRead(person, unit)) {
     return Forbidden(fmt::format("{} holds no role covering '{}'", person, unit));
   }
-  auto card = options_.read_models->Scorecard(unit, request.params.at("period"), as_of);
-  if (!card) return ProblemFromError(card.error());
-  if (published_only) KeepPublishedOnly(&*card);
-  return JsonMessage(*card);
+  const std::string& period = request.params.at("period");
+  return AtPosition(
+      fmt::format("scorecard\n{}\n{}\n{}", unit, period, published_only), as_of,
+      [&](const engine::AsOf& at) {
+        auto card = options_.read_models->Scorecard(unit, period, at);
+        if (!card) return ProblemFromError(card.error());
+        if (published_only) KeepPublishedOnly(&*card);
+        return JsonMessage(*card);
+      });
 }
 
 HttpResponse Api::GetReport(const std::string& person, const engine::AsOf& as_of,
@@ -192,10 +210,13 @@ HttpResponse Api::GetReport(const std::string& person, const engine::AsOf& as_of
     return Forbidden(fmt::format("{} holds no role covering '{}', which owns {}", person, unit,
                                  priority));
   }
-  auto report = options_.read_models->PerformanceReport(priority, request.params.at("period"),
-                                                        as_of);
-  if (!report) return ProblemFromError(report.error());
-  return JsonMessage(*report);
+  const std::string& period = request.params.at("period");
+  return AtPosition(fmt::format("report\n{}\n{}", priority, period), as_of,
+                    [&](const engine::AsOf& at) {
+                      auto report = options_.read_models->PerformanceReport(priority, period, at);
+                      if (!report) return ProblemFromError(report.error());
+                      return JsonMessage(*report);
+                    });
 }
 
 HttpResponse Api::GetHistory(const std::string& person, const engine::AsOf& as_of,
@@ -208,10 +229,13 @@ HttpResponse Api::GetHistory(const std::string& person, const engine::AsOf& as_o
   if (!MayRead(person, unit)) {
     return Forbidden(fmt::format("{} holds no role covering '{}'", person, unit));
   }
-  auto history = options_.read_models->FigureHistory(indicator, request.params.at("period"),
-                                                     as_of);
-  if (!history) return ProblemFromError(history.error());
-  return JsonMessage(*history);
+  const std::string& period = request.params.at("period");
+  return AtPosition(fmt::format("history\n{}\n{}", indicator, period), as_of,
+                    [&](const engine::AsOf& at) {
+                      auto history = options_.read_models->FigureHistory(indicator, period, at);
+                      if (!history) return ProblemFromError(history.error());
+                      return JsonMessage(*history);
+                    });
 }
 
 HttpResponse Api::GetOutstanding(const std::string& person, const engine::AsOf& as_of,

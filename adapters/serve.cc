@@ -125,7 +125,10 @@ int RunServe(const ServeOptions& options) {
                    "How late the last timer fired against its due instant",
                    [&] { return scheduler.last_lateness_seconds(); });
   Api api(&handler, &scheduler, &metrics,
-          {.simulated_clock = simulated.get(), .read_models = reads->get()});
+          {.requests_per_second = options.rate_limit,
+           .burst = 2 * options.rate_limit,
+           .simulated_clock = simulated.get(),
+           .read_models = reads->get()});
   Router router;
   api.Register(&router);
   auto server = HttpServer::Start(http, &router, &metrics);

@@ -29,6 +29,9 @@ struct ServeOptions {
   // The council's main timetable: its sign-off levels and finding escalation apply to every
   // figure and finding. Default: chesterfield-service-first.
   std::string main_workflow = "chesterfield-service-first";
+  // Requests per second allowed per API token (bursts of twice that); 0 turns the limit off.
+  // Env: GOLDTHREAD_RATE_LIMIT. Default: 200.
+  double rate_limit = 200;
 };
 
 // Serves until a stop signal; returns the process exit code. Errors print one line on stderr.

@@ -167,6 +167,11 @@ TEST_F(ServeTest, AChesterfieldQuarterDrivenOverHttpInSimulatedTime) {
   EXPECT_NE(cycle.body.find(R"("stageId":"collation")"), std::string::npos) << cycle.body;
   EXPECT_NE(cycle.body.find(R"("status":"open")"), std::string::npos) << cycle.body;
 
+  // Read before anything is chased: nothing yet (and the answer is now cached at this position).
+  auto early = Call("p-sm", "GET", "/api/v1/figures/HS-2/" + q + "/history");
+  ASSERT_EQ(early.status, 200u) << early.body;
+  EXPECT_EQ(Count(early.body, R"("eventType":"ReminderIssued")"), 0u) << early.body;
+
   // The day before collation falls due (three weeks after the quarter), and a week after it.
   const TimePoint before_due =
       engine::EndOfLondonDay(date::sys_days(quarter.end()) + date::days(20)) -
