@@ -16,7 +16,7 @@ if [[ "${GOLDTHREAD_WITH_TEST_TOOLS:-0}" == "1" ]]; then
   PACKAGES+=(python3 python3-prometheus-client)
 fi
 if [[ "${GOLDTHREAD_WITH_BENCH_TOOLS:-0}" == "1" ]]; then
-  PACKAGES+=(wrk nginx-light hyperfine)
+  PACKAGES+=(wrk nginx-light hyperfine curl python3)
 fi
 
 missing=()
