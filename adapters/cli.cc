@@ -292,6 +292,7 @@ int RunCli(int argc, char** argv) {
                     "Discard what an interrupted rebuild left and start again from position 1");
 
   ReadCommandOptions read_options;
+  read_options.workflows_dir = EnvOr("GOLDTHREAD_WORKFLOWS", "");
   auto add_as_of = [&](CLI::App* command) {
     command->add_option("--data-dir", data_dir, "Folder holding the store")->capture_default_str();
     command->add_option("--tenant", tenant, "The council")->capture_default_str();
@@ -303,6 +304,11 @@ int RunCli(int argc, char** argv) {
                         "Show it as it stood at this log position")
         ->excludes(as_of)
         ->check(CLI::PositiveNumber);
+    command->add_option("--workflows", read_options.workflows_dir,
+                        "Folder of workflow timetables (default: the shipped workflows/)");
+    command->add_option("--workflow", read_options.main_workflow,
+                        "The council's main timetable (its sign-off levels and deadlines)")
+        ->capture_default_str();
   };
   std::string indicator_id, period, directorate, trail_format = "json";
   auto* history = app.add_subcommand(

@@ -6,6 +6,8 @@
 #include <cstdio>
 
 #include "engine/read_models.h"
+#include "engine/timetable_deadlines.h"
+#include "engine/workflow_timetables.h"
 #include "engine/trail_export.h"
 #include "store/clock.h"
 #include "store/event_store.h"
@@ -26,6 +28,8 @@ int Fail(const std::string& message, int code = kExitCannotRun) {
 // The store read-only and the read models folded in memory (nothing persisted).
 struct ReadSession {
   std::unique_ptr<store::EventStore> store;
+  std::shared_ptr<const engine::WorkflowSet> workflows;
+  std::unique_ptr<engine::TimetableDeadlines> deadlines;
   std::unique_ptr<engine::ReadModels> reads;
 };
 
@@ -35,7 +39,22 @@ Result<ReadSession> OpenForReading(const ReadCommandOptions& options) {
   auto store = store::EventStore::Open(options.data_dir, store_options);
   if (!store) return Unexpected(store.error());
   ReadSession session{.store = std::move(*store)};
-  engine::ReadModelOptions read_options{.tenant = options.tenant};
+  auto workflows = engine::WorkflowSet::Load(
+      options.workflows_dir.empty() ? engine::DefaultWorkflowsDir() : options.workflows_dir,
+      engine::DefaultBankHolidaysPath());
+  if (!workflows) return Unexpected(workflows.error());
+  session.workflows = std::move(*workflows);
+  const engine::Workflow* main = session.workflows->catalogue.Find(options.main_workflow);
+  if (main == nullptr) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "--workflow " + options.main_workflow + " is not among the loaded workflows",
+                     "workflow");
+  }
+  session.deadlines = std::make_unique<engine::TimetableDeadlines>(
+      options.main_workflow, engine::TimetablesFrom(session.workflows));
+  engine::ReadModelOptions read_options{.tenant = options.tenant,
+                                        .deadlines = session.deadlines.get(),
+                                        .sign_off_levels = engine::SignOffLevelsOf(*main)};
   read_options.runner.persist = false;
   auto reads = engine::ReadModels::Open(session.store.get(), &SystemClock::Instance(),
                                         std::move(read_options));

@@ -19,6 +19,9 @@ struct ReadCommandOptions {
   // At most one: an RFC 3339 instant or a log position. Neither: the head.
   std::string as_of;
   uint64_t at_position = 0;
+  // The council's workflow (its sign-off levels and deadlines), as `serve` takes them.
+  std::string workflows_dir;
+  std::string main_workflow = "chesterfield-service-first";
 };
 
 // Each returns the process exit code; errors are one line on stderr.

@@ -100,7 +100,10 @@ int RunServe(const ServeOptions& options) {
   // The read models resume from their checkpoint, catch up with the log, then follow it.
   engine::TimetableDeadlines deadlines(options.main_workflow, engine::TimetablesFrom(*workflows));
   auto reads = engine::ReadModels::Open(
-      store->get(), clock, {.tenant = options.tenant, .deadlines = &deadlines});
+      store->get(), clock,
+      {.tenant = options.tenant,
+       .deadlines = &deadlines,
+       .sign_off_levels = engine::SignOffLevelsOf(*main_workflow)});
   if (!reads) {
     std::fprintf(stderr, "goldthread: %s\n", reads.error().message.c_str());
     return 3;

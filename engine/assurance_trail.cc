@@ -321,8 +321,11 @@ Status AddFigure(const LogSnapshot& snapshot, const CouncilModel& model, const I
   out->set_submitted(state.submitted());
   out->set_figure_version(state.figure_version);
   if (state.submitted()) *out->mutable_value() = state.value;
-  for (v1::SignOffLevel level : RequiredSignOffLevels(d)) out->add_required_levels(level);
-  const std::vector<v1::SignOffLevel> missing = MissingSignOffLevels(state, d);
+  for (v1::SignOffLevel level : RequiredSignOffLevels(d, snapshot.sign_off_levels())) {
+    out->add_required_levels(level);
+  }
+  const std::vector<v1::SignOffLevel> missing =
+      MissingSignOffLevels(state, d, snapshot.sign_off_levels());
   for (v1::SignOffLevel level : missing) out->add_missing_levels(level);
   out->set_fully_signed_off(state.submitted() && !state.rejected && missing.empty());
   bool four_eyes = true;

@@ -49,6 +49,16 @@ class LogSnapshot {
  public:
   virtual ~LogSnapshot() = default;
 
+  // The levels this council signs figures off at, lowest first (its workflow's: SignOffLevelsOf
+  // in workflow_timetables.h), set by whoever makes the snapshot. Default: service,
+  // directorate, corporate verification, partnership.
+  const std::vector<goldthread::v1::SignOffLevel>& sign_off_levels() const {
+    return sign_off_levels_;
+  }
+  void set_sign_off_levels(std::vector<goldthread::v1::SignOffLevel> levels) {
+    sign_off_levels_ = std::move(levels);
+  }
+
   // The tenant the snapshot reads.
   virtual const std::string& tenant() const = 0;
   // The position the snapshot stands at (every event at or before it, none after) and when the
@@ -90,6 +100,12 @@ class LogSnapshot {
   virtual Result<std::map<std::string, std::vector<RecordedEvent>>> Risks() const = 0;
   // Every cycle's events, by "<workflow>/<period>".
   virtual Result<std::map<std::string, std::vector<RecordedEvent>>> Cycles() const = 0;
+
+ private:
+  std::vector<goldthread::v1::SignOffLevel> sign_off_levels_ = {
+      goldthread::v1::SIGN_OFF_LEVEL_SERVICE, goldthread::v1::SIGN_OFF_LEVEL_DIRECTORATE,
+      goldthread::v1::SIGN_OFF_LEVEL_CORPORATE_VERIFICATION,
+      goldthread::v1::SIGN_OFF_LEVEL_PARTNERSHIP};
 };
 
 }  // namespace goldthread::engine

@@ -146,7 +146,7 @@ Result<std::vector<v1::WorkItem>> AllWork(const LogSnapshot& snapshot, const Cou
             figure_deadline(key.indicator_id, key.period, item->kind(),
                             v1::SIGN_OFF_LEVEL_UNSPECIFIED),
             now);
-    } else if (const auto missing = MissingSignOffLevels(state, d); !missing.empty()) {
+    } else if (const auto missing = MissingSignOffLevels(state, d, snapshot.sign_off_levels()); !missing.empty()) {
       const v1::SignOffLevel level = missing.front();
       const std::string unit =
           level == v1::SIGN_OFF_LEVEL_PARTNERSHIP ? d.partnership_unit_id() : d.owning_unit_id();

@@ -52,8 +52,10 @@ Result<std::unique_ptr<IndexedSnapshot>> ReadModels::Snapshot(const AsOf& as_of)
                                  "before {}; try again",
                                  held.position, point->position()));
   }
-  return std::make_unique<IndexedSnapshot>(store_, static_cast<const ReadIndex*>(held.set),
-                                           std::move(*point), std::move(held.lock));
+  auto snapshot = std::make_unique<IndexedSnapshot>(
+      store_, static_cast<const ReadIndex*>(held.set), std::move(*point), std::move(held.lock));
+  if (!options_.sign_off_levels.empty()) snapshot->set_sign_off_levels(options_.sign_off_levels);
+  return snapshot;
 }
 
 Result<v1::FigureHistory> ReadModels::FigureHistory(std::string_view indicator_id,

@@ -40,6 +40,9 @@ struct ReadModelOptions {
   // Figure deadlines for outstanding work (the workflow engine's); null: none known. Not owned;
   // must outlive the ReadModels.
   const DeadlineProvider* deadlines = nullptr;
+  // The levels the council signs figures off at, lowest first (SignOffLevelsOf its workflow);
+  // empty: the LogSnapshot default (all four).
+  std::vector<goldthread::v1::SignOffLevel> sign_off_levels;
 };
 
 // Rebuilds the read index of `tenant` from position zero into the next generation and makes it

@@ -89,7 +89,7 @@ Status FillRow(const LogSnapshot& snapshot, const CouncilModel& model, const Ind
   if (*last_year_value) row->set_last_year_value(**last_year_value);
   row->set_vs_last_year(TrendBetween(d.polarity(), value, *last_year_value));
 
-  row->set_sign_off_state(SignOffState(state, d));
+  row->set_sign_off_state(SignOffState(state, d, snapshot.sign_off_levels()));
   for (const auto& [level, sign_off] : state.sign_offs) {
     row->add_signed_levels(static_cast<v1::SignOffLevel>(level));
   }

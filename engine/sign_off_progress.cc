@@ -8,29 +8,36 @@ namespace goldthread::engine {
 
 namespace v1 = goldthread::v1;
 
-std::vector<v1::SignOffLevel> RequiredSignOffLevels(const v1::IndicatorDefinition& definition) {
-  std::vector<v1::SignOffLevel> out = {v1::SIGN_OFF_LEVEL_SERVICE, v1::SIGN_OFF_LEVEL_DIRECTORATE,
-                                       v1::SIGN_OFF_LEVEL_CORPORATE_VERIFICATION};
-  if (!definition.partnership_unit_id().empty()) out.push_back(v1::SIGN_OFF_LEVEL_PARTNERSHIP);
+SignOffLevels RequiredSignOffLevels(const v1::IndicatorDefinition& definition,
+                                    const SignOffLevels& council_levels) {
+  SignOffLevels out;
+  for (v1::SignOffLevel level : council_levels) {
+    if (level == v1::SIGN_OFF_LEVEL_PARTNERSHIP && definition.partnership_unit_id().empty()) {
+      continue;
+    }
+    out.push_back(level);
+  }
   return out;
 }
 
-std::vector<v1::SignOffLevel> MissingSignOffLevels(const FigureState& state,
-                                                   const v1::IndicatorDefinition& definition) {
-  std::vector<v1::SignOffLevel> out;
-  for (v1::SignOffLevel level : RequiredSignOffLevels(definition)) {
+SignOffLevels MissingSignOffLevels(const FigureState& state,
+                                   const v1::IndicatorDefinition& definition,
+                                   const SignOffLevels& council_levels) {
+  SignOffLevels out;
+  for (v1::SignOffLevel level : RequiredSignOffLevels(definition, council_levels)) {
     if (!state.HasSignOff(level)) out.push_back(level);
   }
   return out;
 }
 
-std::string SignOffState(const FigureState& state, const v1::IndicatorDefinition& definition) {
+std::string SignOffState(const FigureState& state, const v1::IndicatorDefinition& definition,
+                         const SignOffLevels& council_levels) {
   if (!state.submitted()) return "not submitted";
   std::string out;
   if (state.rejected) {
     out = fmt::format("sent back: {}", state.rejection_reason);
   } else {
-    const std::vector<v1::SignOffLevel> missing = MissingSignOffLevels(state, definition);
+    const SignOffLevels missing = MissingSignOffLevels(state, definition, council_levels);
     v1::SignOffLevel highest = v1::SIGN_OFF_LEVEL_UNSPECIFIED;
     for (const auto& [level, sign_off] : state.sign_offs) {
       highest = std::max(highest, static_cast<v1::SignOffLevel>(level));

@@ -15,16 +15,21 @@
 
 namespace goldthread::engine {
 
-std::vector<goldthread::v1::SignOffLevel> RequiredSignOffLevels(
-    const goldthread::v1::IndicatorDefinition& definition);
+// `council_levels`: the levels the council's workflow signs off at (LogSnapshot::
+// sign_off_levels); partnership applies only to partnership indicators.
+using SignOffLevels = std::vector<goldthread::v1::SignOffLevel>;
+SignOffLevels RequiredSignOffLevels(const goldthread::v1::IndicatorDefinition& definition,
+                                    const SignOffLevels& council_levels);
 // Required levels the current version has not been signed off at, lowest first.
-std::vector<goldthread::v1::SignOffLevel> MissingSignOffLevels(
-    const FigureState& state, const goldthread::v1::IndicatorDefinition& definition);
+SignOffLevels MissingSignOffLevels(const FigureState& state,
+                                   const goldthread::v1::IndicatorDefinition& definition,
+                                   const SignOffLevels& council_levels);
 // "not submitted", "sent back: <reason>", "awaiting service sign-off", "signed off at service
 // level; awaiting directorate sign-off", "signed off", then "; locked (Cabinet ...)" and
 // "; published" when they apply.
 std::string SignOffState(const FigureState& state,
-                         const goldthread::v1::IndicatorDefinition& definition);
+                         const goldthread::v1::IndicatorDefinition& definition,
+                         const SignOffLevels& council_levels);
 
 }  // namespace goldthread::engine
 
