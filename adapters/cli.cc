@@ -165,7 +165,8 @@ int RunCli(int argc, char** argv) {
   CLI::App app{
       "goldthread: performance review cycles for councils, kept as a tamper-evident event log"};
   app.require_subcommand(1);
-  std::string data_dir = "var/goldthread";
+  // Every command's --data-dir defaults to GOLDTHREAD_DATA_DIR, as serve's does.
+  std::string data_dir = EnvOr("GOLDTHREAD_DATA_DIR", "var/goldthread");
 
   auto* verify = app.add_subcommand(
       "verify",

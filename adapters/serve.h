@@ -12,7 +12,8 @@
 namespace goldthread::adapters {
 
 struct ServeOptions {
-  // Folder holding the store (created when missing). Env: GOLDTHREAD_DATA_DIR.
+  // Folder holding the store (created when missing). Env: GOLDTHREAD_DATA_DIR (which is every
+  // command's default --data-dir).
   std::string data_dir = "var/goldthread";
   // host:port to listen on. Env: GOLDTHREAD_LISTEN. Default: 127.0.0.1:8080.
   std::string listen = "127.0.0.1:8080";
