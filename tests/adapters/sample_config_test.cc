@@ -99,8 +99,8 @@ TEST(SampleConfigTest, EveryVariableItSetsIsReadByTheCodeOrTheUnit) {
 }
 
 TEST(SampleConfigTest, DescribesEveryServeFlag) {
-  const auto help =
-      goldthread::testing::RunToCompletion({goldthread::testing::GoldthreadBinary(), "serve", "--help"});
+  const auto help = goldthread::testing::RunToCompletion(
+      {goldthread::testing::GoldthreadBinary(), "serve", "--help"});
   ASSERT_EQ(help.exit_code, 0) << help.err;
   std::set<std::string> flags = Matches(help.out, std::regex(R"((?:^|\n|,)\s*(--[a-z][a-z-]*))"));
   flags.erase("--help");
@@ -116,9 +116,8 @@ TEST(SampleConfigTest, DescribesEveryServeFlag) {
 
 TEST(SampleConfigTest, ContainerSetsThePathsAnInstalledBinaryCannotGuess) {
   const std::string containerfile = ReadText(kSource / "deploy/Containerfile");
-  for (const char* setting :
-       {"GOLDTHREAD_DATA_DIR=", "GOLDTHREAD_WORKFLOWS=", "GOLDTHREAD_OPENAPI=",
-        "GOLDTHREAD_LISTEN=0.0.0.0:8080"}) {
+  for (const char* setting : {"GOLDTHREAD_DATA_DIR=", "GOLDTHREAD_WORKFLOWS=",
+                              "GOLDTHREAD_OPENAPI=", "GOLDTHREAD_LISTEN=0.0.0.0:8080"}) {
     EXPECT_NE(containerfile.find(setting), std::string::npos) << "Containerfile lacks " << setting;
   }
   // It copies every folder the top-level CMakeLists.txt builds (tests are not built there).

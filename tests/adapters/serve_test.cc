@@ -44,7 +44,8 @@ class InstalledLayout {
 };
 
 std::vector<std::string> EnvFor(const InstalledLayout& layout, uint16_t port) {
-  return {"GOLDTHREAD_DATA_DIR=" + layout.data(), fmt::format("GOLDTHREAD_LISTEN=127.0.0.1:{}", port),
+  return {"GOLDTHREAD_DATA_DIR=" + layout.data(),
+          fmt::format("GOLDTHREAD_LISTEN=127.0.0.1:{}", port),
           "GOLDTHREAD_WORKFLOWS=" + layout.workflows(), "GOLDTHREAD_OPENAPI=" + layout.openapi(),
           "GOLDTHREAD_TENANT=installed"};
 }
