@@ -165,7 +165,8 @@ int RunCli(int argc, char** argv) {
   CLI::App app{
       "goldthread: performance review cycles for councils, kept as a tamper-evident event log"};
   app.require_subcommand(1);
-  std::string data_dir = "var/goldthread";
+  // Every command's --data-dir defaults to GOLDTHREAD_DATA_DIR, as serve's does.
+  std::string data_dir = EnvOr("GOLDTHREAD_DATA_DIR", "var/goldthread");
 
   auto* verify = app.add_subcommand(
       "verify",
@@ -201,11 +202,16 @@ int RunCli(int argc, char** argv) {
   serve->add_option("--tenant", tenant, "The council served")->capture_default_str();
   serve_options.workflows_dir = EnvOr("GOLDTHREAD_WORKFLOWS", "");
   serve->add_option("--workflows", serve_options.workflows_dir,
-                    "Folder of workflow timetables (default: the shipped workflows/)");
+                    "Folder of workflow timetables, with the bank holidays in its calendars/ "
+                    "(default: the shipped workflows/)");
   serve->add_option("--workflow", serve_options.main_workflow,
                     "The council's main timetable: its sign-off levels and finding escalation "
                     "apply to every figure")
       ->capture_default_str();
+  serve_options.openapi_path = EnvOr("GOLDTHREAD_OPENAPI", "");
+  serve->add_option("--openapi", serve_options.openapi_path,
+                    "The API description served at /api/v1/openapi.json (default: the source "
+                    "tree's docs/openapi.json)");
   serve->add_flag("--simulate", serve_options.simulate,
                   "Simulated time: the clock moves only through POST /api/v1/clock, firing "
                   "whatever falls due on the way (for rehearsals and training)");

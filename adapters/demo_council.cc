@@ -1088,7 +1088,9 @@ Result<DemoReport> CreateDemoCouncil(const DemoOptions& options) {
 
   auto workflows = engine::WorkflowSet::Load(
       options.workflows_dir.empty() ? engine::DefaultWorkflowsDir() : options.workflows_dir,
-      options.calendar_path.empty() ? engine::DefaultBankHolidaysPath() : options.calendar_path);
+      !options.calendar_path.empty()  ? options.calendar_path
+      : options.workflows_dir.empty() ? engine::DefaultBankHolidaysPath()
+                                      : engine::BankHolidaysPathIn(options.workflows_dir));
   if (!workflows) return Unexpected(workflows.error());
   const engine::Workflow* workflow = (*workflows)->catalogue.Find(options.workflow_id);
   if (workflow == nullptr) {

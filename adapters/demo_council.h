@@ -59,7 +59,8 @@ struct DemoOptions {
   int years = 3;
   // Seeds every random choice (values, who is late, what is sent back). Default: 2011.
   uint64_t seed = 2011;
-  // Workflow files and bank holidays. Default: the source tree's workflows/ and its calendar.
+  // Workflow files and bank holidays. Default: the source tree's workflows/; the calendar in
+  // workflows_dir's calendars/ (BankHolidaysPathIn), or the source tree's when that is unset.
   std::string workflows_dir;
   std::string calendar_path;
   // The quarterly workflow the council runs. Default: chesterfield-service-first.

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <fstream>
 #include <thread>
 
 #include "adapters/api.h"
@@ -29,6 +30,11 @@ int RunServe(const ServeOptions& options) {
     http.port = static_cast<uint16_t>(std::stoul(options.listen.substr(colon + 1)));
   } catch (const std::exception&) {
     std::fprintf(stderr, "goldthread: --listen port must be a number\n");
+    return 2;
+  }
+
+  if (!options.openapi_path.empty() && !std::ifstream(options.openapi_path)) {
+    std::fprintf(stderr, "goldthread: --openapi %s cannot be read\n", options.openapi_path.c_str());
     return 2;
   }
 
@@ -74,7 +80,9 @@ int RunServe(const ServeOptions& options) {
   }
   auto workflows = engine::WorkflowSet::Load(
       options.workflows_dir.empty() ? engine::DefaultWorkflowsDir() : options.workflows_dir,
-      options.calendar_path.empty() ? engine::DefaultBankHolidaysPath() : options.calendar_path);
+      !options.calendar_path.empty()  ? options.calendar_path
+      : options.workflows_dir.empty() ? engine::DefaultBankHolidaysPath()
+                                      : engine::BankHolidaysPathIn(options.workflows_dir));
   if (!workflows) {
     std::fprintf(stderr, "goldthread: %s\n", workflows.error().message.c_str());
     return 3;
@@ -131,6 +139,7 @@ int RunServe(const ServeOptions& options) {
           {.requests_per_second = options.rate_limit,
            .burst = 2 * options.rate_limit,
            .simulated_clock = simulated.get(),
+           .openapi_path = options.openapi_path,
            .read_models = reads->get()});
   Router router;
   api.Register(&router);

@@ -12,7 +12,8 @@
 namespace goldthread::adapters {
 
 struct ServeOptions {
-  // Folder holding the store (created when missing). Env: GOLDTHREAD_DATA_DIR.
+  // Folder holding the store (created when missing). Env: GOLDTHREAD_DATA_DIR (which is every
+  // command's default --data-dir).
   std::string data_dir = "var/goldthread";
   // host:port to listen on. Env: GOLDTHREAD_LISTEN. Default: 127.0.0.1:8080.
   std::string listen = "127.0.0.1:8080";
@@ -25,7 +26,12 @@ struct ServeOptions {
   // The folder of workflow files and the bank-holiday file. Env: GOLDTHREAD_WORKFLOWS.
   // Default: the source tree's workflows/ and its calendar.
   std::string workflows_dir;
+  // The bank holidays. Default: calendars/england-and-wales-bank-holidays.txt in workflows_dir
+  // when that is set (a deployment keeps its own copy of both), else the source tree's.
   std::string calendar_path;
+  // docs/openapi.json, served at /api/v1/openapi.json. Env: GOLDTHREAD_OPENAPI. Default: the
+  // source tree's. A path that cannot be read stops serve with exit 2.
+  std::string openapi_path;
   // The council's main timetable: its sign-off levels and finding escalation apply to every
   // figure and finding. Default: chesterfield-service-first.
   std::string main_workflow = "chesterfield-service-first";

@@ -191,8 +191,11 @@ std::string FormatBankHolidayFile(std::span<const BankHoliday> holidays, int fir
 }
 
 std::string DefaultBankHolidaysPath() {
-  return std::string(GOLDTHREAD_SOURCE_DIR) +
-         "/workflows/calendars/england-and-wales-bank-holidays.txt";
+  return BankHolidaysPathIn(std::string(GOLDTHREAD_SOURCE_DIR) + "/workflows");
+}
+
+std::string BankHolidaysPathIn(const std::string& workflows_dir) {
+  return workflows_dir + "/calendars/england-and-wales-bank-holidays.txt";
 }
 
 Result<Calendar> Calendar::Load(const std::string& path) {

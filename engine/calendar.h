@@ -79,6 +79,9 @@ std::string FormatBankHolidayFile(std::span<const BankHoliday> holidays, int fir
 // Where the shipped bank-holiday file is in the source tree (for tools and tests run from a
 // build; a deployment passes its own path).
 std::string DefaultBankHolidaysPath();
+// The bank-holiday file inside a folder laid out like workflows/ (its calendars/ subfolder): a
+// deployment keeps its copy of the calendar beside its copy of the timetables.
+std::string BankHolidaysPathIn(const std::string& workflows_dir);
 
 class Calendar {
  public:
