@@ -178,7 +178,7 @@ int RunCli(int argc, char** argv) {
   auto* backup = app.add_subcommand(
       "backup",
       "Take a consistent backup of the store (incremental into an existing folder). "
-      "Stop the server first, or use the API's backup route while it runs.");
+      "Stop the server first: the store has one writer (deploy/goldthread-backup.service does).");
   backup->add_option("--data-dir", data_dir, "Folder holding the store")->capture_default_str();
   backup->add_option("--to", backup_dir, "Folder to keep backups in")->required();
 
