@@ -191,15 +191,22 @@ Result<std::unique_ptr<ProjectionRunner>> ProjectionRunner::Open(store::EventSto
       }
     }
   }
-  auto fed = runner->Load(generation);
-  if (!fed) return Unexpected(fed.error());
+  Fed fed;
+  if (options.restore) {
+    auto loaded = runner->Load(generation);
+    if (!loaded) return Unexpected(loaded.error());
+    fed = std::move(*loaded);
+  } else {
+    fed.set = runner->factory_();
+    fed.applied.assign(fed.set->projections().size(), 0);
+  }
   if (options.persist && generation > 1) {
     // A crash between a rebuild's switch and its clean-up leaves the old generation behind.
-    for (Projection* p : fed->set->projections()) {
+    for (Projection* p : fed.set->projections()) {
       IgnoreError(store->DropProjection(StorageName(p->name(), generation - 1)));  // garbage
     }
   }
-  runner->live_ = std::move(*fed);
+  runner->live_ = std::move(fed);
   runner->position_.store(runner->live_.position(), std::memory_order_release);
   runner->generation_.store(generation, std::memory_order_release);
   return runner;
