@@ -6,6 +6,7 @@
 #include <array>
 #include <charconv>
 #include <deque>
+#include <future>
 
 namespace goldthread::engine {
 
@@ -464,12 +465,23 @@ Result<RebuildReport> ProjectionRunner::Rebuild(const RebuildOptions& options) {
   };
 
   // Beside the live set: no lock, checkpointing into the new generation as it goes, with the
-  // log read ahead on a second thread.
+  // log read ahead on a second thread and each checkpoint written behind on a third while the
+  // next events are applied (one write at a time, in order: each waits for the one before).
   store::ReadPage page;
   ReadAhead ahead(store_, page_events);
+  std::future<Status> writing;
+  auto finish_writing = [&]() -> Status { return writing.valid() ? writing.get() : OkStatus(); };
+  auto write_behind = [&](std::vector<store::ProjectionWrite> writes) -> Status {
+    if (auto s = finish_writing(); !s) return s;
+    writing = std::async(std::launch::async, [this, w = std::move(writes)]() mutable {
+      return Write(std::move(w));
+    });
+    return OkStatus();
+  };
   while (true) {
     const uint64_t head = store_->Head().position;
     if (options.pause_at && fed.position() >= std::min(*options.pause_at, head)) {
+      if (auto s = finish_writing(); !s) return Unexpected(s.error());
       if (auto s = Write(Collect(&fed, next)); !s) return Unexpected(s.error());
       report.position = fed.position();
       report.seconds = SecondsSince(start);
@@ -483,7 +495,7 @@ Result<RebuildReport> ProjectionRunner::Rebuild(const RebuildOptions& options) {
       return Unexpected(s.error());
     }
     if (unsaved >= options_.checkpoint_every_events) {
-      if (auto s = Write(Collect(&fed, next)); !s) return Unexpected(s.error());
+      if (auto s = write_behind(Collect(&fed, next)); !s) return Unexpected(s.error());
       unsaved = 0;
     }
     if (SteadyClock::now() - last_progress >= options.progress_every) {
@@ -491,6 +503,8 @@ Result<RebuildReport> ProjectionRunner::Rebuild(const RebuildOptions& options) {
       progress(head);
     }
   }
+
+  if (auto s = finish_writing(); !s) return Unexpected(s.error());
 
   // Take over: the last events under the lock, the final state and the switch in one batch.
   std::unique_ptr<ProjectionSet> retired;
