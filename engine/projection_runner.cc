@@ -136,13 +136,13 @@ class ReadAhead {
   std::mutex mu_;
   std::condition_variable cv_;
   std::thread reader_;
-  std::vector<store::ReadPage*> free_;    // guarded by mu_
-  std::deque<store::ReadPage*> ready_;    // guarded by mu_, in log order
-  store::ReadPage* current_ = nullptr;    // handed out; guarded by mu_
-  uint64_t next_ = 0;                     // where it reads next, 0 at the end; guarded by mu_
-  bool finished_ = false;                 // the reader has stopped; guarded by mu_
-  bool stop_ = false;                     // guarded by mu_
-  std::optional<Error> error_;            // guarded by mu_
+  std::vector<store::ReadPage*> free_;  // guarded by mu_
+  std::deque<store::ReadPage*> ready_;  // guarded by mu_, in log order
+  store::ReadPage* current_ = nullptr;  // handed out; guarded by mu_
+  uint64_t next_ = 0;                   // where it reads next, 0 at the end; guarded by mu_
+  bool finished_ = false;               // the reader has stopped; guarded by mu_
+  bool stop_ = false;                   // guarded by mu_
+  std::optional<Error> error_;          // guarded by mu_
 };
 
 }  // namespace
@@ -473,9 +473,8 @@ Result<RebuildReport> ProjectionRunner::Rebuild(const RebuildOptions& options) {
   auto finish_writing = [&]() -> Status { return writing.valid() ? writing.get() : OkStatus(); };
   auto write_behind = [&](std::vector<store::ProjectionWrite> writes) -> Status {
     if (auto s = finish_writing(); !s) return s;
-    writing = std::async(std::launch::async, [this, w = std::move(writes)]() mutable {
-      return Write(std::move(w));
-    });
+    writing = std::async(std::launch::async,
+                         [this, w = std::move(writes)]() mutable { return Write(std::move(w)); });
     return OkStatus();
   };
   while (true) {
@@ -489,8 +488,8 @@ Result<RebuildReport> ProjectionRunner::Rebuild(const RebuildOptions& options) {
       return report;
     }
     if (!options.pause_at && head - fed.position() <= options_.page_events) break;
-    if (auto s = apply_page(&page, options.pause_at ? std::min(*options.pause_at, head) : head,
-                            &ahead);
+    if (auto s =
+            apply_page(&page, options.pause_at ? std::min(*options.pause_at, head) : head, &ahead);
         !s) {
       return Unexpected(s.error());
     }

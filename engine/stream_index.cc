@@ -97,8 +97,8 @@ Status StreamIndex::Apply(const EventView& event) {
       const std::string_view period = rest.substr(slash + 1);
       auto by_period = indicators_by_period_.find(period);
       if (by_period == indicators_by_period_.end()) {
-        by_period = indicators_by_period_.emplace(std::string(period), std::set<std::string>{})
-                        .first;
+        by_period =
+            indicators_by_period_.emplace(std::string(period), std::set<std::string>{}).first;
       }
       by_period->second.emplace(rest.substr(0, slash));
     }
@@ -285,8 +285,7 @@ Status StreamIndex::FinishRestore() {
 const FigureIndexEntry* StreamIndex::Figure(std::string_view indicator_id,
                                             std::string_view period) const {
   char buffer[256];
-  const auto written =
-      fmt::format_to_n(buffer, sizeof buffer, "{}/{}", indicator_id, period);
+  const auto written = fmt::format_to_n(buffer, sizeof buffer, "{}/{}", indicator_id, period);
   if (written.size > sizeof buffer) return nullptr;  // longer than any id can be
   auto it = figures_.find(std::string_view(buffer, written.size));
   return it == figures_.end() ? nullptr : &it->second;

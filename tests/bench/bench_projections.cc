@@ -25,6 +25,8 @@
 // Usage: bench_projections [--reps N] [--cache DIR] [--indicators-per-service N]
 //                          [--services-per-directorate N] [--years N] [--only load|rebuild]
 //                          [--checkpoint-every EVENTS] [--replay 1]
+#include <date/date.h>
+#include <google/protobuf/util/time_util.h>
 #include <time.h>
 
 #include <algorithm>
@@ -36,9 +38,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <date/date.h>
-#include <google/protobuf/util/time_util.h>
 
 #include "engine/as_of.h"
 #include "engine/period.h"
@@ -146,16 +145,14 @@ void LoadAndQuery(const Args& args, const std::string& dir) {
   // A directorate scorecard as of three years before the last event, for the month that had
   // been reported by then (its figures are locked 25 days after the month ends).
   const TimePoint as_of_time = head_time - std::chrono::hours(24 * 365 * 3);
-  const auto as_of_day = date::year_month_day(
-      date::floor<date::days>(as_of_time) - date::days(35));
+  const auto as_of_day = date::year_month_day(date::floor<date::days>(as_of_time) - date::days(35));
   const std::string period =
       engine::Period::Containing(goldthread::v1::FREQUENCY_MONTHLY, as_of_day).id();
   const size_t expected_rows = static_cast<size_t>(args.history.services_per_directorate) *
                                args.history.indicators_per_service;
   std::vector<double> scorecard_ms;
   for (int rep = 0; rep < args.reps; ++rep) {
-    const std::string unit =
-        testing::LargeHistoryDirectorate(1 + rep % args.history.directorates);
+    const std::string unit = testing::LargeHistoryDirectorate(1 + rep % args.history.directorates);
     // A day later each time: a different point of the log.
     const TimePoint when = as_of_time + std::chrono::hours(24 * rep);
     const auto start = Clock::now();
@@ -178,8 +175,7 @@ void LoadAndQuery(const Args& args, const std::string& dir) {
     if (rep == 0) {
       std::printf("# scorecard %s %s as of position %llu: %d rows; first (cold) %.1f ms\n",
                   unit.c_str(), period.c_str(),
-                  static_cast<unsigned long long>(card->as_of().position()), card->rows_size(),
-                  ms);
+                  static_cast<unsigned long long>(card->as_of().position()), card->rows_size(), ms);
     }
     scorecard_ms.push_back(ms);
   }
@@ -200,9 +196,10 @@ void LoadAndQuery(const Args& args, const std::string& dir) {
     auto events = (*snapshot)->FigureEvents(testing::LargeHistoryIndicator(1, 1, 1), period);
     if (!events) Fail("figure events", events.error());
     const double events_ms = Seconds(t2) * 1000;
-    std::printf("# breakdown: snapshot %.2f ms, council model %.2f ms, one figure's %zu events "
-                "%.3f ms\n",
-                snapshot_ms, council_ms, events->size(), events_ms);
+    std::printf(
+        "# breakdown: snapshot %.2f ms, council model %.2f ms, one figure's %zu events "
+        "%.3f ms\n",
+        snapshot_ms, council_ms, events->size(), events_ms);
   }
 
   std::mt19937 rng(7);
@@ -267,9 +264,9 @@ void RebuildAgainstScan(const Args& args, const std::string& dir) {
     scan_cpu.push_back(scans.back() * scan_seconds / (ProcessCpuSeconds() - cpu));
     cpu = ProcessCpuSeconds();
     start = Clock::now();
-    auto report = engine::RebuildReadIndex(store->get(), args.history.tenant,
-                                           {.from_scratch = true},
-                                           {.checkpoint_every_events = args.checkpoint_every});
+    auto report =
+        engine::RebuildReadIndex(store->get(), args.history.tenant, {.from_scratch = true},
+                                 {.checkpoint_every_events = args.checkpoint_every});
     if (!report) Fail("rebuild", report.error());
     const double seconds = Seconds(start);
     const double events = static_cast<double>(report->events_applied);
@@ -278,12 +275,12 @@ void RebuildAgainstScan(const Args& args, const std::string& dir) {
     rebuilds.push_back(events / report->seconds);
     rebuild_calls.push_back(events / seconds);
     rebuild_cpu.push_back(events / (ProcessCpuSeconds() - cpu));
-    std::printf("# rep %d: scan %.0f events/s (%.0f per CPU-s); rebuild %.0f events in %.2f s "
-                "= %.0f events/s (the whole call: %.2f s = %.0f events/s, %.0f per CPU-s; "
-                "generation %u; load average before %s)\n",
-                rep + 1, scans.back(), scan_cpu.back(), events, report->seconds, rebuilds.back(),
-                seconds, rebuild_calls.back(), rebuild_cpu.back(), report->generation,
-                load_before.c_str());
+    std::printf(
+        "# rep %d: scan %.0f events/s (%.0f per CPU-s); rebuild %.0f events in %.2f s "
+        "= %.0f events/s (the whole call: %.2f s = %.0f events/s, %.0f per CPU-s; "
+        "generation %u; load average before %s)\n",
+        rep + 1, scans.back(), scan_cpu.back(), events, report->seconds, rebuilds.back(), seconds,
+        rebuild_calls.back(), rebuild_cpu.back(), report->generation, load_before.c_str());
     std::fflush(stdout);
   }
   const double scan = Median(scans);
@@ -336,13 +333,14 @@ int main(int argc, char** argv) {
   testing::LargeHistoryStats stats;
   auto dir = testing::CachedLargeHistory(args.cache, args.history, &stats);
   if (!dir) Fail("large history", dir.error());
-  std::printf("# history in %s: %llu events, %llu figures, %llu findings, %llu restatements; "
-              "%s %.1f s\n",
-              dir->c_str(), static_cast<unsigned long long>(stats.events),
-              static_cast<unsigned long long>(stats.figures),
-              static_cast<unsigned long long>(stats.findings),
-              static_cast<unsigned long long>(stats.restatements),
-              stats.from_cache ? "cached; generated in" : "generated in", stats.seconds);
+  std::printf(
+      "# history in %s: %llu events, %llu figures, %llu findings, %llu restatements; "
+      "%s %.1f s\n",
+      dir->c_str(), static_cast<unsigned long long>(stats.events),
+      static_cast<unsigned long long>(stats.figures),
+      static_cast<unsigned long long>(stats.findings),
+      static_cast<unsigned long long>(stats.restatements),
+      stats.from_cache ? "cached; generated in" : "generated in", stats.seconds);
   std::printf("RESULT history_events=%llu\n", static_cast<unsigned long long>(stats.events));
   std::fflush(stdout);
   if (args.only != "rebuild") LoadAndQuery(args, *dir);

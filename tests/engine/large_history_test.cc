@@ -3,9 +3,8 @@
 // meant, and the command handler accepts further commands on them from the people it named.
 #include "tests/testing/large_history.h"
 
-#include <gtest/gtest.h>
-
 #include <google/protobuf/util/time_util.h>
+#include <gtest/gtest.h>
 
 #include <set>
 
@@ -31,8 +30,8 @@ class LargeHistoryTest : public ::testing::Test {
     auto stats = GenerateLargeHistory(dir_.Sub("store"), options_);
     ASSERT_TRUE(stats) << stats.error().ToString();
     stats_ = *stats;
-    auto store = store::EventStore::Open(dir_.Sub("store"),
-                                         {.durability = store::Durability::kBuffered});
+    auto store =
+        store::EventStore::Open(dir_.Sub("store"), {.durability = store::Durability::kBuffered});
     ASSERT_TRUE(store) << store.error().ToString();
     store_ = std::move(*store);
     auto head = engine::PointAt(*store_, store_->Head().position);
@@ -41,8 +40,8 @@ class LargeHistoryTest : public ::testing::Test {
         TimePoint(std::chrono::microseconds(
             google::protobuf::util::TimeUtil::TimestampToMicroseconds(head->recorded_at()))) +
         std::chrono::hours(24));
-    handler_ = std::make_unique<engine::CommandHandler>(
-        store_.get(), clock_.get(), engine::HandlerOptions{.tenant = "t"});
+    handler_ = std::make_unique<engine::CommandHandler>(store_.get(), clock_.get(),
+                                                        engine::HandlerOptions{.tenant = "t"});
     // Every stream the log holds, by kind.
     uint64_t from = 1;
     while (from != 0) {

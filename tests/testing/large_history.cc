@@ -34,8 +34,7 @@ constexpr char kWorkflow[] = "peterborough-monthly";
 constexpr char kScheduler[] = "system/scheduler";
 
 google::protobuf::Timestamp ToTimestamp(TimePoint t) {
-  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
-      t.time_since_epoch().count());
+  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(t.time_since_epoch().count());
 }
 
 // Appends without waiting for each one, at most `window` in flight; At() waits for all of them
@@ -130,15 +129,17 @@ class Generator {
 
  private:
   Status Run(const std::string& actor, const v1::Command& c) {
-    auto r = handler_->Execute({.actor = actor, .command_id = fmt::format("setup-{}", ++commands_)},
-                               c);
+    auto r =
+        handler_->Execute({.actor = actor, .command_id = fmt::format("setup-{}", ++commands_)}, c);
     if (!r) return Unexpected(r.error());
     return OkStatus();
   }
   void WriteTargets(int fiscal_year);
   double Draw() { return std::uniform_real_distribution<double>(0, 1)(rng_); }
   double Round1(double v) { return std::round(v * 10) / 10; }
-  TimePoint Day(date::sys_days end, int d, int hour) { return TimePoint(end + days(d) + hours(hour)); }
+  TimePoint Day(date::sys_days end, int d, int hour) {
+    return TimePoint(end + days(d) + hours(hour));
+  }
   std::string Figure(const Indicator& ind, const std::string& period) const {
     return engine::FigureStream(o_.tenant, ind.id, period);
   }
@@ -151,8 +152,8 @@ class Generator {
     return d;
   }
   v1::Event Reminder(const std::string& period, const std::string& stage, TimePoint due,
-                     const std::string& outstanding, const std::string& reminder_id,
-                     v1::Role role, const std::string& person, TimePoint at) {
+                     const std::string& outstanding, const std::string& reminder_id, v1::Role role,
+                     const std::string& person, TimePoint at) {
     v1::Event e;
     auto* r = e.mutable_reminder_issued();
     *r->mutable_deadline() = Deadline(period, stage, due);
@@ -217,14 +218,14 @@ Status Generator::SetUp() {
     g.mutable_grant_role()->mutable_effective_from()->set_iso(from);
     return Run("admin", g);
   };
-  for (const auto& [id, role] : std::vector<std::pair<std::string, v1::Role>>{
-           {"perf-1", v1::ROLE_PERFORMANCE_TEAM},
-           {"perf-2", v1::ROLE_PERFORMANCE_TEAM},
-           {"perf-3", v1::ROLE_PERFORMANCE_TEAM},
-           {"auditor-1", v1::ROLE_AUDITOR},
-           {"scrutiny-1", v1::ROLE_SCRUTINY_MEMBER},
-           {"cmt-1", v1::ROLE_CORPORATE_MANAGEMENT_TEAM},
-           {"lead-1", v1::ROLE_LEAD_MEMBER}}) {
+  for (const auto& [id, role] :
+       std::vector<std::pair<std::string, v1::Role>>{{"perf-1", v1::ROLE_PERFORMANCE_TEAM},
+                                                     {"perf-2", v1::ROLE_PERFORMANCE_TEAM},
+                                                     {"perf-3", v1::ROLE_PERFORMANCE_TEAM},
+                                                     {"auditor-1", v1::ROLE_AUDITOR},
+                                                     {"scrutiny-1", v1::ROLE_SCRUTINY_MEMBER},
+                                                     {"cmt-1", v1::ROLE_CORPORATE_MANAGEMENT_TEAM},
+                                                     {"lead-1", v1::ROLE_LEAD_MEMBER}}) {
     if (auto s = person(id, role, "council"); !s) return s;
   }
   for (int d = 1; d <= o_.directorates; ++d) {
@@ -247,14 +248,14 @@ Status Generator::SetUp() {
       if (auto st = person(entry, v1::ROLE_DATA_ENTRY, svc); !st) return st;
       if (auto st = person(manager, v1::ROLE_SERVICE_MANAGER, svc); !st) return st;
       for (int i = 1; i <= o_.indicators_per_service; ++i) {
-        Indicator ind{.id = LargeHistoryIndicator(d, s, i),
-                      .service = svc,
-                      .entry = entry,
-                      .manager = manager,
-                      .director = director,
-                      .target = std::round(40 + 50 * Draw()),
-                      .polarity = i % 2 == 1 ? v1::POLARITY_HIGHER_IS_BETTER
-                                             : v1::POLARITY_LOWER_IS_BETTER};
+        Indicator ind{
+            .id = LargeHistoryIndicator(d, s, i),
+            .service = svc,
+            .entry = entry,
+            .manager = manager,
+            .director = director,
+            .target = std::round(40 + 50 * Draw()),
+            .polarity = i % 2 == 1 ? v1::POLARITY_HIGHER_IS_BETTER : v1::POLARITY_LOWER_IS_BETTER};
         v1::Command c;
         auto* di = c.mutable_define_indicator();
         di->set_indicator_id(ind.id);
@@ -293,8 +294,8 @@ void Generator::WriteTargets(int fiscal_year) {
       auto* t = e.mutable_target_set();
       t->set_period(LargeHistoryPeriod(fiscal_year, m));
       t->set_target(ind.target);
-      t->set_reason(fmt::format("agreed in the {}/{} service plan", fiscal_year,
-                                (fiscal_year + 1) % 100));
+      t->set_reason(
+          fmt::format("agreed in the {}/{} service plan", fiscal_year, (fiscal_year + 1) % 100));
       events.push_back(std::move(e));
     }
     out_.Add(engine::IndicatorStream(o_.tenant, ind.id), "perf-1", events);
@@ -333,8 +334,9 @@ Status Generator::Month(int fiscal_year, int month) {
     s->set_indicator_id(indicators_[i].id);
     s->set_period(period);
     *s->mutable_value() = Value(p.value);
-    s->set_commentary(fmt::format("{} this month; see the service's action plan",
-                                  p.value >= indicators_[i].target ? "Above target" : "Below target"));
+    s->set_commentary(
+        fmt::format("{} this month; see the service's action plan",
+                    p.value >= indicators_[i].target ? "Above target" : "Below target"));
     s->set_evidence_note(fmt::format("Case management extract for {}", period));
     s->set_definition_version(1);
     s->set_figure_version(1);
@@ -639,9 +641,9 @@ Status Generator::Month(int fiscal_year, int month) {
   }
   if (auto s = out_.At(Day(end, 28, 10)); !s) return s;
   for (const auto& [i, restated_period, p] : to_restate_) {
-    out_.Add(Figure(indicators_[i], restated_period), "perf-2",
-             SignOff(v1::SIGN_OFF_LEVEL_CORPORATE_VERIFICATION, p.version,
-                     v1::ROLE_PERFORMANCE_TEAM));
+    out_.Add(
+        Figure(indicators_[i], restated_period), "perf-2",
+        SignOff(v1::SIGN_OFF_LEVEL_CORPORATE_VERIFICATION, p.version, v1::ROLE_PERFORMANCE_TEAM));
   }
   for (size_t i = 0; i < plans.size(); ++i) {
     if (!plans[i].finding) continue;
@@ -681,9 +683,8 @@ Result<LargeHistoryStats> GenerateLargeHistory(const std::string& dir,
   }
   const auto started = std::chrono::steady_clock::now();
   // The council is set up two months before its first financial year.
-  SimulatedClock clock(TimePoint(date::sys_days(date::year(options.first_fiscal_year) /
-                                                date::February / 1) +
-                                 hours(9)));
+  SimulatedClock clock(TimePoint(
+      date::sys_days(date::year(options.first_fiscal_year) / date::February / 1) + hours(9)));
   store::StoreOptions store_options;
   store_options.durability = store::Durability::kBuffered;
   store_options.clock = &clock;
@@ -704,8 +705,7 @@ Result<LargeHistoryStats> GenerateLargeHistory(const std::string& dir,
   }
   LargeHistoryStats stats = generator.stats();
   stats.events = (*store)->Head().position;
-  stats.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return stats;
 }
 
@@ -713,11 +713,11 @@ Result<std::string> CachedLargeHistory(const std::string& cache_root,
                                        const LargeHistoryOptions& options,
                                        LargeHistoryStats* stats) {
   const fs::path folder =
-      fs::path(cache_root) /
-      fmt::format("large-history-v{}-{}-{}x{}x{}-fy{}+{}-s{}", kGeneratorVersion, options.tenant,
-                  options.directorates, options.services_per_directorate,
-                  options.indicators_per_service, options.first_fiscal_year, options.years,
-                  options.seed);
+      fs::path(cache_root) / fmt::format("large-history-v{}-{}-{}x{}x{}-fy{}+{}-s{}",
+                                         kGeneratorVersion, options.tenant, options.directorates,
+                                         options.services_per_directorate,
+                                         options.indicators_per_service, options.first_fiscal_year,
+                                         options.years, options.seed);
   const fs::path marker = folder / "COMPLETE";
   std::error_code ec;
   if (fs::exists(marker, ec)) {
@@ -755,9 +755,9 @@ Result<std::string> CachedLargeHistory(const std::string& cache_root,
   fs::remove_all(folder, ec);
   fs::rename(partial, folder, ec);
   if (ec) {
-    return MakeError(ErrorCode::kInternal, fmt::format("cannot rename {} to {}: {}",
-                                                       partial.string(), folder.string(),
-                                                       ec.message()));
+    return MakeError(
+        ErrorCode::kInternal,
+        fmt::format("cannot rename {} to {}: {}", partial.string(), folder.string(), ec.message()));
   }
   if (stats != nullptr) *stats = *generated;
   return (folder / "store").string();

@@ -66,9 +66,9 @@ struct LargeHistoryStats {
 };
 
 // Ids the generator uses, for benchmarks and tests that query the history.
-std::string LargeHistoryDirectorate(int d);          // d from 1: "dir-1"
-std::string LargeHistoryService(int d, int s);       // "svc-1-01"
-std::string LargeHistoryIndicator(int d, int s, int i);  // "I-1-01-01"
+std::string LargeHistoryDirectorate(int d);                  // d from 1: "dir-1"
+std::string LargeHistoryService(int d, int s);               // "svc-1-01"
+std::string LargeHistoryIndicator(int d, int s, int i);      // "I-1-01-01"
 std::string LargeHistoryPeriod(int fiscal_year, int month);  // "FY2011-M07"
 
 // Writes the history into a new store in `dir` (which must not hold one).
