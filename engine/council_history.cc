@@ -79,9 +79,52 @@ Status CouncilHistory::Apply(const EventView& event) {
   auto key = KeyFor(event);
   if (!key) return Unexpected(key.error());
   if (key->empty()) return OkStatus();
+  const uint64_t position = event.position();
+  if (key->starts_with("target/")) {
+    target_positions_[key->substr(key->rfind('/') + 1)].push_back(position);
+  } else if (*key == "org" || key->starts_with("person/") || key->starts_with("priority/") ||
+             key->starts_with("indicator/")) {
+    reference_positions_.push_back(position);
+  }
   events_[*key].push_back(Trimmed(event.envelope()));
   dirty_.insert(std::move(*key));
   return OkStatus();
+}
+
+Status CouncilHistory::FinishRestore() {
+  reference_positions_.clear();
+  target_positions_.clear();
+  for (const auto& [key, events] : events_) {
+    std::vector<uint64_t>* into = nullptr;
+    if (key.starts_with("target/")) {
+      into = &target_positions_[key.substr(key.rfind('/') + 1)];
+    } else if (key == "org" || key.starts_with("person/") || key.starts_with("priority/") ||
+               key.starts_with("indicator/")) {
+      into = &reference_positions_;
+    }
+    if (into == nullptr) continue;
+    for (const store::Envelope& e : events) into->push_back(e.position());
+  }
+  std::sort(reference_positions_.begin(), reference_positions_.end());
+  for (auto& [period, positions] : target_positions_) {
+    std::sort(positions.begin(), positions.end());
+  }
+  return OkStatus();
+}
+
+uint64_t CouncilHistory::LastModelEvent(uint64_t position,
+                                        const std::set<std::string>& target_periods) const {
+  auto last_at_or_before = [position](const std::vector<uint64_t>& positions) -> uint64_t {
+    auto it = std::upper_bound(positions.begin(), positions.end(), position);
+    return it == positions.begin() ? 0 : *std::prev(it);
+  };
+  uint64_t last = last_at_or_before(reference_positions_);
+  for (const std::string& period : target_periods) {
+    if (auto it = target_positions_.find(period); it != target_positions_.end()) {
+      last = std::max(last, last_at_or_before(it->second));
+    }
+  }
+  return last;
 }
 
 void CouncilHistory::TakeChanges(ProjectionChanges* out) {
@@ -106,8 +149,19 @@ Status CouncilHistory::Restore(std::string_view key, std::string_view value) {
   return OkStatus();
 }
 
-Result<CouncilModel> CouncilHistory::ModelAt(uint64_t position,
+Result<CouncilModel> CouncilHistory::ModelAt(uint64_t requested,
                                              const std::set<std::string>& target_periods) const {
+  // Every position from the last event the fold takes in up to `requested` has the same model.
+  const uint64_t position = LastModelEvent(requested, target_periods);
+  {
+    std::lock_guard<std::mutex> lock(memo_mu_);
+    for (auto it = memo_.begin(); it != memo_.end(); ++it) {
+      if (it->last_event == position && it->target_periods == target_periods) {
+        std::rotate(it, it + 1, memo_.end());
+        return *memo_.back().model;
+      }
+    }
+  }
   std::vector<const store::Envelope*> picked;
   auto take_prefix = [&](std::string_view prefix) {
     for (auto it = events_.lower_bound(prefix);
@@ -141,6 +195,11 @@ Result<CouncilModel> CouncilHistory::ModelAt(uint64_t position,
     if (!event) return Unexpected(event.error());
     model.Apply(*e, *event);
   }
+  std::lock_guard<std::mutex> lock(memo_mu_);
+  if (memo_.size() == kMemoSize) memo_.erase(memo_.begin());
+  memo_.push_back({.last_event = position,
+                   .target_periods = target_periods,
+                   .model = std::make_shared<const CouncilModel>(model)});
   return model;
 }
 

@@ -26,6 +26,8 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -48,10 +50,18 @@ class CouncilHistory final : public Projection {
   Status Apply(const EventView& event) override;
   void TakeChanges(ProjectionChanges* out) override;
   Status Restore(std::string_view key, std::string_view value) override;
+  Status FinishRestore() override;
 
   // The council model as of `position`: org units, people, indicators and priorities as a fold
   // of the log up to `position` would have them, with the targets of `target_periods` only.
   // Plans, risks and tokens are not included.
+  //
+  // Reference data changes rarely (a target is set once a year), so every position between two
+  // of its events has the same model: the last few models built are kept, keyed by the last
+  // event the fold takes in (and the target periods), and a later ask for any position with the
+  // same last event gets a copy without folding again. Safe beside other readers (the memo has
+  // its own lock); the events a memoised model was folded from never change, so it never goes
+  // stale.
   Result<CouncilModel> ModelAt(uint64_t position,
                                const std::set<std::string>& target_periods) const;
   // The latest event at or before `position` under `key` ("progress/<id>/<period>",
@@ -66,9 +76,26 @@ class CouncilHistory final : public Projection {
   // The key an event is kept under, or "" when it is not reference data.
   Result<std::string> KeyFor(const EventView& event) const;
 
+  // The position of the last event ModelAt(position, target_periods) folds in (0: none).
+  uint64_t LastModelEvent(uint64_t position, const std::set<std::string>& target_periods) const;
+
   const std::string tenant_;
   std::map<std::string, std::vector<store::Envelope>, std::less<>> events_;
   std::set<std::string> dirty_;
+  // Positions of the events ModelAt folds, in increasing order (derived; rebuilt by
+  // FinishRestore): org, people, priorities and indicators, and the targets by period.
+  std::vector<uint64_t> reference_positions_;
+  std::map<std::string, std::vector<uint64_t>, std::less<>> target_positions_;
+
+  // The memo of built models (see ModelAt), most recently used last.
+  struct Memo {
+    uint64_t last_event = 0;
+    std::set<std::string> target_periods;
+    std::shared_ptr<const CouncilModel> model;
+  };
+  static constexpr size_t kMemoSize = 16;
+  mutable std::mutex memo_mu_;
+  mutable std::vector<Memo> memo_;  // guarded by memo_mu_
 };
 
 }  // namespace goldthread::engine

@@ -66,6 +66,11 @@ struct ProjectionRunnerOptions {
   // Keep state in the store. When false, nothing is written or restored and every start
   // replays the log. Default: true.
   bool persist = true;
+  // Restore the active generation's state at Open. False starts the live set empty at position
+  // 0 without reading it: only for a runner whose one job is Rebuild (RebuildReadIndex, run
+  // while nothing serves the store), which replaces the live set without reading it — it saves
+  // the time and memory of loading a set about to be dropped. Default: true.
+  bool restore = true;
 };
 
 struct RebuildProgress {

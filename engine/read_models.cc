@@ -18,6 +18,8 @@ Result<RebuildReport> RebuildReadIndex(store::EventStore* store, const std::stri
                                        const RebuildOptions& options,
                                        ProjectionRunnerOptions runner_options) {
   if (auto s = CheckTenant(tenant); !s) return Unexpected(s.error());
+  // The live set is about to be replaced, and nothing reads it meanwhile: do not load it.
+  runner_options.restore = false;
   auto runner = ProjectionRunner::Open(
       store, [tenant] { return std::make_unique<ReadIndex>(tenant); }, runner_options);
   if (!runner) return Unexpected(runner.error());

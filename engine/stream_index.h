@@ -112,15 +112,23 @@ class StreamIndex final : public Projection {
   static std::string SubjectKey(const goldthread::v1::FindingSubject& subject);
 
   const std::string tenant_;
+  // Looks string keys up by string_view, so Apply needs no copy of the stream's tail.
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+  };
+  using FigureMap = std::unordered_map<std::string, FigureIndexEntry, KeyHash, std::equal_to<>>;
+
   // Keys: "<indicator>/<period>", "<finding>", "<workflow>/<period>".
-  std::unordered_map<std::string, FigureIndexEntry> figures_;
+  FigureMap figures_;
   std::unordered_map<std::string, FindingIndexEntry> findings_;
   std::unordered_map<std::string, CycleIndexEntry> cycles_;
   // Derived from the entries above (rebuilt by FinishRestore, never persisted).
   std::map<std::string, std::vector<std::string>, std::less<>> findings_by_subject_;
   std::map<std::string, std::set<std::string>, std::less<>> indicators_by_period_;
   // Entries changed since TakeChanges, by key kind.
-  std::vector<std::string> dirty_figures_;
+  // The map's nodes (stable: an unordered_map never moves them).
+  std::vector<FigureMap::value_type*> dirty_figures_;
   std::vector<std::string> dirty_findings_;
   std::vector<std::string> dirty_cycles_;
   // Reused to look entries up without allocating on every event.
