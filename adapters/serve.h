@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "adapters/notifications.h"
 #include "engine/command_handler.h"
 
 namespace goldthread::adapters {
@@ -29,6 +30,9 @@ struct ServeOptions {
   // The council's main timetable: its sign-off levels and finding escalation apply to every
   // figure and finding. Default: chesterfield-service-first.
   std::string main_workflow = "chesterfield-service-first";
+  // Delivery of reminders and escalations by e-mail and webhook (off unless a URL is set);
+  // every field has a flag and an environment variable (adapters/README.md).
+  NotificationOptions notifications;
 };
 
 // Serves until a stop signal; returns the process exit code. Errors print one line on stderr.
