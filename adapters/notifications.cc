@@ -48,8 +48,9 @@ Result<std::unique_ptr<Notifications>> Notifications::Configure(
   }
   if (options.initial_backoff_seconds < 1 ||
       options.max_backoff_seconds < options.initial_backoff_seconds) {
-    return InvalidField("notify-backoff",
-                        "--notify-backoff must be at least 1 second and at most --notify-backoff-cap");
+    return InvalidField(
+        "notify-backoff",
+        "--notify-backoff must be at least 1 second and at most --notify-backoff-cap");
   }
   if (options.max_pending < 1) {
     return InvalidField("notify-max-pending", "--notify-max-pending must be at least 1");
@@ -70,10 +71,10 @@ Result<std::unique_ptr<Notifications>> Notifications::Configure(
     n->smtp_ = std::move(*smtp);
   }
   if (!options.webhook_url.empty()) {
-    auto hook = WebhookSender::Create(
-        {.url = options.webhook_url,
-         .secret_file = options.webhook_secret_file,
-         .timeout = std::chrono::seconds(options.webhook_timeout_seconds)});
+    auto hook =
+        WebhookSender::Create({.url = options.webhook_url,
+                               .secret_file = options.webhook_secret_file,
+                               .timeout = std::chrono::seconds(options.webhook_timeout_seconds)});
     if (!hook) return Unexpected(hook.error());
     n->webhook_ = std::move(*hook);
   }
@@ -82,14 +83,14 @@ Result<std::unique_ptr<Notifications>> Notifications::Configure(
 
 Notifications::~Notifications() { Stop(); }
 
-Status Notifications::Start(store::EventStore* store, const Clock* clock,
-                            const std::string& tenant, Metrics* metrics) {
-  MetricFamily& attempts = metrics->Counter(
-      "goldthread_notification_attempts_total",
-      "Notification delivery attempts recorded, by channel and outcome");
-  MetricFamily& abandoned = metrics->Counter(
-      "goldthread_notifications_abandoned_total",
-      "Notifications given up after too many attempts or a permanent refusal");
+Status Notifications::Start(store::EventStore* store, const Clock* clock, const std::string& tenant,
+                            Metrics* metrics) {
+  MetricFamily& attempts =
+      metrics->Counter("goldthread_notification_attempts_total",
+                       "Notification delivery attempts recorded, by channel and outcome");
+  MetricFamily& abandoned =
+      metrics->Counter("goldthread_notifications_abandoned_total",
+                       "Notifications given up after too many attempts or a permanent refusal");
   auto outbox = engine::Outbox::Create(
       store, clock,
       {.tenant = tenant,
@@ -113,8 +114,8 @@ Status Notifications::Start(store::EventStore* store, const Clock* clock,
                abandoned.Add({{"channel", std::string(ChannelLabel(r.channel))}});
                spdlog::warn(
                    "notify abandoned id={} channel={} to={} source={} attempts={} error=\"{}\"",
-                   r.delivery_id, ChannelLabel(r.channel), r.recipient, r.source_stream,
-                   r.attempt, r.error);
+                   r.delivery_id, ChannelLabel(r.channel), r.recipient, r.source_stream, r.attempt,
+                   r.error);
              } else {
                spdlog::info("notify failed id={} channel={} to={} attempt={} error=\"{}\"",
                             r.delivery_id, ChannelLabel(r.channel), r.recipient, r.attempt,

@@ -27,24 +27,24 @@ namespace goldthread::adapters {
 // Every option has a `serve` flag and an environment variable (adapters/README.md lists them).
 struct NotificationOptions {
   // E-mail: on when smtp_url is set. See SmtpOptions for each field.
-  std::string smtp_url;  // GOLDTHREAD_SMTP_URL
-  uint16_t smtp_port = 0;  // GOLDTHREAD_SMTP_PORT
+  std::string smtp_url;               // GOLDTHREAD_SMTP_URL
+  uint16_t smtp_port = 0;             // GOLDTHREAD_SMTP_PORT
   bool smtp_require_starttls = true;  // GOLDTHREAD_SMTP_REQUIRE_STARTTLS
-  std::string smtp_user;  // GOLDTHREAD_SMTP_USER
-  std::string smtp_password_file;  // GOLDTHREAD_SMTP_PASSWORD_FILE
-  std::string smtp_from;  // GOLDTHREAD_SMTP_FROM
-  int smtp_timeout_seconds = 30;  // GOLDTHREAD_SMTP_TIMEOUT
+  std::string smtp_user;              // GOLDTHREAD_SMTP_USER
+  std::string smtp_password_file;     // GOLDTHREAD_SMTP_PASSWORD_FILE
+  std::string smtp_from;              // GOLDTHREAD_SMTP_FROM
+  int smtp_timeout_seconds = 30;      // GOLDTHREAD_SMTP_TIMEOUT
   // Webhook: on when webhook_url is set. See WebhookOptions.
-  std::string webhook_url;  // GOLDTHREAD_WEBHOOK_URL
-  std::string webhook_secret_file;  // GOLDTHREAD_WEBHOOK_SECRET_FILE
+  std::string webhook_url;           // GOLDTHREAD_WEBHOOK_URL
+  std::string webhook_secret_file;   // GOLDTHREAD_WEBHOOK_SECRET_FILE
   int webhook_timeout_seconds = 10;  // GOLDTHREAD_WEBHOOK_TIMEOUT
   // Where people act: links are this plus the item's path. Default (empty): http://<listen>.
   std::string public_base_url;  // GOLDTHREAD_PUBLIC_URL
   // The outbox's limits; see engine::OutboxOptions.
-  uint32_t max_attempts = 8;  // GOLDTHREAD_NOTIFY_MAX_ATTEMPTS
-  int initial_backoff_seconds = 30;  // GOLDTHREAD_NOTIFY_BACKOFF
-  int max_backoff_seconds = 3600;  // GOLDTHREAD_NOTIFY_BACKOFF_CAP
-  size_t max_pending = 10'000;  // GOLDTHREAD_NOTIFY_MAX_PENDING
+  uint32_t max_attempts = 8;          // GOLDTHREAD_NOTIFY_MAX_ATTEMPTS
+  int initial_backoff_seconds = 30;   // GOLDTHREAD_NOTIFY_BACKOFF
+  int max_backoff_seconds = 3600;     // GOLDTHREAD_NOTIFY_BACKOFF_CAP
+  size_t max_pending = 10'000;        // GOLDTHREAD_NOTIFY_MAX_PENDING
   int max_source_age_hours = 24 * 7;  // GOLDTHREAD_NOTIFY_MAX_AGE_HOURS
 };
 

@@ -39,9 +39,9 @@ bool NeedsEncoding(std::string_view s) {
 std::string HeaderText(std::string_view s) {
   if (!NeedsEncoding(s)) return std::string(s);
   std::string out(4 * ((s.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(s.data()),
-                                static_cast<int>(s.size()));
+  const int n =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                      reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()));
   out.resize(n);
   return fmt::format("=?UTF-8?B?{}?=", out);
 }
@@ -95,8 +95,8 @@ Result<std::unique_ptr<SmtpSender>> SmtpSender::Create(SmtpOptions options) {
   }
   const std::string from_address = BareAddress(options.from);
   if (!LooksLikeAddress(from_address)) {
-    return InvalidField("smtp-from", fmt::format("--smtp-from \"{}\" is not an e-mail address",
-                                                 options.from));
+    return InvalidField("smtp-from",
+                        fmt::format("--smtp-from \"{}\" is not an e-mail address", options.from));
   }
   if (options.timeout.count() <= 0) {
     return InvalidField("smtp-timeout", "--smtp-timeout must be positive");
@@ -120,13 +120,13 @@ SmtpSender::SmtpSender(SmtpOptions options, std::string password, std::string fr
 
 std::string SmtpSender::Compose(const engine::Notification& n) const {
   const auto now = std::chrono::floor<std::chrono::seconds>(options_.clock->Now());
-  std::string to = n.recipient_name.empty()
-                       ? fmt::format("<{}>", n.recipient)
-                       : fmt::format("{} <{}>",
-                                     NeedsEncoding(n.recipient_name)
-                                         ? HeaderText(n.recipient_name)
-                                         : fmt::format("\"{}\"", n.recipient_name),
-                                     n.recipient);
+  std::string to =
+      n.recipient_name.empty()
+          ? fmt::format("<{}>", n.recipient)
+          : fmt::format("{} <{}>",
+                        NeedsEncoding(n.recipient_name) ? HeaderText(n.recipient_name)
+                                                        : fmt::format("\"{}\"", n.recipient_name),
+                        n.recipient);
   std::string out;
   out += fmt::format("Date: {}\r\n", date::format("%a, %d %b %Y %H:%M:%S +0000", now));
   out += fmt::format("From: {}\r\n", options_.from);
@@ -182,7 +182,8 @@ Status SmtpSender::Send(const engine::Notification& n) {
   if (result == CURLE_OK) return OkStatus();
   long code = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-  const std::string what = fmt::format("SMTP {}: {}", code, errors[0] != 0 ? errors : curl_easy_strerror(result));
+  const std::string what =
+      fmt::format("SMTP {}: {}", code, errors[0] != 0 ? errors : curl_easy_strerror(result));
   // No such mailbox (or not allowed to send there): repeating cannot help.
   if (code == 550 || code == 551 || code == 553) {
     return MakeError(ErrorCode::kFailedPrecondition, what);

@@ -48,9 +48,9 @@ std::string WebhookSignature(std::string_view secret, std::string_view body) {
 Result<std::unique_ptr<WebhookSender>> WebhookSender::Create(WebhookOptions options) {
   const bool https = options.url.starts_with("https://");
   if (!https && !options.url.starts_with("http://")) {
-    return InvalidField("webhook-url",
-                        fmt::format("--webhook-url must start with http:// or https:// (got \"{}\")",
-                                    options.url));
+    return InvalidField(
+        "webhook-url",
+        fmt::format("--webhook-url must start with http:// or https:// (got \"{}\")", options.url));
   }
   const std::string rest = options.url.substr(https ? 8 : 7);
   if (rest.empty() || rest.front() == '/' || rest.front() == ':' ||
@@ -104,8 +104,8 @@ Status WebhookSender::Send(const engine::Notification& n) {
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   if (status >= 200 && status < 300) return OkStatus();
-  const std::string what =
-      response.empty() ? fmt::format("HTTP {}", status) : fmt::format("HTTP {}: {}", status, response);
+  const std::string what = response.empty() ? fmt::format("HTTP {}", status)
+                                            : fmt::format("HTTP {}: {}", status, response);
   if (status == 408 || status == 429 || status >= 500) {
     return MakeError(ErrorCode::kUnavailable, what);
   }

@@ -169,11 +169,10 @@ RenderedNotification RenderNotification(const NotificationFacts& facts,
   }
 
   RenderedNotification out;
-  out.subject =
-      v.escalation
-          ? fmt::format("Escalation (level {}): {}: {}, {} overdue", v.rung, what, v.outstanding,
-                        FormatDuration(v.overdue_by_seconds))
-          : fmt::format("Reminder: {}: {}, due {}", what, v.outstanding, due_text);
+  out.subject = v.escalation
+                    ? fmt::format("Escalation (level {}): {}: {}, {} overdue", v.rung, what,
+                                  v.outstanding, FormatDuration(v.overdue_by_seconds))
+                    : fmt::format("Reminder: {}: {}, due {}", what, v.outstanding, due_text);
 
   std::string t;
   auto line = [&t](std::string_view s) {
@@ -187,9 +186,10 @@ RenderedNotification RenderNotification(const NotificationFacts& facts,
     line("");
   }
   if (v.escalation) {
-    line(fmt::format("This has passed its deadline and has been escalated to you (level {} of "
-                     "the escalation ladder).",
-                     v.rung));
+    line(
+        fmt::format("This has passed its deadline and has been escalated to you (level {} of "
+                    "the escalation ladder).",
+                    v.rung));
   } else {
     line("This is a reminder of a deadline that is coming up.");
   }
@@ -217,19 +217,19 @@ RenderedNotification RenderNotification(const NotificationFacts& facts,
     line(link);
     line("");
   }
-  line(fmt::format("Delivery id {} (quote it if you write about this message; a repeat of this "
-                   "message carries the same id).",
-                   delivery_id));
+  line(
+      fmt::format("Delivery id {} (quote it if you write about this message; a repeat of this "
+                  "message carries the same id).",
+                  delivery_id));
   out.text = std::move(t);
 
   std::string recipients;
   for (const std::string& id : *v.person_ids) {
     if (!recipients.empty()) recipients += ",";
     auto it = facts.people.find(id);
-    recipients += fmt::format(
-        "{{\"person_id\":{},\"name\":{},\"email\":{}}}", JsonQuote(id),
-        JsonQuote(it == facts.people.end() ? "" : it->second.name),
-        JsonQuote(it == facts.people.end() ? "" : it->second.email));
+    recipients += fmt::format("{{\"person_id\":{},\"name\":{},\"email\":{}}}", JsonQuote(id),
+                              JsonQuote(it == facts.people.end() ? "" : it->second.name),
+                              JsonQuote(it == facts.people.end() ? "" : it->second.email));
   }
   std::string j = "{";
   j += fmt::format("\"delivery_id\":{},\"kind\":{},\"tenant\":{}", JsonQuote(delivery_id),
@@ -238,15 +238,17 @@ RenderedNotification RenderNotification(const NotificationFacts& facts,
       ",\"source\":{{\"stream\":{},\"position\":{},\"event_id\":{},\"recorded_at\":{}}}",
       JsonQuote(facts.stream), facts.position, JsonQuote(facts.event_id),
       JsonQuote(Rfc3339(facts.recorded_at)));
-  j += fmt::format(",\"item\":{{\"kind\":{},\"indicator_id\":{},\"indicator_title\":{},"
-                   "\"period\":{},\"id\":{}}}",
-                   JsonQuote(item.kind), JsonQuote(item.indicator_id),
-                   JsonQuote(facts.indicator_title), JsonQuote(item.period), JsonQuote(item.id));
+  j += fmt::format(
+      ",\"item\":{{\"kind\":{},\"indicator_id\":{},\"indicator_title\":{},"
+      "\"period\":{},\"id\":{}}}",
+      JsonQuote(item.kind), JsonQuote(item.indicator_id), JsonQuote(facts.indicator_title),
+      JsonQuote(item.period), JsonQuote(item.id));
   j += fmt::format(",\"outstanding\":{}", JsonQuote(v.outstanding));
-  j += fmt::format(",\"deadline\":{{\"workflow_id\":{},\"cycle_period\":{},\"stage_id\":{},"
-                   "\"due_at\":{}}}",
-                   JsonQuote(v.deadline->workflow_id()), JsonQuote(v.deadline->cycle_period()),
-                   JsonQuote(v.deadline->stage_id()), has_due ? JsonQuote(Rfc3339(due)) : "null");
+  j += fmt::format(
+      ",\"deadline\":{{\"workflow_id\":{},\"cycle_period\":{},\"stage_id\":{},"
+      "\"due_at\":{}}}",
+      JsonQuote(v.deadline->workflow_id()), JsonQuote(v.deadline->cycle_period()),
+      JsonQuote(v.deadline->stage_id()), has_due ? JsonQuote(Rfc3339(due)) : "null");
   if (v.escalation) {
     j += fmt::format(",\"escalation_id\":{},\"rung\":{},\"overdue_by_seconds\":{}",
                      JsonQuote(v.escalation_id), v.rung, v.overdue_by_seconds);

@@ -258,9 +258,8 @@ Result<size_t> Outbox::DeliverDue() {
 }
 
 Status Outbox::AttemptLocked(Delivery* d) {
-  NotificationSender* sender = d->notification.channel == v1::NOTIFICATION_CHANNEL_EMAIL
-                                   ? options_.email
-                                   : options_.webhook;
+  NotificationSender* sender =
+      d->notification.channel == v1::NOTIFICATION_CHANNEL_EMAIL ? options_.email : options_.webhook;
   const uint32_t attempt = d->attempts + 1;
   const Status sent = sender->Send(d->notification);
   const TimePoint now = clock_->Now();

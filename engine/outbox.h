@@ -92,8 +92,7 @@ struct AttemptReport {
   std::string recipient;
   std::string source_stream;
   uint32_t attempt = 0;
-  goldthread::v1::NotificationOutcome outcome =
-      goldthread::v1::NOTIFICATION_OUTCOME_UNSPECIFIED;
+  goldthread::v1::NotificationOutcome outcome = goldthread::v1::NOTIFICATION_OUTCOME_UNSPECIFIED;
   std::string error;
   // True when this attempt ended in a NotificationAbandoned.
   bool abandoned = false;
@@ -135,10 +134,10 @@ struct OutboxOptions {
 };
 
 struct OutboxStats {
-  uint64_t delivered = 0;        // deliveries completed by this process
-  uint64_t failed_attempts = 0;  // attempts that failed (including final ones)
-  uint64_t abandoned = 0;        // deliveries given up by this process
-  uint64_t skipped_old = 0;      // source events older than max_source_age when read
+  uint64_t delivered = 0;           // deliveries completed by this process
+  uint64_t failed_attempts = 0;     // attempts that failed (including final ones)
+  uint64_t abandoned = 0;           // deliveries given up by this process
+  uint64_t skipped_old = 0;         // source events older than max_source_age when read
   uint64_t skipped_no_address = 0;  // recipients with no e-mail address
 };
 

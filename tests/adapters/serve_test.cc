@@ -1,9 +1,8 @@
 // `goldthread serve` as an operator runs it: the real binary, its notification flags, a SIGKILL
 // in the middle of deliveries, and bad configuration.
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
-
-#include <gtest/gtest.h>
 
 #include <fstream>
 #include <map>
@@ -68,7 +67,8 @@ TEST(ServeTest, KilledMidDeliveryAndRestartedLosesNoNotification) {
 
   // The log: three people and 40 reminders to all three (120 e-mails, 40 webhook calls).
   const std::vector<std::pair<std::string, std::string>> people = {
-      {"p-entry", "pat@council.example"}, {"p-sm", "sam@council.example"},
+      {"p-entry", "pat@council.example"},
+      {"p-sm", "sam@council.example"},
       {"p-dir", "dee@council.example"}};
   std::map<std::string, std::string> expected_email;  // delivery id -> address
   std::set<std::string> expected_webhook;
@@ -99,13 +99,31 @@ TEST(ServeTest, KilledMidDeliveryAndRestartedLosesNoNotification) {
   ASSERT_TRUE(smtp.Start());
   WebhookReceiver hook(kSecret, 200, std::chrono::milliseconds(40));
   ASSERT_TRUE(hook.Start());
-  const std::vector<std::string> argv = {
-      GOLDTHREAD_CLI, "serve", "--data-dir", data_dir, "--tenant", "t", "--listen",
-      "127.0.0.1:" + std::to_string(FreeLoopbackPort()), "--simulate", "--simulate-start",
-      "2026-01-05T11:00:00Z", "--smtp-url", "smtp://127.0.0.1", "--smtp-port",
-      std::to_string(smtp.port()), "--smtp-require-starttls", "false", "--smtp-from",
-      "Performance team <performance@council.example>", "--webhook-url", hook.url(),
-      "--webhook-secret-file", dir.Sub("secret"), "--public-url", "https://gt.example"};
+  const std::vector<std::string> argv = {GOLDTHREAD_CLI,
+                                         "serve",
+                                         "--data-dir",
+                                         data_dir,
+                                         "--tenant",
+                                         "t",
+                                         "--listen",
+                                         "127.0.0.1:" + std::to_string(FreeLoopbackPort()),
+                                         "--simulate",
+                                         "--simulate-start",
+                                         "2026-01-05T11:00:00Z",
+                                         "--smtp-url",
+                                         "smtp://127.0.0.1",
+                                         "--smtp-port",
+                                         std::to_string(smtp.port()),
+                                         "--smtp-require-starttls",
+                                         "false",
+                                         "--smtp-from",
+                                         "Performance team <performance@council.example>",
+                                         "--webhook-url",
+                                         hook.url(),
+                                         "--webhook-secret-file",
+                                         dir.Sub("secret"),
+                                         "--public-url",
+                                         "https://gt.example"};
 
   ChildProcess first;
   ASSERT_TRUE(first.Start(argv, dir.Sub("serve1.log")));
@@ -185,8 +203,8 @@ TEST(ServeTest, BadNotificationConfigurationFailsAtStartAndWritesNothing) {
   int n = 0;
   for (const auto& flags : bad) {
     const std::string data_dir = dir.Sub("data" + std::to_string(++n));
-    std::vector<std::string> argv = {GOLDTHREAD_CLI, "serve", "--data-dir", data_dir,
-                                     "--listen", "127.0.0.1:0"};
+    std::vector<std::string> argv = {GOLDTHREAD_CLI, "serve",    "--data-dir",
+                                     data_dir,       "--listen", "127.0.0.1:0"};
     argv.insert(argv.end(), flags.begin(), flags.end());
     const std::string log = dir.Sub("log" + std::to_string(n));
     ChildProcess p;

@@ -27,10 +27,10 @@ engine::Notification Sample() {
   return n;
 }
 
-#define REQUIRE_AIOSMTPD()                                                              \
-  if (!PythonHasModule("aiosmtpd")) {                                                   \
+#define REQUIRE_AIOSMTPD()                                                             \
+  if (!PythonHasModule("aiosmtpd")) {                                                  \
     GTEST_SKIP() << "python3-aiosmtpd is not installed (GOLDTHREAD_WITH_TEST_TOOLS=1 " \
-                    "deploy/install-deps.sh)";                                          \
+                    "deploy/install-deps.sh)";                                         \
   }
 
 TEST(SmtpSenderTest, MessageArrivesOnceWithTheRightContent) {

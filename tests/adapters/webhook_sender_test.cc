@@ -24,8 +24,8 @@ class WebhookSenderTest : public ::testing::Test {
     std::ofstream(dir_.Sub("secret")) << kSecret << "\n";
   }
   std::unique_ptr<WebhookSender> Sender(const std::string& url) {
-    auto s = WebhookSender::Create({.url = url, .secret_file = dir_.Sub("secret"),
-                                    .timeout = std::chrono::seconds(5)});
+    auto s = WebhookSender::Create(
+        {.url = url, .secret_file = dir_.Sub("secret"), .timeout = std::chrono::seconds(5)});
     EXPECT_TRUE(s) << s.error().ToString();
     return s ? std::move(*s) : nullptr;
   }
@@ -34,7 +34,8 @@ class WebhookSenderTest : public ::testing::Test {
     n.delivery_id = "dfeedface";
     n.channel = goldthread::v1::NOTIFICATION_CHANNEL_WEBHOOK;
     n.recipient = "webhook";
-    n.message.json = R"({"delivery_id":"dfeedface","kind":"reminder","outstanding":"not submitted"})";
+    n.message.json =
+        R"({"delivery_id":"dfeedface","kind":"reminder","outstanding":"not submitted"})";
     return n;
   }
   TempDir dir_;
@@ -49,7 +50,8 @@ TEST_F(WebhookSenderTest, ArrivesOnceSignedWithTheDeliveryId) {
   const auto requests = receiver.Requests();
   ASSERT_EQ(requests.size(), 1u);
   EXPECT_EQ(requests[0].delivery_id, "dfeedface");
-  EXPECT_TRUE(requests[0].signature_ok) << "the receiver could not verify " << requests[0].signature;
+  EXPECT_TRUE(requests[0].signature_ok)
+      << "the receiver could not verify " << requests[0].signature;
   EXPECT_EQ(requests[0].body, Sample().message.json);
 }
 
@@ -78,8 +80,8 @@ TEST_F(WebhookSenderTest, ServerErrorsAreRetriedAndRefusalsAreNot) {
 }
 
 TEST_F(WebhookSenderTest, ReceiverDownIsAFailureToRetry) {
-  const Status s = Sender("http://127.0.0.1:" + std::to_string(FreeLoopbackPort()) + "/x")
-                       ->Send(Sample());
+  const Status s =
+      Sender("http://127.0.0.1:" + std::to_string(FreeLoopbackPort()) + "/x")->Send(Sample());
   ASSERT_FALSE(s);
   EXPECT_EQ(s.error().code, ErrorCode::kUnavailable);
 }
@@ -88,8 +90,8 @@ TEST_F(WebhookSenderTest, CreateRejectsBadUrlAndMissingSecret) {
   auto bad = WebhookSender::Create({.url = "ftp://x", .secret_file = dir_.Sub("secret")});
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().field, "webhook-url");
-  auto no_secret = WebhookSender::Create({.url = "https://hooks.example/x",
-                                          .secret_file = dir_.Sub("missing")});
+  auto no_secret =
+      WebhookSender::Create({.url = "https://hooks.example/x", .secret_file = dir_.Sub("missing")});
   ASSERT_FALSE(no_secret);
   EXPECT_EQ(no_secret.error().field, "webhook-secret-file");
 }

@@ -66,7 +66,8 @@ TEST(NotificationMessageTest, ReminderSaysWhatIsDueForWhichFigureByWhenWhoElseAn
   EXPECT_TRUE(Contains(m.text, "Due by:       2011-10-21 17:00 BST")) << m.text;
   EXPECT_TRUE(Contains(m.text, "Also told:    Sam Manager <sam@council.example>")) << m.text;
   EXPECT_FALSE(Contains(m.text, "Also told:    Pat")) << "the recipient is not 'also' told";
-  EXPECT_TRUE(Contains(m.text, "https://goldthread.example.gov.uk/api/v1/figures/NI-192/FY2011-Q2\n"))
+  EXPECT_TRUE(
+      Contains(m.text, "https://goldthread.example.gov.uk/api/v1/figures/NI-192/FY2011-Q2\n"))
       << m.text;
   EXPECT_TRUE(Contains(m.text, "d123")) << m.text;
 }

@@ -103,9 +103,9 @@ TEST_F(OutboxTest, CreateRejectsBadOptions) {
 
 TEST_F(OutboxTest, DeliversOneEmailPerAddressedRecipientAndOneWebhookOnce) {
   People();
-  const std::string source = RemindAboutFigure(*store_, kTenant, "NI-192", "FY2011-Q2",
-                                               kStart + std::chrono::hours(48),
-                                               {"p-entry", "p-sm", "p-nomail"});
+  const std::string source =
+      RemindAboutFigure(*store_, kTenant, "NI-192", "FY2011-Q2", kStart + std::chrono::hours(48),
+                        {"p-entry", "p-sm", "p-nomail"});
   auto outbox = MakeOutbox({.email = &email_, .webhook = &webhook_});
   EXPECT_EQ(Round(*outbox), 3u);
   EXPECT_EQ(Round(*outbox), 0u) << "delivered notifications are not sent again";
@@ -163,7 +163,8 @@ TEST_F(OutboxTest, FailedAttemptsBackOffExponentiallyUpToTheCapThenAbandon) {
     EXPECT_EQ(a.attempt(), static_cast<uint32_t>(i + 1));
     EXPECT_EQ(a.outcome(), v1::NOTIFICATION_OUTCOME_FAILED);
     EXPECT_EQ(a.error(), "HTTP 503");
-    const auto wait = ToTimePoint(a.next_attempt_at()) - ToTimePoint(recorded[i].envelope.recorded_at());
+    const auto wait =
+        ToTimePoint(a.next_attempt_at()) - ToTimePoint(recorded[i].envelope.recorded_at());
     EXPECT_EQ(std::chrono::duration_cast<seconds>(wait).count(), expected_waits[i]) << i;
     if (i > 0) {
       // Each attempt was made when the previous one said it was due.

@@ -139,10 +139,10 @@ int ChildProcess::WaitExit(std::chrono::milliseconds within) {
 bool SmtpReceiver::Start() {
   port_ = FreeLoopbackPort();
   const std::string maildir = dir_.Sub("maildir");
-  if (!process_.Start({kSystemPython, "-m", "aiosmtpd", "-n", "-l",
-                       "127.0.0.1:" + std::to_string(port_), "-c", "aiosmtpd.handlers.Mailbox",
-                       maildir},
-                      dir_.Sub("smtpd.log"))) {
+  if (!process_.Start(
+          {kSystemPython, "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + std::to_string(port_), "-c",
+           "aiosmtpd.handlers.Mailbox", maildir},
+          dir_.Sub("smtpd.log"))) {
     return false;
   }
   return WaitForPort(port_, std::chrono::seconds(10));
@@ -164,8 +164,8 @@ bool WebhookReceiver::Start() {
   const std::string script = dir_.Sub("receiver.py");
   std::ofstream(script) << kWebhookScript;
   fs::create_directories(dir_.path() / "requests");
-  if (!process_.Start({kSystemPython, script, dir_.Sub("requests"), std::to_string(port_),
-                       secret_, std::to_string(status_), std::to_string(delay_.count())},
+  if (!process_.Start({kSystemPython, script, dir_.Sub("requests"), std::to_string(port_), secret_,
+                       std::to_string(status_), std::to_string(delay_.count())},
                       dir_.Sub("receiver.log"))) {
     return false;
   }

@@ -72,8 +72,8 @@ class SmtpReceiver {
 
 // One request the webhook receiver took.
 struct WebhookRequest {
-  std::string delivery_id;  // X-Goldthread-Delivery
-  std::string signature;    // X-Goldthread-Signature
+  std::string delivery_id;    // X-Goldthread-Delivery
+  std::string signature;      // X-Goldthread-Signature
   bool signature_ok = false;  // checked by the receiver with the secret
   std::string body;
 };

@@ -52,11 +52,11 @@ std::string RemindAboutFigure(store::EventStore& store, const std::string& tenan
                               const std::string& indicator, const std::string& period,
                               TimePoint due_at, std::vector<std::string> recipients) {
   const std::string stream = engine::FigureStream(tenant, indicator, period);
-  auto r = store.Append({.stream = stream,
-                         .events = {engine::EncodeEvent(
-                             Reminder("not submitted", "collation", due_at, recipients))},
-                         .command_id = NextCommandId(),
-                         .actor = "system/scheduler"});
+  auto r = store.Append(
+      {.stream = stream,
+       .events = {engine::EncodeEvent(Reminder("not submitted", "collation", due_at, recipients))},
+       .command_id = NextCommandId(),
+       .actor = "system/scheduler"});
   EXPECT_TRUE(r) << r.error().ToString();
   if (!r) return "";
   auto page = store.ReadAll(r->first_position, store::Direction::kForward, 1);
