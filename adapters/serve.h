@@ -1,7 +1,8 @@
 // `goldthread serve`: the store, the engine, the scheduler and the HTTP API in one process.
 //
 // Threading: RunServe blocks the calling (main) thread until SIGTERM or SIGINT; the scheduler
-// runs on its own thread (in real time) and the API's engine work on the API's pool.
+// runs on its own thread (in real time), the API's engine work on the API's pool, and the
+// notification outbox (when configured) on a thread of its own, in real and simulated time.
 #ifndef GOLDTHREAD_ADAPTERS_SERVE_H_
 #define GOLDTHREAD_ADAPTERS_SERVE_H_
 
