@@ -38,6 +38,18 @@ int RunServe(const ServeOptions& options) {
     return 2;
   }
 
+  // ---- notifications (outbox: adapters/notifications.h) -- checked before anything is written
+  NotificationOptions notify_options = options.notifications;
+  if (notify_options.public_base_url.empty()) {
+    notify_options.public_base_url = "http://" + options.listen;
+  }
+  auto notifications = Notifications::Configure(notify_options);
+  if (!notifications) {
+    std::fprintf(stderr, "goldthread: %s\n", notifications.error().message.c_str());
+    return 2;
+  }
+  // ---- end notifications (started below, after the server)
+
   std::unique_ptr<SimulatedClock> simulated;
   const Clock* clock = &SystemClock::Instance();
   if (options.simulate) {
@@ -152,6 +164,17 @@ int RunServe(const ServeOptions& options) {
                options.data_dir, http.address, (*server)->port(),
                options.simulate ? "simulated time" : "real time");
 
+  // ---- notifications: the outbox delivers what the scheduler records (simulated time too)
+  if (*notifications) {
+    if (auto started = (*notifications)->Start(store->get(), clock, options.tenant, &metrics);
+        !started) {
+      std::fprintf(stderr, "goldthread: %s\n", started.error().message.c_str());
+      return 3;
+    }
+    spdlog::info("notifications: {}", (*notifications)->Describe());
+  }
+  // ---- end notifications
+
   // In real time the scheduler fires what falls due, waking at least once a second.
   std::atomic<bool> stopping{false};
   std::mutex mu;
@@ -172,6 +195,7 @@ int RunServe(const ServeOptions& options) {
   stopping.store(true);
   wake.notify_all();
   if (timers.joinable()) timers.join();
+  if (*notifications) (*notifications)->Stop();  // notifications: before the store closes
   api.Drain();
   (*reads)->runner().StopFollowing();
   spdlog::info("goldthread stopped on signal {}", signal);

@@ -1,12 +1,14 @@
 // `goldthread serve`: the store, the engine, the scheduler and the HTTP API in one process.
 //
 // Threading: RunServe blocks the calling (main) thread until SIGTERM or SIGINT; the scheduler
-// runs on its own thread (in real time) and the API's engine work on the API's pool.
+// runs on its own thread (in real time), the API's engine work on the API's pool, and the
+// notification outbox (when configured) on a thread of its own, in real and simulated time.
 #ifndef GOLDTHREAD_ADAPTERS_SERVE_H_
 #define GOLDTHREAD_ADAPTERS_SERVE_H_
 
 #include <string>
 
+#include "adapters/notifications.h"
 #include "engine/command_handler.h"
 
 namespace goldthread::adapters {
@@ -38,6 +40,9 @@ struct ServeOptions {
   // Requests per second allowed per API token (bursts of twice that); 0 turns the limit off.
   // Env: GOLDTHREAD_RATE_LIMIT. Default: 200.
   double rate_limit = 200;
+  // Delivery of reminders and escalations by e-mail and webhook (off unless a URL is set);
+  // every field has a flag and an environment variable (adapters/README.md).
+  NotificationOptions notifications;
 };
 
 // Serves until a stop signal; returns the process exit code. Errors print one line on stderr.

@@ -11,9 +11,10 @@ PACKAGES=(
 )
 # Tools the test suites and benchmarks drive from outside (python3 checks of exports and
 # notifications; python3-prometheus-client parses /metrics output as a second, independent
-# reader; wrk load, nginx baseline). Installed only when asked for.
+# reader; python3-aiosmtpd is the real SMTP server on loopback that the e-mail delivery tests
+# send to; wrk load, nginx baseline). Installed only when asked for.
 if [[ "${GOLDTHREAD_WITH_TEST_TOOLS:-0}" == "1" ]]; then
-  PACKAGES+=(python3 python3-prometheus-client)
+  PACKAGES+=(python3 python3-prometheus-client python3-aiosmtpd)
 fi
 if [[ "${GOLDTHREAD_WITH_BENCH_TOOLS:-0}" == "1" ]]; then
   PACKAGES+=(wrk nginx-light hyperfine curl python3)

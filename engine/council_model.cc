@@ -224,6 +224,8 @@ void CouncilModel::Apply(const store::Envelope& envelope, const v1::Event& event
     case v1::Event::kReminderIssued:
     case v1::Event::kEscalationRaised:
     case v1::Event::kEscalationAcknowledged:
+    case v1::Event::kNotificationAttempted:
+    case v1::Event::kNotificationAbandoned:
     case v1::Event::BODY_NOT_SET:
       break;
   }

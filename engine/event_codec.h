@@ -14,6 +14,7 @@
 //   <tenant>/risk/<risk>                  a risk
 //   <tenant>/assessment/<unit>/<period>   a unit's self-assessment
 //   <tenant>/cycle/<workflow>/<period>    a reporting cycle and its stages
+//   <tenant>/delivery/<delivery id>       a notification delivery's attempts (engine/outbox.h)
 //
 // All functions are pure and thread-safe.
 #ifndef GOLDTHREAD_ENGINE_EVENT_CODEC_H_

@@ -262,6 +262,21 @@ EventSummary SummariseEvent(const v1::Event& event, std::optional<uint32_t> dp) 
       s.summary = "finding closed";
       s.reason = event.challenge_finding_closed().evidence();
       break;
+    case v1::Event::kNotificationAttempted: {
+      const auto& e = event.notification_attempted();
+      const bool ok = e.outcome() == v1::NOTIFICATION_OUTCOME_DELIVERED;
+      s.summary = fmt::format("notification {} to {}, attempt {}: {}", e.delivery_id(),
+                              e.recipient(), e.attempt(), ok ? "delivered" : "failed");
+      s.reason = e.error();
+      break;
+    }
+    case v1::Event::kNotificationAbandoned: {
+      const auto& e = event.notification_abandoned();
+      s.summary = fmt::format("notification {} to {} abandoned after {} attempts",
+                              e.delivery_id(), e.recipient(), e.attempts());
+      s.reason = e.last_error();
+      break;
+    }
     case v1::Event::BODY_NOT_SET:
       s.summary = "payload redacted";
       break;
