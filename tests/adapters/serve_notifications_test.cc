@@ -19,7 +19,7 @@ namespace goldthread::adapters {
 namespace {
 
 namespace v1 = goldthread::v1;
-using goldthread::testing::ChildProcess;
+using goldthread::testing::ReceiverProcess;
 using goldthread::testing::DeliveryEvents;
 using goldthread::testing::FreeLoopbackPort;
 using goldthread::testing::PythonHasModule;
@@ -56,7 +56,7 @@ bool WaitUntil(Pred pred, std::chrono::seconds within) {
 
 // Kill -9 while deliveries are in progress, restart on the same folder: every notification
 // arrives, and a repeat carries the same delivery id.
-TEST(ServeTest, KilledMidDeliveryAndRestartedLosesNoNotification) {
+TEST(ServeNotificationsTest, KilledMidDeliveryAndRestartedLosesNoNotification) {
   if (!PythonHasModule("aiosmtpd")) {
     GTEST_SKIP() << "python3-aiosmtpd is not installed (GOLDTHREAD_WITH_TEST_TOOLS=1 "
                     "deploy/install-deps.sh)";
@@ -125,7 +125,7 @@ TEST(ServeTest, KilledMidDeliveryAndRestartedLosesNoNotification) {
                                          "--public-url",
                                          "https://gt.example"};
 
-  ChildProcess first;
+  ReceiverProcess first;
   ASSERT_TRUE(first.Start(argv, dir.Sub("serve1.log")));
   ASSERT_TRUE(WaitUntil([&] { return hook.Requests().size() >= 12; }, std::chrono::seconds(60)))
       << ReadAll(dir.Sub("serve1.log"));
@@ -142,7 +142,7 @@ TEST(ServeTest, KilledMidDeliveryAndRestartedLosesNoNotification) {
     for (const auto& r : hook.Requests()) webhook_ids.insert(r.delivery_id);
     return std::make_pair(email_ids, webhook_ids);
   };
-  ChildProcess second;
+  ReceiverProcess second;
   ASSERT_TRUE(second.Start(argv, dir.Sub("serve2.log")));
   EXPECT_TRUE(WaitUntil(
       [&] {
@@ -190,7 +190,7 @@ TEST(ServeTest, KilledMidDeliveryAndRestartedLosesNoNotification) {
 
 // Bad notification settings stop `serve` before it opens the store: one line on stderr, exit
 // 2, no folder created and nothing appended to an existing one.
-TEST(ServeTest, BadNotificationConfigurationFailsAtStartAndWritesNothing) {
+TEST(ServeNotificationsTest, BadNotificationConfigurationFailsAtStartAndWritesNothing) {
   TempDir dir;
   std::ofstream(dir.Sub("secret")) << kSecret;
   const std::vector<std::vector<std::string>> bad = {
@@ -207,7 +207,7 @@ TEST(ServeTest, BadNotificationConfigurationFailsAtStartAndWritesNothing) {
                                      data_dir,       "--listen", "127.0.0.1:0"};
     argv.insert(argv.end(), flags.begin(), flags.end());
     const std::string log = dir.Sub("log" + std::to_string(n));
-    ChildProcess p;
+    ReceiverProcess p;
     ASSERT_TRUE(p.Start(argv, log));
     const int status = p.WaitExit(std::chrono::seconds(30));
     ASSERT_TRUE(WIFEXITED(status)) << ReadAll(log);
@@ -230,7 +230,7 @@ TEST(ServeTest, BadNotificationConfigurationFailsAtStartAndWritesNothing) {
     goldthread::testing::RegisterPerson(**store, "t", "p-1", "P", "p@x.example");
     head = (*store)->Head().position;
   }
-  ChildProcess p;
+  ReceiverProcess p;
   ASSERT_TRUE(p.Start({GOLDTHREAD_CLI, "serve", "--data-dir", data_dir, "--webhook-url",
                        "http://hooks.example/x", "--webhook-secret-file", dir.Sub("missing")},
                       dir.Sub("log-existing")));

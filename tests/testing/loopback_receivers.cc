@@ -63,18 +63,6 @@ bool PythonHasModule(const std::string& module) {
   return std::system(command.c_str()) == 0;
 }
 
-uint16_t FreeLoopbackPort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 bool WaitForPort(uint16_t port, std::chrono::milliseconds within) {
   const auto deadline = std::chrono::steady_clock::now() + within;
@@ -92,9 +80,9 @@ bool WaitForPort(uint16_t port, std::chrono::milliseconds within) {
   return false;
 }
 
-ChildProcess::~ChildProcess() { Kill(SIGKILL); }
+ReceiverProcess::~ReceiverProcess() { Kill(SIGKILL); }
 
-bool ChildProcess::Start(const std::vector<std::string>& argv, const std::string& log_path) {
+bool ReceiverProcess::Start(const std::vector<std::string>& argv, const std::string& log_path) {
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
@@ -113,7 +101,7 @@ bool ChildProcess::Start(const std::vector<std::string>& argv, const std::string
   return true;
 }
 
-int ChildProcess::Kill(int signal) {
+int ReceiverProcess::Kill(int signal) {
   if (pid_ <= 0) return -1;
   kill(pid_, signal);
   int status = 0;
@@ -122,7 +110,7 @@ int ChildProcess::Kill(int signal) {
   return status;
 }
 
-int ChildProcess::WaitExit(std::chrono::milliseconds within) {
+int ReceiverProcess::WaitExit(std::chrono::milliseconds within) {
   if (pid_ <= 0) return -1;
   const auto deadline = std::chrono::steady_clock::now() + within;
   while (std::chrono::steady_clock::now() < deadline) {

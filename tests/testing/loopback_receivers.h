@@ -1,7 +1,7 @@
 // Loopback receivers for notification tests: a real SMTP server (Debian's python3-aiosmtpd,
 // storing each message in a Maildir) and a small HTTP webhook receiver (Python's http.server,
 // checking each request's HMAC signature itself), each run as a child process on a free
-// loopback port; and ChildProcess, for running the real `goldthread` binary and killing it.
+// loopback port; and ReceiverProcess, for running the real `goldthread` binary and killing it.
 //
 //   SmtpReceiver smtp;                        // GTEST_SKIP when aiosmtpd is not installed
 //   ASSERT_TRUE(smtp.Start());
@@ -22,6 +22,8 @@
 
 #include "tests/testing/temp_dir.h"
 
+#include "tests/testing/child_process.h"  // FreeLoopbackPort
+
 namespace goldthread::testing {
 
 // Debian's interpreter (where python3-aiosmtpd is installed), not whatever is first on PATH.
@@ -30,18 +32,16 @@ inline constexpr char kSystemPython[] = "/usr/bin/python3";
 // True when `/usr/bin/python3 -c "import <module>"` works.
 bool PythonHasModule(const std::string& module);
 
-// A port on 127.0.0.1 that nothing listened on a moment ago.
-uint16_t FreeLoopbackPort();
 // True once something accepts connections on 127.0.0.1:port, within `within`.
 bool WaitForPort(uint16_t port, std::chrono::milliseconds within);
 
 // A child process with its stdout and stderr in a file.
-class ChildProcess {
+class ReceiverProcess {
  public:
-  ChildProcess() = default;
-  ~ChildProcess();
-  ChildProcess(const ChildProcess&) = delete;
-  ChildProcess& operator=(const ChildProcess&) = delete;
+  ReceiverProcess() = default;
+  ~ReceiverProcess();
+  ReceiverProcess(const ReceiverProcess&) = delete;
+  ReceiverProcess& operator=(const ReceiverProcess&) = delete;
 
   // Starts argv[0] with `argv` (PATH is not searched); output goes to `log_path`.
   bool Start(const std::vector<std::string>& argv, const std::string& log_path);
@@ -67,7 +67,7 @@ class SmtpReceiver {
  private:
   TempDir dir_;
   uint16_t port_ = 0;
-  ChildProcess process_;
+  ReceiverProcess process_;
 };
 
 // One request the webhook receiver took.
@@ -95,7 +95,7 @@ class WebhookReceiver {
   int status_;
   std::chrono::milliseconds delay_;
   uint16_t port_ = 0;
-  ChildProcess process_;
+  ReceiverProcess process_;
 };
 
 }  // namespace goldthread::testing
