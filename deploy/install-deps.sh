@@ -8,6 +8,10 @@ PACKAGES=(
   librocksdb-dev libboost1.81-dev libprotobuf-dev protobuf-compiler libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libcli11-dev libhowardhinnant-date-dev
   libcurl4-openssl-dev
+  # .xlsx exports (goldthread export scorecard|trail --format xlsx): a small, well-kept C
+  # library that writes Office Open XML; hand-writing the zip and XML parts would be the
+  # alternative.
+  libxlsxwriter-dev
 )
 # Tools the test suites and benchmarks drive from outside (python3 checks of exports and
 # notifications; python3-prometheus-client parses /metrics output as a second, independent
