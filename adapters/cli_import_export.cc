@@ -40,10 +40,10 @@ Result<std::string> ReadWholeFile(const std::string& path) {
                      "file");
   }
   if (size > kMaxCsvBytes) {
-    return MakeError(ErrorCode::kResourceExhausted,
-                     fmt::format("{} is {} bytes; an import takes at most {}", path, size,
-                                 kMaxCsvBytes),
-                     "file");
+    return MakeError(
+        ErrorCode::kResourceExhausted,
+        fmt::format("{} is {} bytes; an import takes at most {}", path, size, kMaxCsvBytes),
+        "file");
   }
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
@@ -80,8 +80,8 @@ int RunImport(const std::string& data_dir, const std::string& tenant, ImportKind
                 kExitRefused);
   }
   if (dry_run) {
-    std::printf("dry run: all %zu rows of %s would be imported%s; nothing written\n",
-                report->rows, file.c_str(), already.c_str());
+    std::printf("dry run: all %zu rows of %s would be imported%s; nothing written\n", report->rows,
+                file.c_str(), already.c_str());
   } else {
     std::printf("imported %zu rows of %s%s", report->rows, file.c_str(), already.c_str());
     if (report->first_position != 0) {
@@ -96,10 +96,20 @@ int RunImport(const std::string& data_dir, const std::string& tenant, ImportKind
 
 // Writes an output file whole or not at all: `fill` writes a temporary file beside `out`, which
 // is renamed over `out` only when `fill` succeeded; otherwise it is removed.
-Status WriteAtomically(const std::string& out, const std::function<Status(const std::string&)>& fill) {
+Status WriteAtomically(const std::string& out,
+                       const std::function<Status(const std::string&)>& fill) {
   const std::filesystem::path target(out);
   if (target.filename().empty()) {
-    return MakeError(ErrorCode::kInvalidArgument, fmt::format("--out {} names no file", out), "out");
+    return MakeError(ErrorCode::kInvalidArgument, fmt::format("--out {} names no file", out),
+                     "out");
+  }
+  // Checked here so that a missing folder is our one line, not libxlsxwriter's message too.
+  const std::filesystem::path folder =
+      target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
+  if (std::error_code ec; !std::filesystem::is_directory(folder, ec)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("cannot write {}: there is no folder {}", out, folder.string()),
+                     "out");
   }
   const std::string temp =
       (target.parent_path() / fmt::format(".{}.tmp-{}", target.filename().string(), getpid()))
@@ -183,12 +193,13 @@ int RunExportTrail(const std::string& data_dir, const std::string& tenant,
   auto sheet = TrailSheet(*trail);
   if (!sheet) return Fail(sheet.error().message);
   // CSV is exactly what `goldthread trail --format csv` and the API give.
-  const int code = WriteSheet(*sheet, format, out, format == "csv" ? engine::TrailToCsv(*trail) : "");
+  const int code =
+      WriteSheet(*sheet, format, out, format == "csv" ? engine::TrailToCsv(*trail) : "");
   if (code == 0 && !trail->verification().ok()) {
-    return Fail(fmt::format("WARNING: the log failed verification at position {}: {}",
-                            trail->verification().first_bad_position(),
-                            trail->verification().problem()),
-                kExitRefused);
+    return Fail(
+        fmt::format("WARNING: the log failed verification at position {}: {}",
+                    trail->verification().first_bad_position(), trail->verification().problem()),
+        kExitRefused);
   }
   return code;
 }

@@ -81,9 +81,9 @@ Result<std::string> EnvelopeToCloudEvent(const store::Envelope& e, std::string_v
   if (!event) return Unexpected(event.error());
   std::string data;
   if (!pbutil::MessageToJsonString(*event, &data).ok()) {
-    return MakeError(ErrorCode::kInternal,
-                     fmt::format("position {}: the payload could not be written as JSON",
-                                 e.position()));
+    return MakeError(
+        ErrorCode::kInternal,
+        fmt::format("position {}: the payload could not be written as JSON", e.position()));
   }
   attribute("datacontenttype", "application/json");
   out += ",\"data\":";

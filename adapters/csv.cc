@@ -28,9 +28,9 @@ std::string_view CsvTable::Get(const CsvRecord& record, std::string_view column)
 
 Result<CsvTable> ParseCsv(std::string_view text) {
   if (text.size() > kMaxCsvBytes) {
-    return MakeError(ErrorCode::kResourceExhausted,
-                     fmt::format("the file is {} bytes; an import takes at most {}", text.size(),
-                                 kMaxCsvBytes));
+    return MakeError(
+        ErrorCode::kResourceExhausted,
+        fmt::format("the file is {} bytes; an import takes at most {}", text.size(), kMaxCsvBytes));
   }
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   std::vector<CsvRecord> records;
@@ -122,9 +122,8 @@ Result<CsvTable> ParseCsv(std::string_view text) {
   }
   for (size_t r = 1; r < records.size(); ++r) {
     if (records[r].fields.size() != table.header.size()) {
-      return LineError(records[r].line,
-                       fmt::format("{} fields, but the header has {}", records[r].fields.size(),
-                                   table.header.size()));
+      return LineError(records[r].line, fmt::format("{} fields, but the header has {}",
+                                                    records[r].fields.size(), table.header.size()));
     }
     table.records.push_back(std::move(records[r]));
   }

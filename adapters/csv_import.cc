@@ -26,13 +26,27 @@ const Columns& ColumnsOf(ImportKind kind) {
   static const Columns kFigures{
       .required = {"indicator_id", "period", "value", "entered_by"},
       .optional = {"commentary", "evidence_note", "not_available_reason"}};
-  static const Columns kIndicators{
-      .required = {"indicator_id", "entered_by"},
-      .optional = {"title", "definition", "method_of_calculation", "unit", "decimal_places",
-                   "valid_min", "valid_max", "polarity", "frequency", "owning_unit_id",
-                   "data_source", "perspective", "priority_id", "amber_tolerance",
-                   "partnership_unit_id", "plan_id", "responsible_person_id", "target_period",
-                   "target", "target_reason"}};
+  static const Columns kIndicators{.required = {"indicator_id", "entered_by"},
+                                   .optional = {"title",
+                                                "definition",
+                                                "method_of_calculation",
+                                                "unit",
+                                                "decimal_places",
+                                                "valid_min",
+                                                "valid_max",
+                                                "polarity",
+                                                "frequency",
+                                                "owning_unit_id",
+                                                "data_source",
+                                                "perspective",
+                                                "priority_id",
+                                                "amber_tolerance",
+                                                "partnership_unit_id",
+                                                "plan_id",
+                                                "responsible_person_id",
+                                                "target_period",
+                                                "target",
+                                                "target_reason"}};
   return kind == ImportKind::kFigures ? kFigures : kIndicators;
 }
 
@@ -132,8 +146,9 @@ Result<std::vector<engine::BatchCommand>> FigureRow(const CsvTable& table, const
   }
   if (value.empty()) {
     if (reason.empty()) {
-      return InvalidField("value", "value is empty; give the figure, or say why there is none "
-                                   "in not_available_reason");
+      return InvalidField("value",
+                          "value is empty; give the figure, or say why there is none "
+                          "in not_available_reason");
     }
     submit->mutable_value()->set_not_available_reason(reason);
   } else {
@@ -144,8 +159,7 @@ Result<std::vector<engine::BatchCommand>> FigureRow(const CsvTable& table, const
   return std::vector<engine::BatchCommand>{std::move(c)};
 }
 
-Result<std::vector<engine::BatchCommand>> IndicatorRow(const CsvTable& table,
-                                                       const CsvRecord& row,
+Result<std::vector<engine::BatchCommand>> IndicatorRow(const CsvTable& table, const CsvRecord& row,
                                                        const std::string& import_id) {
   std::vector<engine::BatchCommand> out;
   const std::string id = Trim(table.Get(row, "indicator_id"));
@@ -177,9 +191,9 @@ Result<std::vector<engine::BatchCommand>> IndicatorRow(const CsvTable& table,
       (d->*setter)(*v);
     }
     if (!text("polarity").empty()) {
-      auto p = ParseChoice<v1::Polarity>(text("polarity"), "polarity",
-                                         {{"higher", v1::POLARITY_HIGHER_IS_BETTER},
-                                          {"lower", v1::POLARITY_LOWER_IS_BETTER}});
+      auto p = ParseChoice<v1::Polarity>(
+          text("polarity"), "polarity",
+          {{"higher", v1::POLARITY_HIGHER_IS_BETTER}, {"lower", v1::POLARITY_LOWER_IS_BETTER}});
       if (!p) return Unexpected(p.error());
       d->set_polarity(*p);
     }
@@ -236,8 +250,9 @@ Result<std::vector<engine::BatchCommand>> IndicatorRow(const CsvTable& table,
     out.push_back(std::move(c));
   }
   if (out.empty()) {
-    return InvalidField("title", "the row neither defines the indicator (title) nor sets a "
-                                 "target (target_period, target)");
+    return InvalidField("title",
+                        "the row neither defines the indicator (title) nor sets a "
+                        "target (target_period, target)");
   }
   return out;
 }

@@ -23,8 +23,7 @@
 namespace goldthread::adapters {
 
 // The whole VCALENDAR for `work` (tenant: the council, for UIDs).
-std::string DeadlinesCalendar(const goldthread::v1::OutstandingWork& work,
-                              std::string_view tenant);
+std::string DeadlinesCalendar(const goldthread::v1::OutstandingWork& work, std::string_view tenant);
 
 // One content line, folded (RFC 5545 3.1) and ended with CRLF.
 std::string FoldLine(std::string_view line);

@@ -56,14 +56,14 @@ std::string FormatNumber(double v, int places) {
 Sheet ScorecardSheet(const v1::Scorecard& scorecard) {
   Sheet sheet;
   sheet.name = fmt::format("Scorecard {}", scorecard.period());
-  sheet.caption = {fmt::format("Scorecard: {} ({}), {}", scorecard.unit_name(),
-                               scorecard.unit_id(), scorecard.period()),
+  sheet.caption = {fmt::format("Scorecard: {} ({}), {}", scorecard.unit_name(), scorecard.unit_id(),
+                               scorecard.period()),
                    fmt::format("As of log position {}", scorecard.as_of().position())};
-  sheet.header = {"Indicator",      "Title",          "Owning unit",   "Perspective",
-                  "Priority",       "Unit",           "Period",        "Value",
-                  "Target",         "RAG",            "Previous value", "Vs previous",
-                  "Last year value", "Vs last year",  "Sign-off state", "Published",
-                  "Restated",       "Commentary"};
+  sheet.header = {"Indicator",       "Title",        "Owning unit",    "Perspective",
+                  "Priority",        "Unit",         "Period",         "Value",
+                  "Target",          "RAG",          "Previous value", "Vs previous",
+                  "Last year value", "Vs last year", "Sign-off state", "Published",
+                  "Restated",        "Commentary"};
   for (const v1::ScorecardRow& r : scorecard.rows()) {
     const int places = static_cast<int>(r.decimal_places());
     SheetCell value = Text("");
@@ -76,25 +76,17 @@ Sheet ScorecardSheet(const v1::Scorecard& scorecard) {
     }
     SheetCell rag = Text(engine::RagName(r.rag()));
     rag.rag = true;
-    sheet.rows.push_back({Text(r.indicator_id()),
-                          Text(r.title()),
-                          Text(r.owning_unit_name().empty() ? r.owning_unit_id()
-                                                            : r.owning_unit_name()),
-                          Text(PerspectiveWord(r.perspective())),
-                          Text(r.priority_id()),
-                          Text(r.unit()),
-                          Text(r.figure_period()),
-                          value,
-                          OptionalNumber(r.has_target(), r.target(), places),
-                          rag,
-                          OptionalNumber(r.has_previous_value(), r.previous_value(), places),
-                          Text(engine::TrendName(r.vs_previous())),
-                          OptionalNumber(r.has_last_year_value(), r.last_year_value(), places),
-                          Text(engine::TrendName(r.vs_last_year())),
-                          Text(r.sign_off_state()),
-                          Text(r.published() ? "yes" : "no"),
-                          Text(r.restated() ? "yes" : "no"),
-                          Text(r.commentary())});
+    sheet.rows.push_back(
+        {Text(r.indicator_id()), Text(r.title()),
+         Text(r.owning_unit_name().empty() ? r.owning_unit_id() : r.owning_unit_name()),
+         Text(PerspectiveWord(r.perspective())), Text(r.priority_id()), Text(r.unit()),
+         Text(r.figure_period()), value, OptionalNumber(r.has_target(), r.target(), places), rag,
+         OptionalNumber(r.has_previous_value(), r.previous_value(), places),
+         Text(engine::TrendName(r.vs_previous())),
+         OptionalNumber(r.has_last_year_value(), r.last_year_value(), places),
+         Text(engine::TrendName(r.vs_last_year())), Text(r.sign_off_state()),
+         Text(r.published() ? "yes" : "no"), Text(r.restated() ? "yes" : "no"),
+         Text(r.commentary())});
   }
   return sheet;
 }
@@ -107,8 +99,7 @@ Result<Sheet> TrailSheet(const v1::AssuranceTrail& trail) {
   sheet.caption = {fmt::format("Assurance trail: {}", trail.period()),
                    fmt::format("Log verified: {}; head position {}, hash {}",
                                trail.verification().ok() ? "yes" : "NO",
-                               trail.verification().position(),
-                               trail.verification().hash_hex())};
+                               trail.verification().position(), trail.verification().hash_hex())};
   sheet.header = table->header;
   for (CsvRecord& record : table->records) {
     std::vector<SheetCell> row;
@@ -209,8 +200,8 @@ Status WriteXlsx(const Sheet& sheet, const std::string& path) {
       const SheetCell& cell = cells[c];
       const auto col = static_cast<lxw_col_t>(c);
       if (cell.number) {
-        check(worksheet_write_number(ws, row, col, *cell.number,
-                                     number_format(cell.decimal_places)));
+        check(
+            worksheet_write_number(ws, row, col, *cell.number, number_format(cell.decimal_places)));
         widths[c] = std::max(widths[c], 12.0);
       } else if (!cell.text.empty()) {
         const std::string value = cell.text.substr(0, kMaxCellChars);
@@ -222,8 +213,8 @@ Status WriteXlsx(const Sheet& sheet, const std::string& path) {
     ++row;
   }
   for (size_t c = 0; c < widths.size(); ++c) {
-    check(worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c),
-                               widths[c], nullptr));
+    check(worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), widths[c],
+                               nullptr));
   }
   if (!sheet.header.empty()) {
     // The header row and the first column (the indicator) stay in view while scrolling.

@@ -24,10 +24,10 @@
 namespace goldthread::adapters {
 
 struct SheetCell {
-  std::string text;               // shown when `number` is unset
-  std::optional<double> number;   // written as a number cell
-  int decimal_places = -1;        // for a number: its display format; -1 general
-  bool rag = false;               // a RAG word: coloured in .xlsx
+  std::string text;              // shown when `number` is unset
+  std::optional<double> number;  // written as a number cell
+  int decimal_places = -1;       // for a number: its display format; -1 general
+  bool rag = false;              // a RAG word: coloured in .xlsx
 };
 
 struct Sheet {

@@ -18,8 +18,7 @@ constexpr char kOperator[] = "system/operator";
 }  // namespace
 
 Result<v1::CommandResult> IssueCalendarFeedAsOperator(CommandHandler& handler,
-                                                      const std::string& person_id,
-                                                      uint32_t days) {
+                                                      const std::string& person_id, uint32_t days) {
   if (days == 0 || days > 366) return InvalidField("days", "a feed token lasts 1 to 366 days");
   bool known = false;
   if (auto s = handler.ReadModel(

@@ -393,8 +393,8 @@ Result<BatchOutcome> CommandHandler::ExecuteAll(const std::vector<BatchCommand>&
         continue;
       }
       if (command.body_case() == v1::Command::BODY_NOT_SET) {
-        refuse(Error{ErrorCode::kInvalidArgument, "the command is empty: say what to do",
-                     "command", std::nullopt});
+        refuse(Error{ErrorCode::kInvalidArgument, "the command is empty: say what to do", "command",
+                     std::nullopt});
         continue;
       }
       const std::string key = CommandKey(options_.tenant, context);
@@ -510,8 +510,7 @@ Result<BatchOutcome> CommandHandler::ExecuteAll(const std::vector<BatchCommand>&
         request.events.push_back(EncodeEvent(event));
       }
       version_it->second = stream_version;
-      created_ids[i] =
-          decision->created_id.empty() ? target->created_id : decision->created_id;
+      created_ids[i] = decision->created_id.empty() ? target->created_id : decision->created_id;
       request_of[i] = requests.size();
       requests.push_back(std::move(request));
     }

@@ -171,7 +171,8 @@ void RocksEventStore::AppendAsync(AppendRequest request,
   {
     std::lock_guard<std::mutex> lock(queue_mu_);
     if (!stopping_) {
-      queue_.push_back(Pending{std::move(request), std::move(done), std::chrono::steady_clock::now()});
+      queue_.push_back(
+          Pending{std::move(request), std::move(done), std::chrono::steady_clock::now()});
       queue_cv_.notify_one();
       return;
     }
@@ -188,16 +189,16 @@ Result<std::vector<AppendResult>> RocksEventStore::AppendAll(std::vector<AppendR
   return future.get();
 }
 
-void RocksEventStore::AppendAllAsync(
-    std::vector<AppendRequest> requests,
-    std::function<void(Result<std::vector<AppendResult>>)> done) {
+void RocksEventStore::AppendAllAsync(std::vector<AppendRequest> requests,
+                                     std::function<void(Result<std::vector<AppendResult>>)> done) {
   if (requests.empty()) {
     done(InvalidField("requests", "an atomic append needs at least one request"));
     return;
   }
   if (requests.size() > kMaxAppendsPerGroup) {
-    done(InvalidField("requests", fmt::format("an atomic append may hold at most {} requests, not {}",
-                                              kMaxAppendsPerGroup, requests.size())));
+    done(InvalidField("requests",
+                      fmt::format("an atomic append may hold at most {} requests, not {}",
+                                  kMaxAppendsPerGroup, requests.size())));
     return;
   }
   for (size_t k = 0; k < requests.size(); ++k) {
@@ -342,8 +343,8 @@ void RocksEventStore::PlanAppend(AppendRequest& r, size_t index, BatchPlan& b, P
   plan.writes = true;
 }
 
-void RocksEventStore::PlanGroup(std::vector<AppendRequest>& group, size_t first_index,
-                                BatchPlan& b, std::vector<Planned>& planned) {
+void RocksEventStore::PlanGroup(std::vector<AppendRequest>& group, size_t first_index, BatchPlan& b,
+                                std::vector<Planned>& planned) {
   // Everything the group may change, to put back if one of its requests fails. The WriteBatch
   // has its own save point; the rest is small (the overlay holds at most one entry per stream
   // of this batch).

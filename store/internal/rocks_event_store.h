@@ -97,8 +97,8 @@ class RocksEventStore final : public EventStore {
   // Where the log will be once the requests planned so far in a batch are written.
   struct BatchPlan {
     rocksdb::WriteBatch wb;
-    uint64_t position = 0;   // the last position planned
-    std::string previous;    // its hash
+    uint64_t position = 0;                              // the last position planned
+    std::string previous;                               // its hash
     std::unordered_map<std::string, uint64_t> overlay;  // stream versions after the batch
     std::unordered_map<std::string, size_t> commands;   // command id -> request that writes it
     std::vector<std::pair<size_t, size_t>> duplicates;  // (request, request it repeats)

@@ -31,7 +31,7 @@ std::pair<int, std::string> Shell(const std::string& command_line) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
-std::pair<int, std::string> Run(const std::string& args) {
+std::pair<int, std::string> RunCli(const std::string& args) {
   return Shell(std::string("'") + GOLDTHREAD_CLI + "' " + args);
 }
 
@@ -73,7 +73,7 @@ TEST_F(CliImportExportTest, ABadRowImportsNothingAndIsNamedWithItsLine) {
                                  "NO-SUCH-1,FY2026-Q2,12,,nobody\n");
   for (const char* mode : {" --dry-run", ""}) {
     auto [code, out] =
-        Run("import figures --data-dir '" + DataDir() + "' --file '" + file + "'" + mode);
+        RunCli("import figures --data-dir '" + DataDir() + "' --file '" + file + "'" + mode);
     EXPECT_EQ(code, 1) << out;
     EXPECT_NE(out.find("bad.csv:2: "), std::string::npos) << out;
     EXPECT_NE(out.find("1 of 1 rows refused"), std::string::npos) << out;
@@ -85,30 +85,31 @@ TEST_F(CliImportExportTest, MalformedCsvIsOneClearLine) {
   const std::string file = Write("quotes.csv",
                                  "indicator_id,period,value,entered_by\n"
                                  "X,FY2026-Q2,\"12,p\n");
-  auto [code, out] = Run("import figures --data-dir '" + DataDir() + "' --file '" + file + "'");
+  auto [code, out] = RunCli("import figures --data-dir '" + DataDir() + "' --file '" + file + "'");
   EXPECT_EQ(code, 3);
-  EXPECT_EQ(out, "goldthread: " + file +
-                     ": line 2: a quoted field is never closed (unbalanced \")\n");
+  EXPECT_EQ(out,
+            "goldthread: " + file + ": line 2: a quoted field is never closed (unbalanced \")\n");
 }
 
 TEST_F(CliImportExportTest, ExportsWriteWholeFiles) {
   const std::string xlsx = dir_->Sub("council.xlsx");
-  auto [code, out] = Run("export scorecard --data-dir '" + DataDir() +
-                         "' --unit ashcombe --period FY2026-Q1 --format xlsx --out '" + xlsx +
-                         "'");
+  auto [code, out] =
+      RunCli("export scorecard --data-dir '" + DataDir() +
+             "' --unit ashcombe --period FY2026-Q1 --format xlsx --out '" + xlsx + "'");
   ASSERT_EQ(code, 0) << out;
   // The demo's 60 indicators: 2 caption rows, the header and 60 rows (the blank row between
   // caption and table holds no cell, so it is not written), read by Python's zipfile.
   auto [rows_code, rows] = Shell(
       "python3 -c \"import re,sys,zipfile; "
       "x=zipfile.ZipFile(sys.argv[1]).read('xl/worksheets/sheet1.xml').decode(); "
-      "print(len(re.findall(r'<row ', x)))\" '" + xlsx + "'");
+      "print(len(re.findall(r'<row ', x)))\" '" +
+      xlsx + "'");
   EXPECT_EQ(rows_code, 0);
   EXPECT_EQ(rows, "63\n");
 
   const std::string log = dir_->Sub("log.jsonl");
-  auto [log_code, log_out] = Run("export log --data-dir '" + DataDir() +
-                                 "' --format cloudevents --out '" + log + "'");
+  auto [log_code, log_out] =
+      RunCli("export log --data-dir '" + DataDir() + "' --format cloudevents --out '" + log + "'");
   ASSERT_EQ(log_code, 0) << log_out;
   std::ifstream in(log);
   size_t lines = 0;
@@ -118,8 +119,8 @@ TEST_F(CliImportExportTest, ExportsWriteWholeFiles) {
 
 TEST_F(CliImportExportTest, AFailedExportLeavesNoFile) {
   const std::string out_path = dir_->Sub("nope.csv");
-  auto [code, out] = Run("export trail --data-dir '" + DataDir() +
-                         "' --period NOT-A-PERIOD --format csv --out '" + out_path + "'");
+  auto [code, out] = RunCli("export trail --data-dir '" + DataDir() +
+                            "' --period NOT-A-PERIOD --format csv --out '" + out_path + "'");
   EXPECT_EQ(code, 3) << out;
   EXPECT_FALSE(std::filesystem::exists(out_path));
   for (const auto& entry : std::filesystem::directory_iterator(dir_->Sub("")))

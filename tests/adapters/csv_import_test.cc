@@ -40,7 +40,7 @@ TEST_F(CsvImportTest, OneBadRowAppliesNothingAndNamesTheRowAndReason) {
                           "indicator_id,period,value,entered_by\n"
                           "NI-192,FY2011-Q1,58.5,p-entry\n"
                           "NI-192,FY2011-Q2,61.2,p-care\n"  // not entitled to enter NI-192
-                          "NI-192,FY2011-Q3,60.0,p-entry\n",
+                          "NI-192,FY2010-Q4,60.0,p-entry\n",
                           BatchMode::kApply);
   ASSERT_TRUE(report) << report.error().ToString();
   EXPECT_FALSE(report->applied);
@@ -55,10 +55,10 @@ TEST_F(CsvImportTest, ADryRunReportsEveryRowsProblemAndWritesNothing) {
   const uint64_t head = Head();
   auto report = ImportCsv(*handler_, ImportKind::kFigures,
                           "indicator_id,period,value,entered_by\n"
-                          "NI-192,FY2011-Q1,lots,p-entry\n"      // not a number
-                          "NI-192,FY2011-Q2,61.2,p-entry\n"      // good
-                          "NO-SUCH,FY2011-Q2,1,p-entry\n"        // unknown indicator
-                          "NI-192,FY2011-Q3,,p-entry\n",         // no value, no reason
+                          "NI-192,FY2011-Q1,lots,p-entry\n"  // not a number
+                          "NI-192,FY2011-Q2,61.2,p-entry\n"  // good
+                          "NO-SUCH,FY2011-Q2,1,p-entry\n"    // unknown indicator
+                          "NI-192,FY2011-Q3,,p-entry\n",     // no value, no reason
                           BatchMode::kDryRun);
   ASSERT_TRUE(report) << report.error().ToString();
   EXPECT_FALSE(report->applied);
@@ -88,9 +88,9 @@ TEST_F(CsvImportTest, MalformedFilesAreClearErrors) {
                               BatchMode::kApply);
   ASSERT_FALSE(unbalanced);
   EXPECT_NE(unbalanced.error().message.find("line 2"), std::string::npos);
-  auto columns = ImportCsv(*handler_, ImportKind::kFigures,
-                           "indicator_id,period,value,entered_by\nNI-192,FY2011-Q1,58.5\n",
-                           BatchMode::kApply);
+  auto columns =
+      ImportCsv(*handler_, ImportKind::kFigures,
+                "indicator_id,period,value,entered_by\nNI-192,FY2011-Q1,58.5\n", BatchMode::kApply);
   ASSERT_FALSE(columns);
   EXPECT_EQ(columns.error().message, "line 2: 3 fields, but the header has 4");
   auto unknown = ImportCsv(*handler_, ImportKind::kFigures,
@@ -101,16 +101,14 @@ TEST_F(CsvImportTest, MalformedFilesAreClearErrors) {
   EXPECT_NE(unknown.error().message.find("unknown column 'colour'"), std::string::npos)
       << unknown.error().message;
   auto missing = ImportCsv(*handler_, ImportKind::kFigures,
-                           "indicator_id,period,value\nNI-192,FY2011-Q1,58.5\n",
-                           BatchMode::kApply);
+                           "indicator_id,period,value\nNI-192,FY2011-Q1,58.5\n", BatchMode::kApply);
   ASSERT_FALSE(missing);
   EXPECT_NE(missing.error().message.find("'entered_by' is missing"), std::string::npos);
   EXPECT_EQ(Head(), head);
 }
 
 TEST_F(CsvImportTest, TheSameFileImportedTwiceAppliesOnce) {
-  const std::string file =
-      "indicator_id,period,value,entered_by\nNI-192,FY2011-Q1,58.5,p-entry\n";
+  const std::string file = "indicator_id,period,value,entered_by\nNI-192,FY2011-Q1,58.5,p-entry\n";
   auto first = ImportCsv(*handler_, ImportKind::kFigures, file, BatchMode::kApply);
   ASSERT_TRUE(first && first->applied);
   const uint64_t head = Head();
@@ -125,15 +123,17 @@ TEST_F(CsvImportTest, IndicatorsAndTargetsApplyInFileOrder) {
   const uint64_t head = Head();
   auto report = ImportCsv(
       *handler_, ImportKind::kIndicators,
-      "indicator_id,title,unit,decimal_places,valid_min,valid_max,polarity,frequency,"
-      "owning_unit_id,perspective,amber_tolerance,target_period,target,entered_by\n"
-      "LI-20,Missed bin collections per 100k,number,0,0,,lower,quarterly,svc-waste,process,10%,"
-      "FY2011-Q1,80,p-perf\n"
-      "LI-20,,,,,,,,,,,FY2011-Q2,75,p-perf\n",
+      "indicator_id,title,definition,method_of_calculation,unit,decimal_places,valid_min,"
+      "valid_max,polarity,frequency,owning_unit_id,perspective,amber_tolerance,target_period,"
+      "target,target_reason,entered_by\n"
+      "LI-20,Missed bin collections per 100k,\"Collections missed, per 100,000 due\",missed / "
+      "due x 100000,number,0,0,,lower,quarterly,svc-waste,process,10%,FY2011-Q1,80,service plan,"
+      "p-perf\n"
+      "LI-20,,,,,,,,,,,,,FY2011-Q2,75,service plan,p-perf\n",
       BatchMode::kApply);
   ASSERT_TRUE(report) << report.error().ToString();
-  ASSERT_TRUE(report->problems.empty()) << report->problems[0].line << ": "
-                                        << report->problems[0].message;
+  ASSERT_TRUE(report->problems.empty())
+      << report->problems[0].line << ": " << report->problems[0].message;
   EXPECT_TRUE(report->applied);
   EXPECT_EQ(report->commands, 3u);
   EXPECT_EQ(Head(), head + 3);
@@ -149,8 +149,8 @@ TEST_F(CsvImportTest, IndicatorsAndTargetsApplyInFileOrder) {
   EXPECT_TRUE(checked);
 
   auto bad = ImportCsv(*handler_, ImportKind::kIndicators,
-                       "indicator_id,title,polarity,owning_unit_id,entered_by\n"
-                       "LI-21,Something,sideways,svc-waste,p-perf\n",
+                       "indicator_id,title,definition,polarity,owning_unit_id,entered_by\n"
+                       "LI-21,Something,Something counted,sideways,svc-waste,p-perf\n",
                        BatchMode::kDryRun);
   ASSERT_TRUE(bad);
   ASSERT_EQ(bad->problems.size(), 1u);

@@ -99,8 +99,12 @@ print('bold' if '<b/>' in styles else 'no-bold')
 print('red' if '>red<' in strings else 'no-red')
 print('filter' if '<autoFilter' in sheet else 'no-filter')
 )";
-  const std::string out =
-      Capture("python3 -c '" + script + "' " + path + " 2>&1");
+  const std::string script_path = dir.Sub("check.py");
+  std::FILE* f = std::fopen(script_path.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  std::fputs(script.c_str(), f);
+  std::fclose(f);
+  const std::string out = Capture("python3 '" + script_path + "' '" + path + "' 2>&1");
   EXPECT_EQ(out, std::to_string(expected) + "\nfrozen\nbold\nred\nfilter\n");
 }
 

@@ -185,6 +185,7 @@ TEST_F(CommandHandlerTest, ExecuteAllDecidesEachCommandAgainstTheOnesBeforeIt) {
   target.mutable_set_target()->set_indicator_id("LI-7");
   target.mutable_set_target()->set_period("FY2011-Q2");
   target.mutable_set_target()->set_target(40);
+  target.mutable_set_target()->set_reason("new indicator, agreed at CMT");
   const uint64_t head = Head();
   // LI-7 exists only once the first command is decided; the submission needs its target.
   auto outcome = handler_->ExecuteAll({As("p-perf", "b-1", define), As("p-perf", "b-2", target),
@@ -204,11 +205,10 @@ TEST_F(CommandHandlerTest, ExecuteAllDecidesEachCommandAgainstTheOnesBeforeIt) {
 TEST_F(CommandHandlerTest, ExecuteAllWithOneRefusedCommandWritesNothingAndNamesIt) {
   const uint64_t head = Head();
   // p-care manages svc-care, not svc-homes where NI-192 lives.
-  auto outcome = handler_->ExecuteAll(
-      {As("p-entry", "r-1", Submit("NI-192", "FY2011-Q1", 55.0)),
-       As("p-care", "r-2", Submit("NI-192", "FY2011-Q2", 61.0)),
-       As("p-entry", "r-3", Submit("NI-192", "FY2010-Q4", 62.0))},
-      BatchMode::kApply);
+  auto outcome = handler_->ExecuteAll({As("p-entry", "r-1", Submit("NI-192", "FY2011-Q1", 55.0)),
+                                       As("p-care", "r-2", Submit("NI-192", "FY2011-Q2", 61.0)),
+                                       As("p-entry", "r-3", Submit("NI-192", "FY2010-Q4", 62.0))},
+                                      BatchMode::kApply);
   ASSERT_TRUE(outcome) << outcome.error().ToString();
   EXPECT_FALSE(outcome->applied);
   ASSERT_EQ(outcome->problems.size(), 3u);
