@@ -15,9 +15,10 @@ PACKAGES=(
 )
 # Tools the test suites and benchmarks drive from outside (python3 checks of exports and
 # notifications; python3-prometheus-client parses /metrics output as a second, independent
-# reader; wrk load, nginx baseline). Installed only when asked for.
+# reader, python3-openpyxl the .xlsx exports and python3-icalendar the calendar feed; wrk load,
+# nginx baseline). Installed only when asked for.
 if [[ "${GOLDTHREAD_WITH_TEST_TOOLS:-0}" == "1" ]]; then
-  PACKAGES+=(python3 python3-prometheus-client)
+  PACKAGES+=(python3 python3-prometheus-client python3-openpyxl python3-icalendar)
 fi
 if [[ "${GOLDTHREAD_WITH_BENCH_TOOLS:-0}" == "1" ]]; then
   PACKAGES+=(wrk nginx-light hyperfine)

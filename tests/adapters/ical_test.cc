@@ -4,7 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <cstdio>
+#include <memory>
 #include <set>
+
+#include "tests/testing/temp_dir.h"
 
 namespace goldthread::adapters {
 namespace {
@@ -147,6 +152,48 @@ TEST(IcalTest, FoldLineLeavesShortLinesAloneAndEscapeTextEscapes) {
   EXPECT_EQ(FoldLine(exactly75), exactly75 + "\r\n");
   EXPECT_EQ(FoldLine(std::string(76, 'x')), std::string(75, 'x') + "\r\n x\r\n");
   EXPECT_EQ(EscapeText("a,b;c\\d\ne\r\nf"), "a\\,b\\;c\\\\d\\ne\\nf");
+}
+
+std::string Capture(const std::string& command) {
+  std::string out;
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+  if (!pipe) return out;
+  std::array<char, 4096> buffer;
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe.get())) > 0) out.append(buffer.data(), n);
+  return out;
+}
+
+// With Debian's python3-icalendar installed (GOLDTHREAD_WITH_TEST_TOOLS=1
+// deploy/install-deps.sh), a real parser reads the calendar: two events, their deadlines as
+// London times, the folded summary whole.
+TEST(IcalTest, APythonICalendarParserReadsTheDeadlines) {
+  if (Capture("/usr/bin/python3 -c 'import icalendar' 2>&1 && echo ok") != "ok\n") {
+    GTEST_SKIP() << "python3-icalendar is not installed";
+  }
+  goldthread::testing::TempDir dir;
+  const std::string ics_path = dir.Sub("deadlines.ics");
+  const std::string script_path = dir.Sub("check.py");
+  const std::string ics = DeadlinesCalendar(Work(), "t");
+  std::FILE* f = std::fopen(ics_path.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  std::fwrite(ics.data(), 1, ics.size(), f);
+  std::fclose(f);
+  f = std::fopen(script_path.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  std::fputs(R"(import sys, icalendar
+from dateutil import tz
+cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
+london = tz.gettz('Europe/London')
+for e in cal.walk('VEVENT'):
+    end = e.decoded('DTEND').astimezone(london)
+    print(end.strftime('%Y-%m-%d %H:%M %Z'), str(e.get('SUMMARY'))[:30])
+)",
+             f);
+  std::fclose(f);
+  EXPECT_EQ(Capture("/usr/bin/python3 '" + script_path + "' '" + ics_path + "' 2>&1"),
+            "2011-10-14 17:00 BST Due: submit NI-192 for FY2011-\n"
+            "2011-10-07 17:00 BST LATE: sign off LI-£ (spend per\n");
 }
 
 }  // namespace

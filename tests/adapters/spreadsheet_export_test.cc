@@ -115,5 +115,33 @@ TEST(SpreadsheetExportTest, AnUnwritablePathIsAnError) {
   EXPECT_NE(s.error().message.find("/nonexistent-folder/x.xlsx"), std::string::npos);
 }
 
+// With Debian's python3-openpyxl installed (GOLDTHREAD_WITH_TEST_TOOLS=1 deploy/install-deps.sh),
+// a spreadsheet library opens the file as a user's spreadsheet would.
+TEST(SpreadsheetExportTest, OpenpyxlReadsTheRowsBack) {
+  if (Capture("/usr/bin/python3 -c 'import openpyxl' 2>&1 && echo ok") != "ok\n") {
+    GTEST_SKIP() << "python3-openpyxl is not installed";
+  }
+  goldthread::testing::TempDir dir;
+  const std::string path = dir.Sub("scorecard.xlsx");
+  const Sheet sheet = ScorecardSheet(SmallScorecard());
+  ASSERT_TRUE(WriteXlsx(sheet, path));
+  const std::string script = R"(import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1]).active
+header = [c.value for c in ws[4]]
+print(header[0], header[9], ws['A4'].font.b, ws.freeze_panes)
+for row in ws.iter_rows(min_row=5, values_only=True):
+    print(row[0], row[7], row[8], row[9])
+)";
+  const std::string script_path = dir.Sub("check.py");
+  std::FILE* f = std::fopen(script_path.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  std::fputs(script.c_str(), f);
+  std::fclose(f);
+  EXPECT_EQ(Capture("/usr/bin/python3 '" + script_path + "' '" + path + "' 2>&1"),
+            "Indicator RAG True B5\n"
+            "NI-192 61.25 60 green\n"
+            "NI-191 not submitted None red\n");
+}
+
 }  // namespace
 }  // namespace goldthread::adapters
