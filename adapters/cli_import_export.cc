@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -14,10 +15,14 @@
 #include "adapters/csv_import.h"
 #include "adapters/ical.h"
 #include "adapters/spreadsheet_export.h"
+#include "engine/calendar.h"
 #include "engine/calendar_feed_tokens.h"
 #include "engine/command_handler.h"
 #include "engine/read_models.h"
+#include "engine/timetable_deadlines.h"
 #include "engine/trail_export.h"
+#include "engine/workflow.h"
+#include "engine/workflow_timetables.h"
 #include "store/clock.h"
 #include "store/event_store.h"
 
@@ -72,7 +77,7 @@ int RunImport(const std::string& data_dir, const std::string& tenant, ImportKind
   }
   const std::string already =
       report->already_applied > 0
-          ? fmt::format(" ({} already imported before)", report->already_applied)
+          ? fmt::format(" ({} of its commands were imported before)", report->already_applied)
           : "";
   if (!report->problems.empty()) {
     return Fail(fmt::format("{} of {} rows refused; {}", report->problems.size(), report->rows,
@@ -143,10 +148,15 @@ Status WriteText(const std::string& path, std::string_view text) {
 // The store read-only and the read models folded in memory, as `history` and `trail` use them.
 struct ReadSession {
   std::unique_ptr<store::EventStore> store;
+  // The workflow timetables' figure deadlines (for outstanding work); null when not asked for.
+  std::unique_ptr<engine::TimetableDeadlines> deadlines;
   std::unique_ptr<engine::ReadModels> reads;
 };
 
-Result<ReadSession> OpenForReading(const std::string& data_dir, const std::string& tenant) {
+// With `main_workflow` set, outstanding work carries that workflow's stage deadlines (the
+// workflows from $GOLDTHREAD_WORKFLOWS or the shipped ones, as `serve` loads them).
+Result<ReadSession> OpenForReading(const std::string& data_dir, const std::string& tenant,
+                                   const std::string& main_workflow = "") {
   store::StoreOptions options;
   options.read_only = true;
   options.create_if_missing = false;
@@ -155,6 +165,22 @@ Result<ReadSession> OpenForReading(const std::string& data_dir, const std::strin
   ReadSession session{.store = std::move(*store)};
   engine::ReadModelOptions read_options{.tenant = tenant};
   read_options.runner.persist = false;
+  if (!main_workflow.empty()) {
+    const char* dir = std::getenv("GOLDTHREAD_WORKFLOWS");
+    auto workflows = engine::WorkflowSet::Load(
+        dir != nullptr && *dir != '\0' ? dir : engine::DefaultWorkflowsDir(),
+        engine::DefaultBankHolidaysPath());
+    if (!workflows) return Unexpected(workflows.error());
+    if ((*workflows)->catalogue.Find(main_workflow) == nullptr) {
+      return MakeError(
+          ErrorCode::kInvalidArgument,
+          fmt::format("--workflow {} is not among the loaded workflows", main_workflow),
+          "workflow");
+    }
+    session.deadlines = std::make_unique<engine::TimetableDeadlines>(
+        main_workflow, engine::TimetablesFrom(*workflows));
+    read_options.deadlines = session.deadlines.get();
+  }
   auto reads = engine::ReadModels::Open(session.store.get(), &SystemClock::Instance(),
                                         std::move(read_options));
   if (!reads) return Unexpected(reads.error());
@@ -238,15 +264,19 @@ int RunExportLog(const std::string& data_dir, const std::string& source, const s
 }
 
 int RunExportCalendar(const std::string& data_dir, const std::string& tenant,
-                      const std::string& person, const std::string& out) {
-  auto session = OpenForReading(data_dir, tenant);
+                      const std::string& person, const std::string& workflow,
+                      const std::string& out) {
+  auto session = OpenForReading(data_dir, tenant, workflow);
   if (!session) return Fail(session.error().message);
   auto work = session->reads->OutstandingWork(person);
   if (!work) return Fail(work.error().message);
   const std::string ics = DeadlinesCalendar(*work, tenant);
   Status s = WriteAtomically(out, [&](const std::string& temp) { return WriteText(temp, ics); });
   if (!s) return Fail(s.error().message);
-  std::printf("wrote %s: %d outstanding items\n", out.c_str(), work->items_size());
+  int deadlines = 0;
+  for (const auto& item : work->items()) deadlines += item.has_deadline();
+  std::printf("wrote %s: %d deadlines (%d outstanding items)\n", out.c_str(), deadlines,
+              work->items_size());
   return 0;
 }
 
@@ -363,6 +393,11 @@ void ImportExportCli::Register(CLI::App& app, std::string* data_dir, const std::
       "any calendar (for a live subscription use `goldthread calendar-feed issue`).");
   add_common(export_calendar_);
   export_calendar_->add_option("--person", person_, "Person id")->required();
+  export_calendar_
+      ->add_option("--workflow", workflow_,
+                   "The council's main timetable, whose stage deadlines apply "
+                   "(as `serve --workflow`)")
+      ->capture_default_str();
 
   auto* feed = app.add_subcommand(
       "calendar-feed",
@@ -404,7 +439,8 @@ int ImportExportCli::Run() {
     return RunExportTrail(*data_dir_, *tenant_, period_, directorate_, format_, out_);
   }
   if (export_log_->parsed()) return RunExportLog(*data_dir_, source_, out_);
-  if (export_calendar_->parsed()) return RunExportCalendar(*data_dir_, *tenant_, person_, out_);
+  if (export_calendar_->parsed())
+    return RunExportCalendar(*data_dir_, *tenant_, person_, workflow_, out_);
   if (feed_issue_->parsed()) return RunCalendarFeedIssue(*data_dir_, *tenant_, person_, days_);
   if (feed_revoke_->parsed()) return RunCalendarFeedRevoke(*data_dir_, *tenant_, token_id_);
   return 2;

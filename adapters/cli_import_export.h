@@ -51,6 +51,7 @@ class ImportExportCli {
   std::string format_;
   std::string out_;
   std::string person_;
+  std::string workflow_ = "chesterfield-service-first";
   std::string source_ = "urn:goldthread";
   unsigned days_ = 366;
   std::string token_id_;
