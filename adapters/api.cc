@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "adapters/calendar_feed.h"
 #include "adapters/http_server.h"
 #include "adapters/json_guard.h"
 #include "engine/event_codec.h"
@@ -458,6 +459,8 @@ void Api::Register(Router* router) {
                 });
   }
   RegisterReadRoutes(router);
+  RegisterCalendarFeed(router, handler_, options_.read_models,
+                       [this](std::function<void()> work) { OnPool(std::move(work)); });
   router->Add(verb::get, "/api/v1/figures/{indicator_id}/{period}", "get_figure",
               [this](HttpRequest&& r, Responder respond) { GetFigure(std::move(r), respond); });
   router->Add(verb::get, "/api/v1/log", "get_log",

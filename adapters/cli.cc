@@ -7,6 +7,7 @@
 #include <iostream>
 #include <string>
 
+#include "adapters/cli_import_export.h"
 #include "adapters/cli_reads.h"
 #include "adapters/demo_council.h"
 #include "adapters/serve.h"
@@ -380,6 +381,9 @@ int RunCli(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::IsMember({"json", "csv", "html"}));
 
+  ImportExportCli import_export;
+  import_export.Register(app, &data_dir, &tenant);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -409,6 +413,7 @@ int RunCli(int argc, char** argv) {
     if (history->parsed()) return RunHistory(read_options, indicator_id, period);
     return RunTrail(read_options, period, directorate, trail_format);
   }
+  if (import_export.Chosen()) return import_export.Run();
   if (verify->parsed()) return RunVerify(data_dir);
   if (backup->parsed()) return RunBackup(data_dir, backup_dir);
   if (restore->parsed()) return RunRestore(backup_dir, data_dir);

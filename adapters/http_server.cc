@@ -190,6 +190,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string method_ = "-";        // as sent, for the log
   std::string method_label_ = "-";  // bounded, for metrics
   std::string path_ = "-";          // as sent, without the query
+  std::string log_path_ = "-";      // path_, or the route's pattern when the path holds a secret
   unsigned version_ = 11;
   bool keep_alive_ = false;
 };
@@ -521,7 +522,7 @@ void Session::DoRead() {
   }
   phase_ = Phase::kReading;
   route_ = "unmatched";
-  method_ = method_label_ = path_ = "-";
+  method_ = method_label_ = path_ = log_path_ = "-";
   parser_.emplace();
   parser_->body_limit(server_->options().max_body_bytes);
   parser_->header_limit(static_cast<uint32_t>(server_->options().max_header_bytes));
@@ -540,6 +541,7 @@ void Session::OnReadHeader(beast::error_code ec, size_t) {
   method_label_ = MethodLabel(header.method());
   const std::string_view target = header.target();
   path_ = std::string(target.substr(0, target.find('?')));
+  log_path_ = server_->router().PathForLog(path_);
   keep_alive_ = header.keep_alive();
 
   const HttpServerOptions& o = server_->options();
@@ -595,7 +597,7 @@ void Session::OnReadFailed(beast::error_code ec) {
     if (request_begun) {
       server_->CountRejected(Rejection::kReadTimeout);
       server_->logger().info("http read-timeout method={} path={} remote={}", LogValue(method_),
-                             LogValue(path_), remote_);
+                             LogValue(log_path_), remote_);
     }
     return EndRequest();
   }
@@ -739,7 +741,7 @@ void Session::OnWrite(unsigned status, std::string actor, beast::error_code ec, 
   const double seconds = std::chrono::duration<double>(SteadyClock::now() - started_).count();
   server_->Record(route_, method_label_, status, seconds);
   server_->logger().info("http method={} path={} route={} status={} ms={:.3f} actor={} remote={}{}",
-                         LogValue(method_), LogValue(path_), route_, status, seconds * 1000,
+                         LogValue(method_), LogValue(log_path_), route_, status, seconds * 1000,
                          LogValue(actor), remote_,
                          ec ? " write_error=" + LogValue(ec.message()) : std::string());
   const bool keep_alive = response_->keep_alive();

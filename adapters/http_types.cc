@@ -154,6 +154,42 @@ void Router::Add(boost::beast::http::verb method, std::string pattern, std::stri
   routes_.push_back(std::move(r));
 }
 
+void Router::AddSecretPath(boost::beast::http::verb method, std::string pattern, std::string name,
+                           Handler h) {
+  Route r{method, pattern, SplitPath(pattern), std::move(name), std::move(h), true};
+  routes_.push_back(std::move(r));
+}
+
+bool Router::Matches(const Route& r, const std::vector<std::string>& segments,
+                     std::map<std::string, std::string>* params) {
+  if (r.segments.size() != segments.size()) return false;
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const std::string& p = r.segments[i];
+    if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
+      if (segments[i].empty()) return false;
+      (*params)[p.substr(1, p.size() - 2)] = segments[i];
+    } else if (p != segments[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string Router::PathForLog(std::string_view raw_path) const {
+  std::vector<std::string> segments = SplitPath(raw_path);
+  for (std::string& s : segments) {
+    std::string decoded;
+    // An undecodable path matches no route; the raw segment is compared instead, and a secret
+    // route's literal segments still match it.
+    if (PercentDecode(s, false, &decoded)) s = std::move(decoded);
+  }
+  for (const Route& r : routes_) {
+    std::map<std::string, std::string> params;
+    if (r.secret_path && Matches(r, segments, &params)) return r.pattern;
+  }
+  return std::string(raw_path);
+}
+
 Router::Match Router::Find(boost::beast::http::verb method, std::string_view raw_path) const {
   Match m;
   m.name = "unmatched";
@@ -169,19 +205,7 @@ Router::Match Router::Find(boost::beast::http::verb method, std::string_view raw
   for (const Route& r : routes_) {
     if (r.segments.size() != segments.size()) continue;
     std::map<std::string, std::string> params;
-    bool ok = true;
-    for (size_t i = 0; i < segments.size() && ok; ++i) {
-      const std::string& p = r.segments[i];
-      if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
-        if (segments[i].empty())
-          ok = false;
-        else
-          params[p.substr(1, p.size() - 2)] = segments[i];
-      } else if (p != segments[i]) {
-        ok = false;
-      }
-    }
-    if (!ok) continue;
+    if (!Matches(r, segments, &params)) continue;
     if (!m.path_matched) m.name = r.name;
     m.path_matched = true;
     if (r.method != method) {

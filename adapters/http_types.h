@@ -74,6 +74,13 @@ class Router {
   // routes match a path, the one added first wins. Empty segments are ignored ("/a//b/" is
   // "/a/b").
   void Add(boost::beast::http::verb method, std::string pattern, std::string name, Handler h);
+  // As Add, for a route whose path carries a credential (a private calendar feed URL): the
+  // access log shows the route's pattern ("/api/v1/calendars/{feed}"), never the path.
+  void AddSecretPath(boost::beast::http::verb method, std::string pattern, std::string name,
+                     Handler h);
+  // What the access log may show of `raw_path`: the path itself, or, when it matches a route
+  // added with AddSecretPath (with any method), that route's pattern.
+  std::string PathForLog(std::string_view raw_path) const;
 
   struct Match {
     const Handler* handler = nullptr;
@@ -100,7 +107,11 @@ class Router {
     std::vector<std::string> segments;
     std::string name;
     Handler handler;
+    bool secret_path = false;
   };
+  // Whether `r` matches the decoded `segments`, filling `params` with its captures.
+  static bool Matches(const Route& r, const std::vector<std::string>& segments,
+                      std::map<std::string, std::string>* params);
   std::vector<Route> routes_;
 };
 

@@ -8,13 +8,18 @@ PACKAGES=(
   librocksdb-dev libboost1.81-dev libprotobuf-dev protobuf-compiler libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libcli11-dev libhowardhinnant-date-dev
   libcurl4-openssl-dev
+  # .xlsx exports (goldthread export scorecard|trail --format xlsx): a small, well-kept C
+  # library that writes Office Open XML; hand-writing the zip and XML parts would be the
+  # alternative.
+  libxlsxwriter-dev
 )
 # Tools the test suites and benchmarks drive from outside (python3 checks of exports and
 # notifications; python3-prometheus-client parses /metrics output as a second, independent
 # reader; python3-aiosmtpd is the real SMTP server on loopback that the e-mail delivery tests
-# send to; wrk load, nginx baseline). Installed only when asked for.
+# send to; python3-openpyxl reads the .xlsx exports and python3-icalendar the calendar feed;
+# wrk load, nginx baseline). Installed only when asked for.
 if [[ "${GOLDTHREAD_WITH_TEST_TOOLS:-0}" == "1" ]]; then
-  PACKAGES+=(python3 python3-prometheus-client python3-aiosmtpd)
+  PACKAGES+=(python3 python3-prometheus-client python3-aiosmtpd python3-openpyxl python3-icalendar)
 fi
 if [[ "${GOLDTHREAD_WITH_BENCH_TOOLS:-0}" == "1" ]]; then
   PACKAGES+=(wrk nginx-light hyperfine curl python3)

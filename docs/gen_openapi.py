@@ -165,6 +165,13 @@ def main():
         "responses": {"200": {"description": "OK", "content": {"application/json": {
             "schema": {"$ref": "#/components/schemas/CycleView"}}}},
             "401": problem, "403": problem, "404": problem}})
+    op("/api/v1/calendars/{feed}", "get", {
+        "operationId": "getCalendarFeed",
+        "summary": "A person's deadlines as iCalendar (RFC 5545), at a private link: {feed} is "
+                   "<feed token>.ics from `goldthread calendar-feed issue`. The token is the only "
+                   "credential; it is revocable and never logged",
+        "responses": {"200": {"description": "OK", "content": {"text/calendar": {"schema": {"type": "string"}}}},
+                      "404": problem, "503": problem}})
     op("/api/v1/clock", "post", {
         "operationId": "advanceClock", "security": [{"bearer": []}],
         "summary": "serve --simulate only: move the simulated clock forward, firing what falls due in order",

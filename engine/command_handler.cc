@@ -5,6 +5,9 @@
 
 #include <openssl/rand.h>
 
+#include <map>
+#include <set>
+
 #include "engine/api_tokens.h"
 #include "engine/event_codec.h"
 #include "engine/internal/decide.h"
@@ -46,6 +49,69 @@ Status FoldStream(const store::EventStore& store, const std::string& stream, Sta
     if (page->next == 0) return OkStatus();
     from = page->next;
   }
+}
+
+// The decider for the command's kind, against the state its target needs.
+Result<Decision> Decide(const internal::DecideContext& c, const v1::Command& command,
+                        const FigureState& figure, const FindingState& finding,
+                        const CycleState& cycle) {
+  switch (command.body_case()) {
+    case v1::Command::kCreateOrgUnit:
+    case v1::Command::kRenameOrgUnit:
+    case v1::Command::kMoveOrgUnit:
+    case v1::Command::kCloseOrgUnit:
+    case v1::Command::kChangeAccountablePerson:
+    case v1::Command::kRegisterPerson:
+    case v1::Command::kGrantRole:
+    case v1::Command::kRevokeRole:
+    case v1::Command::kDelegateSignOff:
+    case v1::Command::kRevokeSignOffDelegation:
+      return internal::DecideOrg(c, command);
+    case v1::Command::kDefinePriority:
+    case v1::Command::kAddObjective:
+    case v1::Command::kRecordPriorityProgress:
+    case v1::Command::kDefineIndicator:
+    case v1::Command::kReviseIndicator:
+    case v1::Command::kSetTarget:
+    case v1::Command::kRetireIndicator:
+      return internal::DecideIndicators(c, command);
+    case v1::Command::kSubmitFigure:
+    case v1::Command::kAmendFigure:
+    case v1::Command::kSignOffFigure:
+    case v1::Command::kRejectFigure:
+    case v1::Command::kRaiseDataQualityQuery:
+    case v1::Command::kAnswerDataQualityQuery:
+    case v1::Command::kLockFigure:
+    case v1::Command::kRestateFigure:
+    case v1::Command::kPublishFigure:
+      return internal::DecideFigure(c, command, figure);
+    case v1::Command::kRaiseChallengeFinding:
+    case v1::Command::kRespondToChallengeFinding:
+    case v1::Command::kAcceptChallengeFinding:
+    case v1::Command::kReopenChallengeFinding:
+    case v1::Command::kCloseChallengeFinding:
+      return internal::DecideFinding(c, command, finding);
+    case v1::Command::kDraftPlan:
+    case v1::Command::kCertifyPlan:
+    case v1::Command::kApprovePlan:
+    case v1::Command::kRegisterRisk:
+    case v1::Command::kRateRisk:
+    case v1::Command::kCloseRisk:
+    case v1::Command::kRecordSelfAssessment:
+      return internal::DecidePlanning(c, command);
+    case v1::Command::kOpenCycle:
+    case v1::Command::kRecordReviewMeeting:
+    case v1::Command::kCloseStage:
+      return internal::DecideCycle(c, command, cycle);
+    case v1::Command::kIssueApiToken:
+    case v1::Command::kRevokeApiToken:
+      return internal::DecideTokens(c, command);
+    case v1::Command::kAcknowledgeEscalation:
+      return internal::DecideAcknowledgement(c, command, figure, finding);
+    case v1::Command::BODY_NOT_SET:
+      break;
+  }
+  return InvalidField("command", "the command is empty: say what to do");
 }
 
 }  // namespace
@@ -223,70 +289,7 @@ Result<v1::CommandResult> CommandHandler::Execute(const CommandContext& context,
                                 .tenant = options_.tenant,
                                 .now = now,
                                 .today = LondonDayOf(now)};
-      switch (command.body_case()) {
-        case v1::Command::kCreateOrgUnit:
-        case v1::Command::kRenameOrgUnit:
-        case v1::Command::kMoveOrgUnit:
-        case v1::Command::kCloseOrgUnit:
-        case v1::Command::kChangeAccountablePerson:
-        case v1::Command::kRegisterPerson:
-        case v1::Command::kGrantRole:
-        case v1::Command::kRevokeRole:
-        case v1::Command::kDelegateSignOff:
-        case v1::Command::kRevokeSignOffDelegation:
-          decision = internal::DecideOrg(c, command);
-          break;
-        case v1::Command::kDefinePriority:
-        case v1::Command::kAddObjective:
-        case v1::Command::kRecordPriorityProgress:
-        case v1::Command::kDefineIndicator:
-        case v1::Command::kReviseIndicator:
-        case v1::Command::kSetTarget:
-        case v1::Command::kRetireIndicator:
-          decision = internal::DecideIndicators(c, command);
-          break;
-        case v1::Command::kSubmitFigure:
-        case v1::Command::kAmendFigure:
-        case v1::Command::kSignOffFigure:
-        case v1::Command::kRejectFigure:
-        case v1::Command::kRaiseDataQualityQuery:
-        case v1::Command::kAnswerDataQualityQuery:
-        case v1::Command::kLockFigure:
-        case v1::Command::kRestateFigure:
-        case v1::Command::kPublishFigure:
-          decision = internal::DecideFigure(c, command, figure);
-          break;
-        case v1::Command::kRaiseChallengeFinding:
-        case v1::Command::kRespondToChallengeFinding:
-        case v1::Command::kAcceptChallengeFinding:
-        case v1::Command::kReopenChallengeFinding:
-        case v1::Command::kCloseChallengeFinding:
-          decision = internal::DecideFinding(c, command, finding);
-          break;
-        case v1::Command::kDraftPlan:
-        case v1::Command::kCertifyPlan:
-        case v1::Command::kApprovePlan:
-        case v1::Command::kRegisterRisk:
-        case v1::Command::kRateRisk:
-        case v1::Command::kCloseRisk:
-        case v1::Command::kRecordSelfAssessment:
-          decision = internal::DecidePlanning(c, command);
-          break;
-        case v1::Command::kOpenCycle:
-        case v1::Command::kRecordReviewMeeting:
-        case v1::Command::kCloseStage:
-          decision = internal::DecideCycle(c, command, cycle);
-          break;
-        case v1::Command::kIssueApiToken:
-        case v1::Command::kRevokeApiToken:
-          decision = internal::DecideTokens(c, command);
-          break;
-        case v1::Command::kAcknowledgeEscalation:
-          decision = internal::DecideAcknowledgement(c, command, figure, finding);
-          break;
-        case v1::Command::BODY_NOT_SET:
-          break;
-      }
+      decision = Decide(c, command, figure, finding, cycle);
     }
     if (!decision) return Unexpected(decision.error());
     if (decision->events.empty()) {
@@ -333,6 +336,213 @@ Result<v1::CommandResult> CommandHandler::Execute(const CommandContext& context,
                                                        : decision->created_id);
     result.set_secret(decision->secret);
     return result;
+  }
+}
+
+size_t BatchOutcome::ProblemCount() const {
+  size_t n = 0;
+  for (const auto& p : problems) n += p.has_value();
+  return n;
+}
+
+Result<BatchOutcome> CommandHandler::ExecuteAll(const std::vector<BatchCommand>& commands,
+                                                BatchMode mode) {
+  if (commands.empty()) return InvalidField("commands", "the batch holds no commands");
+  if (commands.size() > kMaxBatchCommands) {
+    return InvalidField("commands", fmt::format("a batch holds at most {} commands, not {}",
+                                                kMaxBatchCommands, commands.size()));
+  }
+  for (int attempt = 0;; ++attempt) {
+    // The state the batch is decided against, advanced by each accepted command: the council
+    // model, each touched stream's version, and the figure, finding and cycle states loaded.
+    CouncilModel model(options_.tenant);
+    {
+      std::unique_lock lock(model_mu_);
+      if (auto s = CatchUpLocked(); !s) return Unexpected(s.error());
+      model = model_;
+    }
+    std::map<std::string, uint64_t> versions;  // stream -> version as the batch leaves it
+    std::map<std::string, FigureState> figures;
+    std::map<std::string, FindingState> findings;
+    std::map<std::string, CycleState> cycles;
+    std::set<std::string> keys_in_batch;
+    const TimePoint now = clock_->Now();
+    uint64_t position = model.position();
+
+    BatchOutcome outcome;
+    outcome.problems.resize(commands.size());
+    outcome.results.resize(commands.size());
+    std::vector<store::AppendRequest> requests;
+    std::vector<size_t> request_of;  // command index -> index in requests (SIZE_MAX: none)
+    std::vector<std::string> created_ids(commands.size());
+    request_of.assign(commands.size(), SIZE_MAX);
+
+    for (size_t i = 0; i < commands.size(); ++i) {
+      const CommandContext& context = commands[i].context;
+      const v1::Command& command = commands[i].command;
+      auto refuse = [&](Error e) { outcome.problems[i] = std::move(e); };
+      if (auto s = CheckId(context.actor, "actor"); !s) {
+        refuse(Error{ErrorCode::kUnauthenticated, "the command names no valid acting person",
+                     "actor", std::nullopt});
+        continue;
+      }
+      if (context.command_id.empty() || context.command_id.size() > kMaxCommandIdBytes) {
+        refuse(Error{ErrorCode::kInvalidArgument,
+                     fmt::format("a command needs an id of 1-{} characters", kMaxCommandIdBytes),
+                     "command_id", std::nullopt});
+        continue;
+      }
+      if (command.body_case() == v1::Command::BODY_NOT_SET) {
+        refuse(Error{ErrorCode::kInvalidArgument, "the command is empty: say what to do", "command",
+                     std::nullopt});
+        continue;
+      }
+      const std::string key = CommandKey(options_.tenant, context);
+      const std::string digest = Sha256(command.SerializeAsString());
+      if (!keys_in_batch.insert(key).second) {
+        refuse(Error{ErrorCode::kAlreadyExists,
+                     fmt::format("command id '{}' is used twice in this batch", context.command_id),
+                     "command_id", std::nullopt});
+        continue;
+      }
+      CommandContext keyed = context;
+      keyed.command_id = key;
+      auto target = internal::TargetOf(options_.tenant, keyed, command);
+      if (!target) {
+        refuse(target.error());
+        continue;
+      }
+      auto seen = store_->FindCommand(key);
+      if (!seen) return Unexpected(seen.error());
+      if (*seen) {
+        auto repeated = Repeated(context, **seen, digest);
+        if (!repeated) {
+          if (repeated.error().code == ErrorCode::kAlreadyExists) {
+            refuse(repeated.error());
+            continue;
+          }
+          return Unexpected(repeated.error());
+        }
+        repeated->set_created_id(target->created_id);
+        outcome.results[i] = *repeated;
+        continue;
+      }
+
+      // The target's state as the batch leaves it.
+      auto version_it = versions.find(target->stream);
+      if (version_it == versions.end()) {
+        uint64_t version = 0;
+        if (target->kind == StateKind::kFigure) {
+          FigureState& f = figures[target->stream];
+          if (auto s = FoldStream(*store_, target->stream, &f); !s) return Unexpected(s.error());
+          version = f.stream_version;
+        } else if (target->kind == StateKind::kFinding) {
+          FindingState& f = findings[target->stream];
+          if (auto s = FoldStream(*store_, target->stream, &f); !s) return Unexpected(s.error());
+          version = f.stream_version;
+        } else if (target->kind == StateKind::kCycle) {
+          CycleState& c = cycles[target->stream];
+          if (auto s = FoldStream(*store_, target->stream, &c); !s) return Unexpected(s.error());
+          version = c.stream_version;
+        } else {
+          auto v = store_->StreamVersion(target->stream);
+          if (!v) return Unexpected(v.error());
+          version = *v;
+        }
+        version_it = versions.emplace(target->stream, version).first;
+      }
+      const uint64_t version = version_it->second;
+      static const FigureState kNoFigure;
+      static const FindingState kNoFinding;
+      static const CycleState kNoCycle;
+      const FigureState& figure =
+          target->kind == StateKind::kFigure ? figures[target->stream] : kNoFigure;
+      const FindingState& finding =
+          target->kind == StateKind::kFinding ? findings[target->stream] : kNoFinding;
+      const CycleState& cycle =
+          target->kind == StateKind::kCycle ? cycles[target->stream] : kNoCycle;
+
+      internal::DecideContext c{.model = model,
+                                .command = keyed,
+                                .options = options_,
+                                .tenant = options_.tenant,
+                                .now = now,
+                                .today = LondonDayOf(now)};
+      Result<Decision> decision = Decide(c, command, figure, finding, cycle);
+      if (!decision) {
+        refuse(decision.error());
+        continue;
+      }
+      if (decision->events.empty()) {
+        return MakeError(ErrorCode::kInternal, "the command decided no events");
+      }
+      if (target->creates && version != 0) {
+        refuse(Error{ErrorCode::kAlreadyExists, fmt::format("'{}' already exists", target->stream),
+                     "", std::nullopt});
+        continue;
+      }
+
+      // Accepted: let the commands after it see its events, as they will be once appended.
+      store::AppendRequest request{
+          .stream = target->stream,
+          .expected = version == 0 ? store::ExpectedVersion::NoStream()
+                                   : store::ExpectedVersion::Exact(version),
+          .command_id = key,
+          .actor = context.actor,
+          .correlation_id =
+              context.correlation_id.empty() ? context.command_id : context.correlation_id,
+          .causation_id = context.command_id};
+      uint64_t stream_version = version;
+      for (size_t k = 0; k < decision->events.size(); ++k) {
+        v1::Event& event = decision->events[k];
+        if (k == 0) event.set_command_sha256(digest);
+        store::Envelope envelope;
+        envelope.set_stream(target->stream);
+        envelope.set_stream_version(++stream_version);
+        envelope.set_position(++position);
+        envelope.set_actor(context.actor);
+        envelope.mutable_recorded_at()->set_seconds(
+            std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
+        model.Apply(envelope, event);
+        if (target->kind == StateKind::kFigure) figures[target->stream].Apply(envelope, event);
+        if (target->kind == StateKind::kFinding) findings[target->stream].Apply(envelope, event);
+        if (target->kind == StateKind::kCycle) cycles[target->stream].Apply(envelope, event);
+        request.events.push_back(EncodeEvent(event));
+      }
+      version_it->second = stream_version;
+      created_ids[i] = decision->created_id.empty() ? target->created_id : decision->created_id;
+      request_of[i] = requests.size();
+      requests.push_back(std::move(request));
+    }
+
+    if (mode == BatchMode::kDryRun || outcome.ProblemCount() > 0) return outcome;
+    if (requests.empty()) {  // every command had been applied before
+      outcome.applied = true;
+      return outcome;
+    }
+    std::vector<std::string> streams;
+    for (const auto& r : requests) streams.push_back(r.stream);
+    auto appended = store_->AppendAll(std::move(requests));
+    if (!appended) {
+      if (appended.error().code == ErrorCode::kConflict &&
+          attempt + 1 < options_.max_conflict_retries) {
+        continue;  // someone changed a stream meanwhile: decide the whole batch again
+      }
+      return Unexpected(appended.error());
+    }
+    for (size_t i = 0; i < commands.size(); ++i) {
+      if (request_of[i] == SIZE_MAX) continue;
+      const store::AppendResult& a = (*appended)[request_of[i]];
+      v1::CommandResult& result = outcome.results[i];
+      result.set_stream(streams[request_of[i]]);
+      result.set_first_position(a.first_position);
+      result.set_last_position(a.last_position);
+      result.set_stream_version(a.stream_version);
+      result.set_duplicate(a.duplicate);
+      result.set_created_id(created_ids[i]);
+    }
+    outcome.applied = true;
+    return outcome;
   }
 }
 

@@ -30,6 +30,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -87,6 +88,33 @@ struct HandlerOptions {
   TimetableProvider timetables;
 };
 
+// One command of a batch (ExecuteAll): who asks, and what.
+struct BatchCommand {
+  CommandContext context;
+  goldthread::v1::Command command;
+};
+
+enum class BatchMode {
+  // Decide every command; append them all, atomically, when none is refused.
+  kApply,
+  // Decide every command and report; append nothing.
+  kDryRun,
+};
+
+// What ExecuteAll made of a batch.
+struct BatchOutcome {
+  // Per command, in order: why it was refused, or nullopt when it was accepted (or is a repeat
+  // of a command already applied).
+  std::vector<std::optional<Error>> problems;
+  // Per command, in order, when `applied`: where its events went (duplicate = true for a
+  // command id applied before).
+  std::vector<goldthread::v1::CommandResult> results;
+  // True when the batch's events were appended (kApply and no command refused).
+  bool applied = false;
+
+  size_t ProblemCount() const;
+};
+
 class CommandHandler {
  public:
   CommandHandler(store::EventStore* store, const Clock* clock, HandlerOptions options);
@@ -99,6 +127,20 @@ class CommandHandler {
   // kConflict (stale expected version), or a store error.
   Result<goldthread::v1::CommandResult> Execute(const CommandContext& context,
                                                 const goldthread::v1::Command& command);
+
+  // Decides a batch of commands as one: each against the state the earlier commands of the
+  // batch leave (an indicator defined on row 2 can have its target set on row 3), and, in
+  // kApply mode when none is refused, appends all their events in one atomic store append
+  // (EventStore::AppendAll): all or nothing. Every command is decided even after one is
+  // refused, so the outcome names every problem; a refused command's events are not seen by
+  // the ones after it. Command ids work as in Execute: a repeat of an applied command is no
+  // problem and appends nothing (an import run twice applies once); an id used twice within
+  // the batch is refused. CommandContext::expected_version is ignored. The returned error is
+  // for what stops the batch as a whole: an empty batch or one of more than kMaxBatchCommands
+  // (kInvalidArgument), or a store failure (including a conflict with concurrent writers that
+  // persists after HandlerOptions::max_conflict_retries fresh decisions).
+  Result<BatchOutcome> ExecuteAll(const std::vector<BatchCommand>& commands, BatchMode mode);
+  static constexpr size_t kMaxBatchCommands = 50'000;
 
   // Starts a tenant: writes the council unit, its first administrator and their admin role
   // (in force from 2000-01-01, so back-dated histories and simulations can be administered).

@@ -246,6 +246,23 @@ class EventStore {
   virtual void AppendAsync(AppendRequest request,
                            std::function<void(Result<AppendResult>)> done) = 0;
 
+  // Appends several requests, to any streams, atomically: every request is checked as Append
+  // checks it (limits, expected version) against the log as the earlier requests of the group
+  // leave it (so two requests to one stream chain: the second expects the version after the
+  // first), and either all are written in one WriteBatch or none is. For an import that must
+  // apply whole or not at all. On success, one result per request, in order; a request whose
+  // command id was seen before counts as done (duplicate = true, nothing written for it).
+  // Errors: as Append, for the first request refused, with `field` prefixed by "requests[k]"
+  // (k from 0; a conflict on the third: "requests[2].expected_version") and the message naming
+  // it; InvalidArgument (field "requests") for an empty group
+  // or more than kMaxAppendsPerGroup requests. On any error nothing of the group was written.
+  virtual Result<std::vector<AppendResult>> AppendAll(std::vector<AppendRequest> requests) = 0;
+  // As AppendAll, without blocking; `done` runs as AppendAsync's does.
+  virtual void AppendAllAsync(std::vector<AppendRequest> requests,
+                              std::function<void(Result<std::vector<AppendResult>>)> done) = 0;
+  // Most requests in one AppendAll: the whole group is one RocksDB WriteBatch held in memory.
+  static constexpr size_t kMaxAppendsPerGroup = 100'000;
+
   // Up to `max_count` (capped at 10,000) events of `stream` from `from_version` inclusive.
   // Backward reads with from_version 0 start at the stream's last event. An unknown stream
   // reads as empty.

@@ -171,7 +171,54 @@ void RocksEventStore::AppendAsync(AppendRequest request,
   {
     std::lock_guard<std::mutex> lock(queue_mu_);
     if (!stopping_) {
-      queue_.push_back(Pending{std::move(request), std::move(done), std::chrono::steady_clock::now()});
+      queue_.push_back(
+          Pending{std::move(request), std::move(done), std::chrono::steady_clock::now()});
+      queue_cv_.notify_one();
+      return;
+    }
+  }
+  done(MakeError(ErrorCode::kUnavailable, "the store is closing"));
+}
+
+Result<std::vector<AppendResult>> RocksEventStore::AppendAll(std::vector<AppendRequest> requests) {
+  std::promise<Result<std::vector<AppendResult>>> promise;
+  auto future = promise.get_future();
+  AppendAllAsync(std::move(requests), [&promise](Result<std::vector<AppendResult>> r) {
+    promise.set_value(std::move(r));
+  });
+  return future.get();
+}
+
+void RocksEventStore::AppendAllAsync(std::vector<AppendRequest> requests,
+                                     std::function<void(Result<std::vector<AppendResult>>)> done) {
+  if (requests.empty()) {
+    done(InvalidField("requests", "an atomic append needs at least one request"));
+    return;
+  }
+  if (requests.size() > kMaxAppendsPerGroup) {
+    done(InvalidField("requests",
+                      fmt::format("an atomic append may hold at most {} requests, not {}",
+                                  kMaxAppendsPerGroup, requests.size())));
+    return;
+  }
+  for (size_t k = 0; k < requests.size(); ++k) {
+    if (Status s = Validate(requests[k]); !s) {
+      Error e = std::move(s.error());
+      e.field = e.field.empty() ? fmt::format("requests[{}]", k)
+                                : fmt::format("requests[{}].{}", k, e.field);
+      e.message = fmt::format("request {} of {}: {}", k + 1, requests.size(), e.message);
+      done(Unexpected(std::move(e)));
+      return;
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    if (!stopping_) {
+      Pending p;
+      p.group = std::move(requests);
+      p.done_all = std::move(done);
+      p.queued_at = std::chrono::steady_clock::now();
+      queue_.push_back(std::move(p));
       queue_cv_.notify_one();
       return;
     }
@@ -219,100 +266,157 @@ Result<uint64_t> RocksEventStore::CurrentVersionForWriter(const std::string& str
   return *v;
 }
 
-void RocksEventStore::CommitBatch(std::vector<Pending>& batch) {
-  if (failed_) {
-    for (Pending& p : batch) p.done(Unexpected(*failed_));
+void RocksEventStore::PlanAppend(AppendRequest& r, size_t index, BatchPlan& b, Planned& plan) {
+  if (!r.command_id.empty()) {
+    if (auto it = b.commands.find(r.command_id); it != b.commands.end()) {
+      b.duplicates.emplace_back(index, it->second);
+      return;
+    }
+    std::string seen;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), commands_cf_, r.command_id, &seen);
+    if (s.ok() && seen.size() == 24) {
+      plan.result = AppendResult{GetBigEndian64(seen), GetBigEndian64(seen.substr(8)),
+                                 GetBigEndian64(seen.substr(16)), true};
+      return;
+    }
+    if (!s.ok() && !s.IsNotFound()) {
+      plan.result =
+          MakeError(ErrorCode::kInternal, fmt::format("reading command ids: {}", s.ToString()));
+      return;
+    }
+  }
+  uint64_t current;
+  if (auto it = b.overlay.find(r.stream); it != b.overlay.end()) {
+    current = it->second;
+  } else {
+    auto v = CurrentVersionForWriter(r.stream);
+    if (!v) {
+      plan.result = Unexpected(v.error());
+      return;
+    }
+    current = *v;
+  }
+  const ExpectedVersion& want = r.expected;
+  if ((want.kind() == ExpectedVersion::Kind::kNoStream && current != 0) ||
+      (want.kind() == ExpectedVersion::Kind::kExact && current != want.version())) {
+    plan.result = ConflictError(r.stream, want.ToString(), current);
     return;
   }
-  std::vector<Planned> planned(batch.size());
-  std::unordered_map<std::string, uint64_t> overlay;           // stream versions after this batch
-  std::unordered_map<std::string, size_t> batch_commands;      // command id -> index that wrote it
-  std::vector<std::pair<size_t, size_t>> duplicates_in_batch;  // (index, index it repeats)
-  rocksdb::WriteBatch wb;
-  uint64_t position = head_position();
-  std::string previous = head_hash_writer_;
-  google::protobuf::Timestamp now;
-  SetTimestamp(&now, clock_->Now());
-  std::string serialized;
+
+  AppendResult result{b.position + 1, b.position + r.events.size(), current + r.events.size(),
+                      false};
+  plan.envelopes.reserve(r.events.size());
+  for (size_t k = 0; k < r.events.size(); ++k) {
+    NewEvent& ev = r.events[k];
+    Envelope& e = plan.envelopes.emplace_back();
+    e.set_event_id(std::move(ev.event_id));
+    e.set_stream(r.stream);
+    e.set_stream_version(current + 1 + k);
+    e.set_position(++b.position);
+    e.set_type(std::move(ev.type));
+    *e.mutable_recorded_at() = b.now;
+    e.set_actor(r.actor);
+    e.set_command_id(r.command_id);
+    e.set_correlation_id(r.correlation_id);
+    e.set_causation_id(ev.causation_id.empty() ? r.causation_id : std::move(ev.causation_id));
+    e.set_payload_sha256(Sha256(ev.payload));
+    e.set_payload(std::move(ev.payload));
+    e.set_format_version(kFormatVersion);
+    e.set_previous_hash(b.previous);
+    b.previous = ChainHash(b.previous, e);
+    e.set_hash(b.previous);
+    b.serialized.clear();
+    e.SerializeToString(&b.serialized);
+    b.wb.Put(log_cf_, LogKey(e.position()), b.serialized);
+    std::string pos_value;
+    PutBigEndian64(&pos_value, e.position());
+    b.wb.Put(streams_cf_, StreamKey(r.stream, e.stream_version()), pos_value);
+  }
+  b.overlay[r.stream] = result.stream_version;
+  if (!r.command_id.empty()) {
+    b.wb.Put(
+        commands_cf_, r.command_id,
+        EncodeCommandResult(result.first_position, result.last_position, result.stream_version));
+    b.commands.emplace(r.command_id, index);
+  }
+  plan.result = result;
+  plan.writes = true;
+}
+
+void RocksEventStore::PlanGroup(std::vector<AppendRequest>& group, size_t first_index, BatchPlan& b,
+                                std::vector<Planned>& planned) {
+  // Everything the group may change, to put back if one of its requests fails. The WriteBatch
+  // has its own save point; the rest is small (the overlay holds at most one entry per stream
+  // of this batch).
+  const uint64_t position = b.position;
+  const std::string previous = b.previous;
+  const auto overlay = b.overlay;
+  const size_t duplicates = b.duplicates.size();
+  b.wb.SetSavePoint();
+  std::optional<size_t> failed;
+  for (size_t k = 0; k < group.size() && !failed; ++k) {
+    PlanAppend(group[k], first_index + k, b, planned[first_index + k]);
+    if (!planned[first_index + k].result) failed = k;
+  }
+  if (!failed) {
+    // Cannot fail: the save point was set above.
+    b.wb.PopSavePoint().PermitUncheckedError();
+    return;
+  }
+  if (rocksdb::Status s = b.wb.RollbackToSavePoint(); !s.ok()) {
+    // Cannot happen (the save point was set above); refuse to write a batch of unknown content.
+    std::abort();
+  }
+  b.position = position;
+  b.previous = previous;
+  b.overlay = overlay;
+  b.duplicates.resize(duplicates);
+  Error cause = planned[first_index + *failed].result.error();
+  for (size_t k = 0; k < group.size(); ++k) {
+    Planned& plan = planned[first_index + k];
+    if (plan.writes) b.commands.erase(group[k].command_id);
+    plan.writes = false;
+    plan.envelopes.clear();
+  }
+  Error e = cause;
+  e.field = e.field.empty() ? fmt::format("requests[{}]", *failed)
+                            : fmt::format("requests[{}].{}", *failed, e.field);
+  e.message = fmt::format("request {} of {} (stream {}): {}; nothing of the {} was written",
+                          *failed + 1, group.size(), group[*failed].stream, cause.message,
+                          group.size() == 1 ? "request" : "requests");
+  for (size_t k = 0; k < group.size(); ++k) planned[first_index + k].result = Unexpected(e);
+}
+
+void RocksEventStore::CommitBatch(std::vector<Pending>& batch) {
+  if (failed_) {
+    for (Pending& p : batch) p.Fail(*failed_);
+    return;
+  }
+  // Every request of the batch has one slot in `planned`: a single append one, a group one per
+  // request, in queue order.
+  std::vector<size_t> first_index(batch.size());
+  size_t requests = 0;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    first_index[i] = requests;
+    requests += batch[i].group.empty() ? 1 : batch[i].group.size();
+  }
+  std::vector<Planned> planned(requests);
+  BatchPlan b;
+  b.position = head_position();
+  b.previous = head_hash_writer_;
+  SetTimestamp(&b.now, clock_->Now());
 
   for (size_t i = 0; i < batch.size(); ++i) {
-    AppendRequest& r = batch[i].request;
-    Planned& plan = planned[i];
-    if (!r.command_id.empty()) {
-      if (auto it = batch_commands.find(r.command_id); it != batch_commands.end()) {
-        duplicates_in_batch.emplace_back(i, it->second);
-        continue;
-      }
-      std::string seen;
-      rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), commands_cf_, r.command_id, &seen);
-      if (s.ok() && seen.size() == 24) {
-        plan.result = AppendResult{GetBigEndian64(seen), GetBigEndian64(seen.substr(8)),
-                                   GetBigEndian64(seen.substr(16)), true};
-        continue;
-      }
-      if (!s.ok() && !s.IsNotFound()) {
-        plan.result =
-            MakeError(ErrorCode::kInternal, fmt::format("reading command ids: {}", s.ToString()));
-        continue;
-      }
-    }
-    uint64_t current;
-    if (auto it = overlay.find(r.stream); it != overlay.end()) {
-      current = it->second;
+    if (batch[i].group.empty()) {
+      PlanAppend(batch[i].request, first_index[i], b, planned[first_index[i]]);
     } else {
-      auto v = CurrentVersionForWriter(r.stream);
-      if (!v) {
-        plan.result = Unexpected(v.error());
-        continue;
-      }
-      current = *v;
+      PlanGroup(batch[i].group, first_index[i], b, planned);
     }
-    const ExpectedVersion& want = r.expected;
-    if ((want.kind() == ExpectedVersion::Kind::kNoStream && current != 0) ||
-        (want.kind() == ExpectedVersion::Kind::kExact && current != want.version())) {
-      plan.result = ConflictError(r.stream, want.ToString(), current);
-      continue;
-    }
-
-    AppendResult result{position + 1, position + r.events.size(), current + r.events.size(), false};
-    plan.envelopes.reserve(r.events.size());
-    for (size_t k = 0; k < r.events.size(); ++k) {
-      NewEvent& ev = r.events[k];
-      Envelope& e = plan.envelopes.emplace_back();
-      e.set_event_id(std::move(ev.event_id));
-      e.set_stream(r.stream);
-      e.set_stream_version(current + 1 + k);
-      e.set_position(++position);
-      e.set_type(std::move(ev.type));
-      *e.mutable_recorded_at() = now;
-      e.set_actor(r.actor);
-      e.set_command_id(r.command_id);
-      e.set_correlation_id(r.correlation_id);
-      e.set_causation_id(ev.causation_id.empty() ? r.causation_id : std::move(ev.causation_id));
-      e.set_payload_sha256(Sha256(ev.payload));
-      e.set_payload(std::move(ev.payload));
-      e.set_format_version(kFormatVersion);
-      e.set_previous_hash(previous);
-      previous = ChainHash(previous, e);
-      e.set_hash(previous);
-      serialized.clear();
-      e.SerializeToString(&serialized);
-      wb.Put(log_cf_, LogKey(e.position()), serialized);
-      std::string pos_value;
-      PutBigEndian64(&pos_value, e.position());
-      wb.Put(streams_cf_, StreamKey(r.stream, e.stream_version()), pos_value);
-    }
-    overlay[r.stream] = result.stream_version;
-    if (!r.command_id.empty()) {
-      wb.Put(
-          commands_cf_, r.command_id,
-          EncodeCommandResult(result.first_position, result.last_position, result.stream_version));
-      batch_commands.emplace(r.command_id, i);
-    }
-    plan.result = result;
-    plan.writes = true;
   }
 
+  const uint64_t position = b.position;
+  const std::string& previous = b.previous;
+  rocksdb::WriteBatch& wb = b.wb;
   if (wb.Count() > 0) {
     wb.Put(meta_cf_, kMetaHeadKey, EncodeHead(position, previous));
     rocksdb::WriteOptions wo;
@@ -323,8 +427,8 @@ void RocksEventStore::CommitBatch(std::vector<Pending>& batch) {
       const auto durable = std::chrono::steady_clock::now();
       CommitStats stats{.write = durable - write_started, .appends = batch.size()};
       stats.append_latencies.reserve(batch.size());
+      for (const Planned& p : planned) stats.events += p.envelopes.size();
       for (size_t i = 0; i < batch.size(); ++i) {
-        stats.events += planned[i].envelopes.size();
         stats.append_latencies.push_back(durable - batch[i].queued_at);
       }
       options_.on_commit(stats);
@@ -340,7 +444,7 @@ void RocksEventStore::CommitBatch(std::vector<Pending>& batch) {
         if (p.writes) p.result = Unexpected(*failed_);
       stream_versions_.clear();
     } else {
-      for (auto& [stream, version] : overlay) {
+      for (auto& [stream, version] : b.overlay) {
         if (stream_versions_.size() >= options_.stream_version_cache_entries &&
             !stream_versions_.contains(stream)) {
           stream_versions_.clear();
@@ -351,11 +455,34 @@ void RocksEventStore::CommitBatch(std::vector<Pending>& batch) {
       Publish(planned, position, previous);
     }
   }
-  for (auto [index, original] : duplicates_in_batch) {
+  for (auto [index, original] : b.duplicates) {
     planned[index].result = planned[original].result;
     if (planned[index].result) planned[index].result->duplicate = true;
   }
-  for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(planned[i].result));
+  for (size_t i = 0; i < batch.size(); ++i) {
+    Pending& p = batch[i];
+    if (p.group.empty()) {
+      p.done(std::move(planned[first_index[i]].result));
+      continue;
+    }
+    // A group succeeded only if every request did: a failed write after planning (or a
+    // duplicate of a request that failed) fails the group as a whole.
+    std::vector<AppendResult> results;
+    std::optional<Error> error;
+    for (size_t k = 0; k < p.group.size() && !error; ++k) {
+      Result<AppendResult>& r = planned[first_index[i] + k].result;
+      if (r) {
+        results.push_back(*r);
+      } else {
+        error = r.error();
+      }
+    }
+    if (error) {
+      p.done_all(Unexpected(std::move(*error)));
+    } else {
+      p.done_all(std::move(results));
+    }
+  }
 }
 
 void RocksEventStore::Publish(const std::vector<Planned>& planned, uint64_t head,

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "rocksdb/db.h"
+#include "rocksdb/write_batch.h"
 #include "store/event_store.h"
 
 namespace goldthread::store::internal {
@@ -32,6 +33,9 @@ class RocksEventStore final : public EventStore {
 
   Result<AppendResult> Append(AppendRequest request) override;
   void AppendAsync(AppendRequest request, std::function<void(Result<AppendResult>)> done) override;
+  Result<std::vector<AppendResult>> AppendAll(std::vector<AppendRequest> requests) override;
+  void AppendAllAsync(std::vector<AppendRequest> requests,
+                      std::function<void(Result<std::vector<AppendResult>>)> done) override;
   Result<ReadPage> ReadStream(std::string_view stream, uint64_t from_version, Direction direction,
                               size_t max_count) const override;
   Result<ReadPage> ReadAll(uint64_t from_position, Direction direction,
@@ -67,10 +71,22 @@ class RocksEventStore final : public EventStore {
   }
 
  private:
+  // One queued append (`request`, answered through `done`), or one atomic group of appends
+  // (`group` non-empty, answered through `done_all`).
   struct Pending {
     AppendRequest request;
     std::function<void(Result<AppendResult>)> done;
     std::chrono::steady_clock::time_point queued_at;
+    std::vector<AppendRequest> group;
+    std::function<void(Result<std::vector<AppendResult>>)> done_all;
+
+    void Fail(const Error& e) {
+      if (group.empty()) {
+        done(Unexpected(e));
+      } else {
+        done_all(Unexpected(e));
+      }
+    }
   };
   // Outcome of one queued append inside a batch.
   struct Planned {
@@ -78,12 +94,30 @@ class RocksEventStore final : public EventStore {
     std::vector<Envelope> envelopes;  // events to publish once durable
     bool writes = false;
   };
+  // Where the log will be once the requests planned so far in a batch are written.
+  struct BatchPlan {
+    rocksdb::WriteBatch wb;
+    uint64_t position = 0;                              // the last position planned
+    std::string previous;                               // its hash
+    std::unordered_map<std::string, uint64_t> overlay;  // stream versions after the batch
+    std::unordered_map<std::string, size_t> commands;   // command id -> request that writes it
+    std::vector<std::pair<size_t, size_t>> duplicates;  // (request, request it repeats)
+    google::protobuf::Timestamp now;
+    std::string serialized;  // scratch
+  };
 
   RocksEventStore(std::string dir, StoreOptions options, std::unique_ptr<rocksdb::DB> db,
                   std::vector<rocksdb::ColumnFamilyHandle*> handles);
   Status Validate(AppendRequest& request) const;
   void WriterLoop();
   void CommitBatch(std::vector<Pending>& batch);
+  // Plans request `index` of the batch into `b`; on refusal leaves `b` as it was and puts the
+  // error in plan.result.
+  void PlanAppend(AppendRequest& request, size_t index, BatchPlan& b, Planned& plan);
+  // Plans a group all or nothing: when one request is refused, `b` is rolled back to before the
+  // group and every request of the group gets the first refusal, naming it.
+  void PlanGroup(std::vector<AppendRequest>& group, size_t first_index, BatchPlan& b,
+                 std::vector<Planned>& planned);
   Result<uint64_t> CurrentVersionForWriter(const std::string& stream);
   // The stream's last version whose record is at or before `max_position`.
   Result<uint64_t> ReadStreamVersion(std::string_view stream, uint64_t max_position) const;

@@ -171,5 +171,121 @@ TEST_F(CommandHandlerTest, RisksAndSelfAssessments) {
                 "unit_id");
 }
 
+// ExecuteAll: a batch decided as one and appended all or nothing.
+
+BatchCommand As(const std::string& actor, const std::string& id, v1::Command command) {
+  return BatchCommand{.context = {.actor = actor, .command_id = id}, .command = std::move(command)};
+}
+
+TEST_F(CommandHandlerTest, ExecuteAllDecidesEachCommandAgainstTheOnesBeforeIt) {
+  v1::Command define;
+  define.mutable_define_indicator()->set_indicator_id("LI-7");
+  *define.mutable_define_indicator()->mutable_definition() = QuarterlyDefinition("svc-homes");
+  v1::Command target;
+  target.mutable_set_target()->set_indicator_id("LI-7");
+  target.mutable_set_target()->set_period("FY2011-Q2");
+  target.mutable_set_target()->set_target(40);
+  target.mutable_set_target()->set_reason("new indicator, agreed at CMT");
+  const uint64_t head = Head();
+  // LI-7 exists only once the first command is decided; the submission needs its target.
+  auto outcome = handler_->ExecuteAll({As("p-perf", "b-1", define), As("p-perf", "b-2", target),
+                                       As("p-entry", "b-3", Submit("LI-7", "FY2011-Q2", 42.5))},
+                                      BatchMode::kApply);
+  ASSERT_TRUE(outcome) << outcome.error().ToString();
+  for (const auto& p : outcome->problems) EXPECT_FALSE(p.has_value()) << p->ToString();
+  ASSERT_TRUE(outcome->applied);
+  ASSERT_EQ(outcome->results.size(), 3u);
+  EXPECT_EQ(outcome->results[0].first_position(), head + 1);
+  EXPECT_EQ(outcome->results[2].last_position(), Head());
+  auto figure = handler_->LoadFigure("LI-7", "FY2011-Q2");
+  ASSERT_TRUE(figure);
+  EXPECT_EQ(figure->stream_version, 1u);
+}
+
+TEST_F(CommandHandlerTest, ExecuteAllWithOneRefusedCommandWritesNothingAndNamesIt) {
+  const uint64_t head = Head();
+  // p-care manages svc-care, not svc-homes where NI-192 lives.
+  auto outcome = handler_->ExecuteAll({As("p-entry", "r-1", Submit("NI-192", "FY2011-Q1", 55.0)),
+                                       As("p-care", "r-2", Submit("NI-192", "FY2011-Q2", 61.0)),
+                                       As("p-entry", "r-3", Submit("NI-192", "FY2010-Q4", 62.0))},
+                                      BatchMode::kApply);
+  ASSERT_TRUE(outcome) << outcome.error().ToString();
+  EXPECT_FALSE(outcome->applied);
+  ASSERT_EQ(outcome->problems.size(), 3u);
+  EXPECT_FALSE(outcome->problems[0].has_value());
+  ASSERT_TRUE(outcome->problems[1].has_value());
+  EXPECT_EQ(outcome->problems[1]->code, ErrorCode::kPermissionDenied);
+  EXPECT_FALSE(outcome->problems[2].has_value());
+  EXPECT_EQ(Head(), head);
+}
+
+TEST_F(CommandHandlerTest, ExecuteAllSeesAnEarlierCommandOfTheBatch) {
+  // The second submission of one figure is refused because the first one, in the same batch,
+  // already submitted it.
+  auto outcome = handler_->ExecuteAll({As("p-entry", "s-1", Submit("NI-192", "FY2011-Q2", 61.0)),
+                                       As("p-entry", "s-2", Submit("NI-192", "FY2011-Q2", 62.0))},
+                                      BatchMode::kDryRun);
+  ASSERT_TRUE(outcome) << outcome.error().ToString();
+  EXPECT_FALSE(outcome->problems[0].has_value());
+  ASSERT_TRUE(outcome->problems[1].has_value());
+  EXPECT_EQ(outcome->problems[1]->code, ErrorCode::kAlreadyExists)
+      << outcome->problems[1]->ToString();
+}
+
+TEST_F(CommandHandlerTest, ExecuteAllDryRunReportsEveryProblemAndWritesNothing) {
+  const uint64_t head = Head();
+  auto outcome = handler_->ExecuteAll(
+      {As("p-entry", "d-1", Submit("NO-SUCH", "FY2011-Q2", 1.0)),
+       As("p-entry", "d-2", Submit("NI-192", "FY2011-Q2", 61.0)),
+       As("p-entry", "d-3", Submit("NI-192", "FY2010-Q4", 250.0))},  // beyond 0-100
+      BatchMode::kDryRun);
+  ASSERT_TRUE(outcome) << outcome.error().ToString();
+  EXPECT_FALSE(outcome->applied);
+  EXPECT_EQ(outcome->ProblemCount(), 2u);
+  ASSERT_TRUE(outcome->problems[0].has_value());
+  EXPECT_EQ(outcome->problems[0]->code, ErrorCode::kNotFound);
+  EXPECT_FALSE(outcome->problems[1].has_value());
+  ASSERT_TRUE(outcome->problems[2].has_value());
+  EXPECT_EQ(outcome->problems[2]->code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(Head(), head);
+
+  // A good batch in dry run is decided but not written either.
+  auto good = handler_->ExecuteAll({As("p-entry", "d-4", Submit("NI-192", "FY2011-Q2", 61.0))},
+                                   BatchMode::kDryRun);
+  ASSERT_TRUE(good);
+  EXPECT_EQ(good->ProblemCount(), 0u);
+  EXPECT_FALSE(good->applied);
+  EXPECT_EQ(Head(), head);
+}
+
+TEST_F(CommandHandlerTest, ExecuteAllTwiceAppliesOnce) {
+  const std::vector<BatchCommand> batch = {
+      As("p-entry", "i-1", Submit("NI-192", "FY2011-Q1", 55.0)),
+      As("p-entry", "i-2", Submit("NI-192", "FY2011-Q2", 61.0))};
+  auto first = handler_->ExecuteAll(batch, BatchMode::kApply);
+  ASSERT_TRUE(first && first->applied);
+  const uint64_t head = Head();
+  auto second = handler_->ExecuteAll(batch, BatchMode::kApply);
+  ASSERT_TRUE(second) << second.error().ToString();
+  EXPECT_EQ(second->ProblemCount(), 0u);
+  EXPECT_TRUE(second->applied);
+  EXPECT_TRUE(second->results[0].duplicate());
+  EXPECT_TRUE(second->results[1].duplicate());
+  EXPECT_EQ(Head(), head);
+}
+
+TEST_F(CommandHandlerTest, ExecuteAllRefusesAnIdUsedTwiceAndAnEmptyBatch) {
+  auto outcome = handler_->ExecuteAll({As("p-entry", "same", Submit("NI-192", "FY2011-Q1", 55.0)),
+                                       As("p-entry", "same", Submit("NI-192", "FY2011-Q2", 61.0))},
+                                      BatchMode::kApply);
+  ASSERT_TRUE(outcome);
+  EXPECT_FALSE(outcome->applied);
+  ASSERT_TRUE(outcome->problems[1].has_value());
+  EXPECT_EQ(outcome->problems[1]->field, "command_id");
+  auto empty = handler_->ExecuteAll({}, BatchMode::kApply);
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().code, ErrorCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace goldthread::engine

@@ -651,5 +651,159 @@ TEST(GroupCommitTest, AppendsQueuedBeforeCloseComplete) {
   EXPECT_EQ(ok.load(), 10);
 }
 
+// AppendAll: several requests, all written or none.
+
+TEST(AppendAllTest, WritesEveryRequestContiguouslyAndInOrder) {
+  TempDir dir;
+  auto store = OpenOrFail(dir.Sub("db"));
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->Append(Request("demo/a", ExpectedVersion::NoStream(), 2)));
+  std::vector<AppendRequest> group;
+  group.push_back(Request("demo/a", ExpectedVersion::Exact(2), 1, "c-a"));
+  group.push_back(Request("demo/b", ExpectedVersion::NoStream(), 3, "c-b"));
+  group.push_back(Request("demo/c", ExpectedVersion::Any(), 1, "c-c"));
+  auto r = store->AppendAll(std::move(group));
+  ASSERT_TRUE(r) << r.error().ToString();
+  ASSERT_EQ(r->size(), 3u);
+  EXPECT_EQ((*r)[0].first_position, 3u);
+  EXPECT_EQ((*r)[0].stream_version, 3u);
+  EXPECT_EQ((*r)[1].first_position, 4u);
+  EXPECT_EQ((*r)[1].last_position, 6u);
+  EXPECT_EQ((*r)[1].stream_version, 3u);
+  EXPECT_EQ((*r)[2].first_position, 7u);
+  EXPECT_EQ(store->Head().position, 7u);
+  auto all = ReadEverything(*store);
+  ASSERT_EQ(all.size(), 7u);
+  EXPECT_EQ(all[3].stream(), "demo/b");
+  EXPECT_EQ(all[6].stream(), "demo/c");
+  auto report = store->Verify(1, 0);
+  ASSERT_TRUE(report);
+  EXPECT_TRUE(report->ok) << report->problem;
+}
+
+TEST(AppendAllTest, ConflictOnTheLastRequestWritesNothing) {
+  TempDir dir;
+  auto store = OpenOrFail(dir.Sub("db"));
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->Append(Request("demo/c", ExpectedVersion::NoStream(), 2)));
+  const HeadInfo before = store->Head();
+  std::vector<AppendRequest> group;
+  group.push_back(Request("demo/a", ExpectedVersion::NoStream(), 1, "c-1"));
+  group.push_back(Request("demo/b", ExpectedVersion::NoStream(), 2, "c-2"));
+  group.push_back(Request("demo/c", ExpectedVersion::Exact(1), 1, "c-3"));  // it is at 2
+  auto r = store->AppendAll(std::move(group));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(r.error().current_version, std::optional<uint64_t>(2));
+  EXPECT_EQ(r.error().field, "requests[2].expected_version");
+  EXPECT_NE(r.error().message.find("request 3 of 3"), std::string::npos) << r.error().message;
+  EXPECT_EQ(store->Head().position, before.position);
+  EXPECT_EQ(store->Head().hash, before.hash);
+  EXPECT_EQ(*store->StreamVersion("demo/a"), 0u);
+  EXPECT_EQ(*store->StreamVersion("demo/b"), 0u);
+  // The refused group's command ids were not recorded: they can be used again.
+  auto found = store->FindCommand("c-1");
+  ASSERT_TRUE(found);
+  EXPECT_FALSE(found->has_value());
+  auto again = store->Append(Request("demo/a", ExpectedVersion::NoStream(), 1, "c-1"));
+  ASSERT_TRUE(again) << again.error().ToString();
+  EXPECT_FALSE(again->duplicate);
+  EXPECT_EQ(again->first_position, before.position + 1);
+  auto report = store->Verify(1, 0);
+  ASSERT_TRUE(report);
+  EXPECT_TRUE(report->ok) << report->problem;
+}
+
+TEST(AppendAllTest, RequestsToOneStreamChainTheirExpectedVersions) {
+  TempDir dir;
+  auto store = OpenOrFail(dir.Sub("db"));
+  ASSERT_TRUE(store);
+  std::vector<AppendRequest> group;
+  group.push_back(Request("demo/a", ExpectedVersion::NoStream(), 2));
+  group.push_back(Request("demo/a", ExpectedVersion::Exact(2), 1));
+  auto r = store->AppendAll(std::move(group));
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ((*r)[1].stream_version, 3u);
+
+  std::vector<AppendRequest> stale;
+  stale.push_back(Request("demo/a", ExpectedVersion::Exact(3), 1));
+  stale.push_back(Request("demo/a", ExpectedVersion::Exact(3), 1));  // should expect 4
+  auto refused = store->AppendAll(std::move(stale));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(refused.error().field, "requests[1].expected_version");
+  EXPECT_EQ(*store->StreamVersion("demo/a"), 3u);
+}
+
+TEST(AppendAllTest, AnInvalidRequestIsRefusedBeforeAnythingIsQueued) {
+  TempDir dir;
+  auto store = OpenOrFail(dir.Sub("db"));
+  ASSERT_TRUE(store);
+  std::vector<AppendRequest> group;
+  group.push_back(Request("demo/a", ExpectedVersion::NoStream(), 1));
+  group.push_back(Request("demo/bad stream", ExpectedVersion::NoStream(), 1));
+  auto r = store->AppendAll(std::move(group));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(r.error().field, "requests[1].stream");
+  EXPECT_EQ(store->Head().position, 0u);
+
+  auto empty = store->AppendAll({});
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().field, "requests");
+}
+
+TEST(AppendAllTest, ARepeatedGroupIsReportedAsDuplicatesAndWritesNothing) {
+  TempDir dir;
+  auto store = OpenOrFail(dir.Sub("db"));
+  ASSERT_TRUE(store);
+  auto group = [] {
+    std::vector<AppendRequest> g;
+    g.push_back(Request("demo/a", ExpectedVersion::NoStream(), 1, "import-1/line-2"));
+    g.push_back(Request("demo/b", ExpectedVersion::NoStream(), 1, "import-1/line-3"));
+    return g;
+  };
+  auto first = store->AppendAll(group());
+  ASSERT_TRUE(first) << first.error().ToString();
+  auto second = store->AppendAll(group());
+  ASSERT_TRUE(second) << second.error().ToString();
+  EXPECT_TRUE((*second)[0].duplicate);
+  EXPECT_TRUE((*second)[1].duplicate);
+  EXPECT_EQ((*second)[1].first_position, (*first)[1].first_position);
+  EXPECT_EQ(store->Head().position, 2u);
+}
+
+TEST(AppendAllTest, ARefusedGroupDoesNotDisturbAppendsCommittedBesideIt) {
+  TempDir dir;
+  auto store = OpenOrFail(dir.Sub("db"));
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->Append(Request("demo/taken", ExpectedVersion::NoStream(), 1)));
+  constexpr int kThreads = 4;
+  constexpr int kAppends = 50;
+  std::atomic<int> singles_ok{0};
+  std::atomic<int> groups_refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kAppends; ++i) {
+        const std::string stream = "demo/s" + std::to_string(t);
+        if (store->Append(Request(stream, ExpectedVersion::Any(), 1))) ++singles_ok;
+        std::vector<AppendRequest> group;
+        group.push_back(Request(stream + "-g" + std::to_string(i), ExpectedVersion::NoStream()));
+        group.push_back(Request("demo/taken", ExpectedVersion::NoStream()));
+        if (!store->AppendAll(std::move(group))) ++groups_refused;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(singles_ok.load(), kThreads * kAppends);
+  EXPECT_EQ(groups_refused.load(), kThreads * kAppends);
+  EXPECT_EQ(store->Head().position, 1u + kThreads * kAppends);
+  EXPECT_EQ(*store->StreamVersion("demo/s0-g0"), 0u);
+  auto report = store->Verify(1, 0);
+  ASSERT_TRUE(report);
+  EXPECT_TRUE(report->ok) << report->problem;
+}
+
 }  // namespace
 }  // namespace goldthread::store
