@@ -175,11 +175,20 @@ void Api::Read(HttpRequest&& request, Responder respond, ReadFn read, bool publi
 HttpResponse Api::AtPosition(const std::string& key, const engine::AsOf& as_of,
                              const std::function<HttpResponse(const engine::AsOf&)>& compute) {
   if (cache_ == nullptr) return compute(as_of);
-  auto point = engine::ResolveAsOf(handler_->store(), as_of);
-  if (!point) return ProblemFromError(point.error());
-  const std::string full_key = fmt::format("{}@{}", key, point->position());
+  // The head needs only its position for the key (no read of the event there); a past time is
+  // resolved to its position by the binary search.
+  uint64_t position = 0;
+  if (!as_of.position && !as_of.time) {
+    position = handler_->store().Head().position;
+    if (position == 0) return compute(as_of);  // an empty log: nothing worth keeping
+  } else {
+    auto point = engine::ResolveAsOf(handler_->store(), as_of);
+    if (!point) return ProblemFromError(point.error());
+    position = point->position();
+  }
+  const std::string full_key = fmt::format("{}@{}", key, position);
   if (auto hit = cache_->Find(full_key)) return std::move(*hit);
-  HttpResponse r = compute(engine::AsOf::Position(point->position()));
+  HttpResponse r = compute(engine::AsOf::Position(position));
   cache_->Put(full_key, r);
   return r;
 }
