@@ -5,44 +5,12 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "engine/event_codec.h"
+#include "engine/json_text.h"
 
 namespace goldthread::adapters {
 namespace {
 
 namespace pbutil = google::protobuf::util;
-
-// `text` as a JSON string literal (RFC 8259): quotes, backslashes and control characters
-// escaped; UTF-8 passes through.
-std::string JsonString(std::string_view text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          out += fmt::format("\\u{:04x}", c);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out.push_back('"');
-  return out;
-}
 
 std::string Hex(std::string_view bytes) {
   std::string out;
@@ -56,7 +24,7 @@ std::string Hex(std::string_view bytes) {
 Result<std::string> EnvelopeToCloudEvent(const store::Envelope& e, std::string_view source) {
   std::string out = "{\"specversion\":\"1.0\"";
   auto attribute = [&out](std::string_view name, std::string_view value) {
-    out += fmt::format(",\"{}\":{}", name, JsonString(value));
+    out += fmt::format(",\"{}\":{}", name, engine::JsonQuote(value));
   };
   attribute("id", e.event_id());
   attribute("source", source);

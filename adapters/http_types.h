@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/json_text.h"
 #include "store/errors.h"
 
 namespace goldthread::adapters {
@@ -64,8 +65,8 @@ HttpResponse ProblemFromError(const Error& error);
 // 429 with a Retry-After header of `retry_after_seconds` (at least 1), for a rate limiter's
 // refusal.
 HttpResponse TooManyRequests(int retry_after_seconds);
-// JSON string escaping (RFC 8259), without the surrounding quotes.
-std::string JsonEscape(std::string_view s);
+// JSON string escaping (engine/json_text.h), for the problem documents and hand-written JSON.
+using engine::JsonEscape;
 
 class Router {
  public:

@@ -8,6 +8,7 @@
 
 #include "engine/authority.h"
 #include "engine/event_summary.h"
+#include "engine/json_text.h"
 
 namespace goldthread::engine {
 
@@ -116,36 +117,6 @@ NotifiedItem ItemOfStream(std::string_view tenant, std::string_view stream) {
   return item;
 }
 
-std::string JsonQuote(std::string_view s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
 
 RenderedNotification RenderNotification(const NotificationFacts& facts,
                                         std::string_view recipient_person_id,
