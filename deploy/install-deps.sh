@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config git ca-certificates tzdata
+  build-essential cmake ninja-build pkg-config git ca-certificates tzdata python3
   librocksdb-dev libboost1.81-dev libprotobuf-dev protobuf-compiler libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libcli11-dev libhowardhinnant-date-dev
   libcurl4-openssl-dev

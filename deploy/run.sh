@@ -8,7 +8,7 @@ cd "$root"
 bash deploy/install-deps.sh
 bash deploy/build.sh build/release -DCMAKE_BUILD_TYPE=Release -DGOLDTHREAD_BUILD_TESTS=OFF
 mkdir -p var
-bin=build/release/adapters/goldthread
+bin=build/release/bin/goldthread
 if [[ $# -gt 0 ]]; then exec "$bin" "$@"; fi
 data=var/goldthread
 # First run: a demo council (Ashcombe Borough Council, three years of quarterly cycles and the

@@ -39,8 +39,8 @@
 #include <vector>
 
 #include "goldthread/v1/envelope.pb.h"
-#include "store/clock.h"
-#include "store/errors.h"
+#include "store/base/clock.h"
+#include "store/base/errors.h"
 
 namespace goldthread::store {
 

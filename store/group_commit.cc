@@ -14,7 +14,7 @@
 #include <unordered_set>
 
 #include "rocksdb/write_batch.h"
-#include "store/errors.h"
+#include "store/base/errors.h"
 #include "store/internal/hash_chain.h"
 #include "store/internal/keys.h"
 #include "store/internal/live_subscription.h"

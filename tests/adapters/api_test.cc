@@ -1,10 +1,10 @@
 // The /api/v1 surface over real HTTP on loopback: commands as different people, and every kind
 // of bad input answered with the right status and a problem document, writing nothing.
-#include "adapters/api.h"
+#include "adapters/api/api.h"
 
 #include <gtest/gtest.h>
 
-#include "adapters/http_server.h"
+#include "adapters/http/http_server.h"
 #include "tests/testing/council_fixture.h"
 #include "tests/testing/http_client.h"
 #include "tests/testing/prometheus_text.h"

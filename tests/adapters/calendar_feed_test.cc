@@ -1,10 +1,10 @@
 // The private calendar feed (adapters/calendar_feed.h, engine/calendar_feed_tokens.h): a feed
 // token opens its person's deadlines and nothing else, is revocable, and never reaches the log.
-#include "adapters/calendar_feed.h"
+#include "adapters/api/calendar_feed.h"
 
 #include <gtest/gtest.h>
 
-#include "engine/calendar_feed_tokens.h"
+#include "engine/command/calendar_feed_tokens.h"
 #include "tests/testing/council_fixture.h"
 
 namespace goldthread::adapters {

@@ -1,7 +1,7 @@
 // `goldthread import`, `export` and `calendar-feed`, run as the built binary against a demo
 // council: exit codes, one-line errors, dry runs that leave the log head where it was, output
 // files that appear whole or not at all.
-#include "adapters/cli_import_export.h"
+#include "adapters/cli/cli_import_export.h"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -11,8 +11,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "adapters/demo_council.h"
-#include "engine/local_date.h"
+#include "adapters/demo/demo_council.h"
+#include "engine/model/local_date.h"
 #include "store/event_store.h"
 #include "tests/testing/temp_dir.h"
 

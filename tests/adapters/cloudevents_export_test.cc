@@ -1,6 +1,6 @@
 // The log as CloudEvents JSON lines (adapters/cloudevents_export.h): one line per event, each a
 // JSON object with the required attributes, read back with protobuf's own JSON parser.
-#include "adapters/cloudevents_export.h"
+#include "adapters/formats/cloudevents_export.h"
 
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>

@@ -1,6 +1,6 @@
 // Imports from CSV (adapters/csv_import.h) against the small council of CouncilFixture: all rows
 // or none, every problem named by line, dry runs that write nothing.
-#include "adapters/csv_import.h"
+#include "adapters/formats/csv_import.h"
 
 #include <gtest/gtest.h>
 

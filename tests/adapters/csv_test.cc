@@ -1,5 +1,5 @@
 // The RFC 4180 reader and writer (adapters/csv.h).
-#include "adapters/csv.h"
+#include "adapters/formats/csv.h"
 
 #include <gtest/gtest.h>
 

@@ -13,11 +13,11 @@
 #include <set>
 #include <string>
 
-#include "adapters/demo_council.h"
-#include "engine/cycle_state.h"
-#include "engine/event_codec.h"
-#include "engine/local_date.h"
-#include "engine/read_models.h"
+#include "adapters/demo/demo_council.h"
+#include "engine/model/cycle_state.h"
+#include "engine/model/event_codec.h"
+#include "engine/model/local_date.h"
+#include "engine/read/read_models.h"
 #include "store/event_store.h"
 #include "tests/testing/temp_dir.h"
 

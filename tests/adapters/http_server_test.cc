@@ -1,4 +1,4 @@
-#include "adapters/http_server.h"
+#include "adapters/http/http_server.h"
 
 #include <gtest/gtest.h>
 #include <spdlog/logger.h>
@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "adapters/rate_limiter.h"
+#include "adapters/http/rate_limiter.h"
 #include "tests/testing/http_client.h"
 #include "tests/testing/prometheus_text.h"
 

@@ -1,4 +1,4 @@
-#include "adapters/http_types.h"
+#include "adapters/http/http_types.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // iCalendar rendering (adapters/ical.h), checked line by line: CRLF, folding at 75 octets
 // without splitting a UTF-8 character, one VEVENT per deadline, stable UIDs.
-#include "adapters/ical.h"
+#include "adapters/formats/ical.h"
 
 #include <gtest/gtest.h>
 

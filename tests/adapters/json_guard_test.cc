@@ -1,10 +1,10 @@
-#include "adapters/json_guard.h"
+#include "adapters/http/json_guard.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "adapters/http_types.h"
+#include "adapters/http/http_types.h"
 
 namespace goldthread::adapters {
 namespace {

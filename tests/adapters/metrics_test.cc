@@ -1,4 +1,4 @@
-#include "adapters/metrics.h"
+#include "adapters/http/metrics.h"
 
 #include <gtest/gtest.h>
 

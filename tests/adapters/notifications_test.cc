@@ -1,11 +1,11 @@
-#include "adapters/notifications.h"
+#include "adapters/notify/notifications.h"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <thread>
 
-#include "engine/event_summary.h"
+#include "engine/model/event_summary.h"
 #include "tests/testing/loopback_receivers.h"
 #include "tests/testing/notification_log.h"
 #include "tests/testing/temp_dir.h"

@@ -9,7 +9,7 @@
 #include <set>
 #include <sstream>
 
-#include "adapters/api.h"
+#include "adapters/api/api.h"
 
 namespace goldthread::adapters {
 namespace {

@@ -1,4 +1,4 @@
-#include "adapters/rate_limiter.h"
+#include "adapters/http/rate_limiter.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "adapters/response_cache.h"
+#include "adapters/http/response_cache.h"
 
 #include <gtest/gtest.h>
 

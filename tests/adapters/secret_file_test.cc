@@ -1,4 +1,4 @@
-#include "adapters/secret_file.h"
+#include "adapters/notify/secret_file.h"
 
 #include <gtest/gtest.h>
 

@@ -10,7 +10,7 @@
 #include <sstream>
 #include <thread>
 
-#include "engine/outbox.h"
+#include "engine/notify/outbox.h"
 #include "tests/testing/loopback_receivers.h"
 #include "tests/testing/notification_log.h"
 #include "tests/testing/temp_dir.h"

@@ -11,10 +11,10 @@
 #include <mutex>
 #include <thread>
 
-#include "engine/event_codec.h"
-#include "engine/local_date.h"
-#include "engine/period.h"
-#include "store/clock.h"
+#include "engine/model/event_codec.h"
+#include "engine/model/local_date.h"
+#include "engine/model/period.h"
+#include "store/base/clock.h"
 #include "store/event_store.h"
 #include "tests/testing/child_process.h"
 #include "tests/testing/http_client.h"

@@ -1,4 +1,4 @@
-#include "adapters/smtp_sender.h"
+#include "adapters/notify/smtp_sender.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // Spreadsheet exports (adapters/spreadsheet_export.h): the .xlsx is opened as the zip it is and
 // its worksheet read by Python's zipfile (an independent reader); the CSV reads back.
-#include "adapters/spreadsheet_export.h"
+#include "adapters/formats/spreadsheet_export.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "adapters/csv.h"
+#include "adapters/formats/csv.h"
 #include "tests/testing/temp_dir.h"
 
 namespace goldthread::adapters {

@@ -1,4 +1,4 @@
-#include "adapters/webhook_sender.h"
+#include "adapters/notify/webhook_sender.h"
 
 #include <gtest/gtest.h>
 

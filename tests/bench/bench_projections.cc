@@ -39,9 +39,9 @@
 #include <thread>
 #include <vector>
 
-#include "engine/as_of.h"
-#include "engine/period.h"
-#include "engine/read_models.h"
+#include "engine/read/as_of.h"
+#include "engine/model/period.h"
+#include "engine/read/read_models.h"
 #include "store/event_store.h"
 #include "tests/testing/large_history.h"
 

@@ -1,5 +1,5 @@
 // API tokens: issued once, stored as a hash, recognised in constant time, revocable, expiring.
-#include "engine/api_tokens.h"
+#include "engine/model/api_tokens.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "engine/calendar.h"
+#include "engine/timetable/calendar.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

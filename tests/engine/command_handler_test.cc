@@ -1,6 +1,6 @@
 // The command handler's own contract: idempotency, If-Match, concurrency, malformed requests;
 // and the plan approval chain, risks and self-assessments it routes to.
-#include "engine/command_handler.h"
+#include "engine/command/command_handler.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // A figure's life and every rule it follows, through the real command handler and store.
 #include <gtest/gtest.h>
 
-#include "engine/figure_state.h"
+#include "engine/model/figure_state.h"
 #include "tests/testing/council_fixture.h"
 
 namespace goldthread::engine {

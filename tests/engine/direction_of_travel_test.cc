@@ -1,5 +1,5 @@
 // Direction of travel against an earlier figure, for both polarities.
-#include "engine/direction_of_travel.h"
+#include "engine/model/direction_of_travel.h"
 
 #include <gtest/gtest.h>
 

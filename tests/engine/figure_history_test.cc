@@ -1,12 +1,12 @@
 // A figure's history read back from the log: every step of its life, in order, with actor, time
 // and reason; the findings about it joined from their own streams; the value each stage and
 // committee saw; and the history as it stood at a past position or time.
-#include "engine/figure_history.h"
+#include "engine/read/figure_history.h"
 
 #include <gtest/gtest.h>
 
-#include "engine/event_summary.h"
-#include "engine/read_models.h"
+#include "engine/model/event_summary.h"
+#include "engine/read/read_models.h"
 #include "tests/testing/council_fixture.h"
 #include "tests/testing/scheduler_events.h"
 

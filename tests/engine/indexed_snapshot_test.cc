@@ -1,20 +1,20 @@
 // The indexed read path against the plain meaning of "as of": for random valid histories, every
 // read model computed from an IndexedSnapshot at a random past position equals the same read
 // model computed from a fresh fold of the log up to that position (FoldedSnapshot).
-#include "engine/indexed_snapshot.h"
+#include "engine/read/indexed_snapshot.h"
 
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
 #include <random>
 
-#include "engine/assurance_trail.h"
-#include "engine/figure_history.h"
-#include "engine/fresh_fold.h"
-#include "engine/outstanding_work.h"
-#include "engine/performance_report.h"
-#include "engine/read_models.h"
-#include "engine/scorecard.h"
+#include "engine/read/assurance_trail.h"
+#include "engine/read/figure_history.h"
+#include "engine/read/fresh_fold.h"
+#include "engine/read/outstanding_work.h"
+#include "engine/read/performance_report.h"
+#include "engine/read/read_models.h"
+#include "engine/read/scorecard.h"
 #include "tests/testing/council_fixture.h"
 #include "tests/testing/random_history.h"
 

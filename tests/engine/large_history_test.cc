@@ -8,9 +8,9 @@
 
 #include <set>
 
-#include "engine/as_of.h"
-#include "engine/command_handler.h"
-#include "engine/event_codec.h"
+#include "engine/read/as_of.h"
+#include "engine/command/command_handler.h"
+#include "engine/model/event_codec.h"
 #include "store/event_store.h"
 #include "tests/testing/temp_dir.h"
 

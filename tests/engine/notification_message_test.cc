@@ -1,10 +1,10 @@
-#include "engine/notification_message.h"
+#include "engine/notify/notification_message.h"
 
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 
-#include "engine/event_summary.h"
+#include "engine/model/event_summary.h"
 
 namespace goldthread::engine {
 namespace {

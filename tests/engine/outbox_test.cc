@@ -1,4 +1,4 @@
-#include "engine/outbox.h"
+#include "engine/notify/outbox.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <deque>
 #include <map>
 
-#include "engine/event_summary.h"
+#include "engine/model/event_summary.h"
 #include "tests/testing/notification_log.h"
 #include "tests/testing/temp_dir.h"
 

@@ -1,13 +1,13 @@
 // Outstanding work read back from the log: who owes each submission, sign-off, answer and
 // finding, four eyes respected, deadlines from findings and from the deadline seam, lateness,
 // and the performance team's list of who is late.
-#include "engine/outstanding_work.h"
+#include "engine/read/outstanding_work.h"
 
 #include <gtest/gtest.h>
 
-#include "engine/event_summary.h"
-#include "engine/local_date.h"
-#include "engine/read_models.h"
+#include "engine/model/event_summary.h"
+#include "engine/model/local_date.h"
+#include "engine/read/read_models.h"
 #include "tests/testing/council_fixture.h"
 #include "tests/testing/scheduler_events.h"
 

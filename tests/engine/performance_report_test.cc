@@ -1,11 +1,11 @@
 // A priority's performance report (Leeds 3.6) read back from the log: progress and rating,
 // actions, each indicator's last 8 periods with RAG and direction, linked risks, open findings,
 // and the report as it stood before the progress was recorded.
-#include "engine/performance_report.h"
+#include "engine/read/performance_report.h"
 
 #include <gtest/gtest.h>
 
-#include "engine/read_models.h"
+#include "engine/read/read_models.h"
 #include "tests/testing/council_fixture.h"
 
 namespace goldthread::engine {

@@ -1,4 +1,4 @@
-#include "engine/period.h"
+#include "engine/model/period.h"
 
 #include <gtest/gtest.h>
 

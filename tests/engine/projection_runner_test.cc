@@ -1,7 +1,7 @@
 // How projections run: state persisted with its checkpoint, a restart mid-stream that neither
 // applies an event twice nor skips one, incremental catch-ups equal to one pass, live following,
 // and a rebuild from zero beside the live set that takes over (and resumes when paused).
-#include "engine/projection_runner.h"
+#include "engine/projection/projection_runner.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -11,10 +11,10 @@
 #include <set>
 #include <thread>
 
-#include "engine/event_codec.h"
-#include "engine/read_index.h"
-#include "engine/read_models.h"
-#include "engine/scorecard.h"
+#include "engine/model/event_codec.h"
+#include "engine/read/read_index.h"
+#include "engine/read/read_models.h"
+#include "engine/read/scorecard.h"
 #include "tests/testing/council_fixture.h"
 #include "tests/testing/random_history.h"
 

@@ -1,6 +1,6 @@
 // RAG against target (Herefordshire 3.6): both polarities, absolute and percent tolerance,
 // missing figures, missing targets and zero targets.
-#include "engine/rag.h"
+#include "engine/model/rag.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The shipped timetables resolved for real periods, checked by hand against the seeds (the
 // dates in comments are counted on a 2011/12 calendar), and the rules of the schedule itself.
-#include "engine/schedule.h"
+#include "engine/timetable/schedule.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,13 +1,13 @@
 // The scheduler against a hand-written timetable: reminders, escalations, stage outcomes,
 // restarts and two engines on one store.
-#include "engine/scheduler.h"
+#include "engine/scheduler/scheduler.h"
 
 #include <date/date.h>
 #include <gtest/gtest.h>
 
 #include <thread>
 
-#include "engine/local_date.h"
+#include "engine/model/local_date.h"
 #include "tests/testing/council_fixture.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/year_simulation.h"

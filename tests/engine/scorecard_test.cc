@@ -2,11 +2,11 @@
 // tolerance, grey and not-rated rows, zero targets, direction of travel, restated figures,
 // priorities with their progress, perspectives, the roll-up, self-assessments, and the
 // scorecard as it stood before a restatement.
-#include "engine/scorecard.h"
+#include "engine/read/scorecard.h"
 
 #include <gtest/gtest.h>
 
-#include "engine/read_models.h"
+#include "engine/read/read_models.h"
 #include "tests/testing/council_fixture.h"
 
 namespace goldthread::engine {

@@ -1,4 +1,4 @@
-#include "engine/workflow.h"
+#include "engine/timetable/workflow.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "engine/workflow_timetables.h"
+#include "engine/timetable/workflow_timetables.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/year_simulation.h"
 

@@ -31,8 +31,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/command_handler.h"
-#include "engine/event_codec.h"
+#include "engine/command/command_handler.h"
+#include "engine/model/event_codec.h"
 #include "store/event_store.h"
 #include "tests/testing/temp_dir.h"
 

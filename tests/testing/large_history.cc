@@ -15,9 +15,9 @@
 #include <random>
 #include <vector>
 
-#include "engine/command_handler.h"
-#include "engine/event_codec.h"
-#include "engine/period.h"
+#include "engine/command/command_handler.h"
+#include "engine/model/event_codec.h"
+#include "engine/model/period.h"
 #include "store/event_store.h"
 
 namespace goldthread::testing {

@@ -38,7 +38,7 @@
 #include <cstdint>
 #include <string>
 
-#include "store/errors.h"
+#include "store/base/errors.h"
 
 namespace goldthread::testing {
 

@@ -4,7 +4,7 @@
 
 #include <atomic>
 
-#include "engine/event_codec.h"
+#include "engine/model/event_codec.h"
 #include "tests/testing/scheduler_events.h"
 
 namespace goldthread::testing {

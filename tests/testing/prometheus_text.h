@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "store/errors.h"
+#include "store/base/errors.h"
 
 namespace goldthread::testing {
 

@@ -4,8 +4,8 @@
 
 #include <cmath>
 
-#include "engine/event_codec.h"
-#include "engine/local_date.h"
+#include "engine/model/event_codec.h"
+#include "engine/model/local_date.h"
 
 namespace goldthread::testing {
 

@@ -23,8 +23,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/command_handler.h"
-#include "store/clock.h"
+#include "engine/command/command_handler.h"
+#include "store/base/clock.h"
 #include "store/event_store.h"
 
 namespace goldthread::testing {

@@ -4,8 +4,8 @@
 
 #include <atomic>
 
-#include "engine/event_codec.h"
-#include "engine/event_summary.h"
+#include "engine/model/event_codec.h"
+#include "engine/model/event_summary.h"
 
 namespace goldthread::testing {
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "goldthread/v1/events.pb.h"
-#include "store/clock.h"
+#include "store/base/clock.h"
 #include "store/event_store.h"
 
 namespace goldthread::testing {

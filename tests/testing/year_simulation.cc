@@ -9,11 +9,11 @@
 #include <map>
 #include <memory>
 
-#include "engine/authority.h"
-#include "engine/event_codec.h"
-#include "engine/local_date.h"
-#include "engine/period.h"
-#include "engine/scheduler.h"
+#include "engine/model/authority.h"
+#include "engine/model/event_codec.h"
+#include "engine/model/local_date.h"
+#include "engine/model/period.h"
+#include "engine/scheduler/scheduler.h"
 #include "store/event_store.h"
 
 namespace goldthread::testing {

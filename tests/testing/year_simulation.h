@@ -24,9 +24,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/command_handler.h"
-#include "engine/local_date.h"
-#include "store/errors.h"
+#include "engine/command/command_handler.h"
+#include "engine/model/local_date.h"
+#include "store/base/errors.h"
 
 namespace goldthread::testing {
 

@@ -1,0 +1,497 @@
+#include "adapters/api/api.h"
+
+#include <fmt/format.h>
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/time_util.h>
+
+#include <boost/asio/post.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "adapters/api/calendar_feed.h"
+#include "adapters/http/http_server.h"
+#include "adapters/http/json_guard.h"
+#include "engine/model/event_codec.h"
+#include "engine/model/local_date.h"
+
+namespace goldthread::adapters {
+
+namespace v1 = goldthread::v1;
+using boost::beast::http::verb;
+namespace pbutil = google::protobuf::util;
+
+namespace {
+
+// A command route: the path, and the field of goldthread.v1.Command it runs.
+struct CommandRoute {
+  const char* path;
+  const char* command;
+};
+
+// The whole command surface. Path captures are named after the command message's fields
+// ("figure.indicator_id" reaches into a nested message).
+constexpr CommandRoute kCommandRoutes[] = {
+    {"/api/v1/org-units", "create_org_unit"},
+    {"/api/v1/org-units/{unit_id}/rename", "rename_org_unit"},
+    {"/api/v1/org-units/{unit_id}/move", "move_org_unit"},
+    {"/api/v1/org-units/{unit_id}/close", "close_org_unit"},
+    {"/api/v1/org-units/{unit_id}/accountable-person", "change_accountable_person"},
+    {"/api/v1/people", "register_person"},
+    {"/api/v1/people/{person_id}/roles", "grant_role"},
+    {"/api/v1/people/{person_id}/roles/{grant_id}/revoke", "revoke_role"},
+    {"/api/v1/people/{delegator_person_id}/delegations", "delegate_sign_off"},
+    {"/api/v1/people/{delegator_person_id}/delegations/{delegation_id}/revoke",
+     "revoke_sign_off_delegation"},
+    {"/api/v1/tokens", "issue_api_token"},
+    {"/api/v1/tokens/{token_id}/revoke", "revoke_api_token"},
+    {"/api/v1/priorities", "define_priority"},
+    {"/api/v1/priorities/{priority_id}/objectives", "add_objective"},
+    {"/api/v1/priorities/{priority_id}/progress", "record_priority_progress"},
+    {"/api/v1/indicators", "define_indicator"},
+    {"/api/v1/indicators/{indicator_id}/revisions", "revise_indicator"},
+    {"/api/v1/indicators/{indicator_id}/targets", "set_target"},
+    {"/api/v1/indicators/{indicator_id}/retire", "retire_indicator"},
+    {"/api/v1/cycles", "open_cycle"},
+    {"/api/v1/cycles/{workflow_id}/{period}/stages/{stage_id}/meeting", "record_review_meeting"},
+    {"/api/v1/cycles/{workflow_id}/{period}/stages/{stage_id}/close", "close_stage"},
+    {"/api/v1/figures/{indicator_id}/{period}", "submit_figure"},
+    {"/api/v1/figures/{indicator_id}/{period}/amendments", "amend_figure"},
+    {"/api/v1/figures/{indicator_id}/{period}/sign-offs", "sign_off_figure"},
+    {"/api/v1/figures/{indicator_id}/{period}/rejections", "reject_figure"},
+    {"/api/v1/figures/{indicator_id}/{period}/queries", "raise_data_quality_query"},
+    {"/api/v1/figures/{indicator_id}/{period}/queries/{query_id}/answer",
+     "answer_data_quality_query"},
+    {"/api/v1/figures/{indicator_id}/{period}/lock", "lock_figure"},
+    {"/api/v1/figures/{indicator_id}/{period}/restatements", "restate_figure"},
+    {"/api/v1/figures/{indicator_id}/{period}/publication", "publish_figure"},
+    {"/api/v1/figures/{figure.indicator_id}/{figure.period}/escalations/{escalation_id}/"
+     "acknowledge",
+     "acknowledge_escalation"},
+    {"/api/v1/findings", "raise_challenge_finding"},
+    {"/api/v1/findings/{finding_id}/responses", "respond_to_challenge_finding"},
+    {"/api/v1/findings/{finding_id}/accept", "accept_challenge_finding"},
+    {"/api/v1/findings/{finding_id}/reopen", "reopen_challenge_finding"},
+    {"/api/v1/findings/{finding_id}/close", "close_challenge_finding"},
+    {"/api/v1/findings/{finding_id}/escalations/{escalation_id}/acknowledge",
+     "acknowledge_escalation"},
+    {"/api/v1/plans", "draft_plan"},
+    {"/api/v1/plans/{plan_id}/certify", "certify_plan"},
+    {"/api/v1/plans/{plan_id}/approvals", "approve_plan"},
+    {"/api/v1/risks", "register_risk"},
+    {"/api/v1/risks/{risk_id}/ratings", "rate_risk"},
+    {"/api/v1/risks/{risk_id}/close", "close_risk"},
+    {"/api/v1/self-assessments", "record_self_assessment"},
+};
+
+HttpResponse Json(unsigned status, std::string body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+std::string ToJson(const google::protobuf::Message& m) {
+  std::string out;
+  pbutil::JsonPrintOptions options;
+  options.always_print_primitive_fields = true;
+  if (!pbutil::MessageToJsonString(m, &out, options).ok()) return "null";
+  return out;
+}
+
+// Sets a string field named by a dotted path ("figure.indicator_id") in `m`.
+bool SetPathField(google::protobuf::Message* m, std::string_view path, const std::string& value) {
+  const size_t dot = path.find('.');
+  const auto* descriptor = m->GetDescriptor();
+  const auto* field = descriptor->FindFieldByName(std::string(path.substr(0, dot)));
+  if (field == nullptr) return false;
+  if (dot != std::string_view::npos) {
+    if (field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) return false;
+    return SetPathField(m->GetReflection()->MutableMessage(m, field), path.substr(dot + 1), value);
+  }
+  if (field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_STRING) return false;
+  m->GetReflection()->SetString(m, field, value);
+  return true;
+}
+
+// "If-Match: \"7\"" or "7" → 7; 0 when absent; nullopt when malformed.
+std::optional<uint64_t> ParseIfMatch(const std::string& header) {
+  if (header.empty()) return 0;
+  std::string v = header;
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  if (v.empty() || v.size() > 19 || v.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  return std::stoull(v);
+}
+
+std::string RandomCommandId() {
+  static std::atomic<uint64_t> counter{0};
+  return fmt::format("auto-{}-{}",
+                     std::chrono::steady_clock::now().time_since_epoch().count(), ++counter);
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+Api::Api(engine::CommandHandler* handler, engine::Scheduler* scheduler, Metrics* metrics,
+         ApiOptions options)
+    : handler_(handler),
+      scheduler_(scheduler),
+      metrics_(metrics),
+      options_(std::move(options)),
+      pool_(static_cast<size_t>(std::max(1, options_.worker_threads))) {
+  // A rate of 0 turns the limit off (a load test, or a proxy in front that limits instead).
+  if (options_.requests_per_second > 0) {
+    auto limiter = RateLimiter::Create(
+        {.rate_per_second = options_.requests_per_second, .burst = options_.burst});
+    if (limiter) limiter_ = std::move(*limiter);
+  }
+  openapi_ = ReadFile(options_.openapi_path.empty()
+                          ? std::string(GOLDTHREAD_SOURCE_DIR) + "/docs/openapi.json"
+                          : options_.openapi_path);
+  if (options_.response_cache_bytes > 0) {
+    cache_ = std::make_unique<ResponseCache>(options_.response_cache_bytes);
+    metrics_->Callback("goldthread_read_cache_hits", "Read-model answers served from the cache",
+                       [this] { return static_cast<double>(cache_->hits()); });
+    metrics_->Callback("goldthread_read_cache_misses", "Read-model answers computed",
+                       [this] { return static_cast<double>(cache_->misses()); });
+  }
+  metrics_->Counter("goldthread_auth_failures_total", "Requests refused authentication");
+  metrics_->Counter("goldthread_authz_refusals_total", "Commands refused for authority");
+}
+
+Api::~Api() { Drain(); }
+
+void Api::Drain() { pool_.join(); }
+
+void Api::OnPool(std::function<void()> work) { boost::asio::post(pool_, std::move(work)); }
+
+std::optional<Api::Caller> Api::Admit(const HttpRequest& request, const Responder& respond) {
+  const std::string header = request.Header("authorization");
+  std::string token;
+  if (header.rfind("Bearer ", 0) == 0) token = header.substr(7);
+  auto person = handler_->Authenticate(token);
+  if (!person) {
+    metrics_->Counter("goldthread_auth_failures_total", "").Add({});
+    respond(ProblemFromError(person.error()));
+    return std::nullopt;
+  }
+  if (limiter_) {
+    const std::string key = token.substr(0, token.rfind('_'));  // the token id, not the secret
+    auto decision = limiter_->Allow(key);
+    if (!decision.allowed) {
+      HttpResponse r = TooManyRequests(decision.retry_after_seconds);
+      r.actor = *person;
+      respond(std::move(r));
+      return std::nullopt;
+    }
+  }
+  return Caller{.person = *person};
+}
+
+void Api::Command(const std::string& field_name, HttpRequest&& request, Responder respond) {
+  auto caller = Admit(request, respond);
+  if (!caller) return;
+  if (Status s = CheckJsonBody(request.body.empty() ? "{}" : request.body); !s) {
+    return respond(ProblemFromError(s.error()));
+  }
+  const auto if_match = ParseIfMatch(request.Header("if-match"));
+  if (!if_match) {
+    return respond(Problem(400, "/problems/validation", "The request is not valid",
+                           "If-Match must be the figure's version as returned in its ETag, "
+                           "e.g. \"3\"",
+                           "If-Match"));
+  }
+  v1::Command command;
+  const auto* field = v1::Command::descriptor()->FindFieldByName(field_name);
+  auto* message = command.GetReflection()->MutableMessage(&command, field);
+  pbutil::JsonParseOptions parse;
+  parse.ignore_unknown_fields = false;
+  auto parsed = pbutil::JsonStringToMessage(request.body.empty() ? "{}" : request.body, message,
+                                            parse);
+  if (!parsed.ok()) {
+    return respond(Problem(400, "/problems/malformed-json", "The body is not a valid command",
+                           std::string(parsed.message()), "body"));
+  }
+  for (const auto& [name, value] : request.params) {
+    if (!SetPathField(message, name, value)) {
+      return respond(Problem(500, "/problems/internal", "Route misconfigured", name));
+    }
+  }
+  engine::CommandContext context{.actor = caller->person,
+                                 .command_id = request.Header("idempotency-key"),
+                                 .expected_version = *if_match};
+  if (context.command_id.empty()) context.command_id = RandomCommandId();
+  OnPool([this, context, command = std::move(command), respond = std::move(respond)] {
+    auto result = handler_->Execute(context, command);
+    if (!result) {
+      HttpResponse r;
+      const Error& e = result.error();
+      if (e.code == ErrorCode::kAlreadyExists && e.field == "command_id") {
+        r = Problem(422, "/problems/idempotency-key-reused",
+                    "Idempotency-Key reused for a different request", e.message,
+                    "Idempotency-Key");
+      } else if (e.code == ErrorCode::kConflict && e.field == "If-Match") {
+        r = Problem(412, "/problems/stale-version", "Precondition failed", e.message, "If-Match");
+        if (e.current_version) {
+          r.headers.emplace_back("ETag", fmt::format("\"{}\"", *e.current_version));
+        }
+      } else {
+        r = ProblemFromError(e);
+      }
+      if (e.code == ErrorCode::kPermissionDenied) {
+        metrics_->Counter("goldthread_authz_refusals_total", "").Add({});
+      }
+      r.actor = context.actor;
+      return respond(std::move(r));
+    }
+    HttpResponse r = Json(result->duplicate() ? 200 : 201, ToJson(*result));
+    r.headers.emplace_back("ETag", fmt::format("\"{}\"", result->stream_version()));
+    if (result->duplicate()) r.headers.emplace_back("Idempotent-Replayed", "true");
+    r.actor = context.actor;
+    respond(std::move(r));
+  });
+}
+
+bool Api::MayRead(const std::string& person, const std::string& unit) {
+  bool allowed = false;
+  IgnoreError(handler_->ReadModel([&](const engine::CouncilModel& model) {
+    const engine::Person* p = model.FindPerson(person);
+    if (p == nullptr) return;
+    const engine::LocalDay today = engine::LondonDayOf(handler_->clock().Now());
+    for (const engine::RoleGrant& g : p->grants) {
+      if (!g.InForceOn(today)) continue;
+      const bool council_wide = g.role == v1::ROLE_AUDITOR ||
+                                g.role == v1::ROLE_PERFORMANCE_TEAM || g.role == v1::ROLE_ADMIN;
+      if (council_wide || model.IsWithin(unit, g.scope_unit_id)) allowed = true;
+    }
+  }));
+  return allowed;
+}
+
+void Api::GetFigure(HttpRequest&& request, Responder respond) {
+  auto caller = Admit(request, respond);
+  if (!caller) return;
+  OnPool([this, request = std::move(request), caller = *caller, respond = std::move(respond)] {
+    const std::string& indicator_id = request.params.at("indicator_id");
+    const std::string& period = request.params.at("period");
+    std::string unit;
+    IgnoreError(handler_->ReadModel([&](const engine::CouncilModel& model) {
+      if (const auto* i = model.FindIndicator(indicator_id)) unit = i->definition.owning_unit_id();
+    }));
+    if (unit.empty()) {
+      return respond(Problem(404, "/problems/not-found", "Not found",
+                             fmt::format("there is no indicator '{}'", indicator_id),
+                             "indicator_id"));
+    }
+    if (!MayRead(caller.person, unit)) {
+      return respond(Problem(403, "/problems/forbidden", "Not allowed",
+                             fmt::format("{} holds no role covering '{}'", caller.person, unit)));
+    }
+    auto figure = handler_->LoadFigure(indicator_id, period);
+    if (!figure) return respond(ProblemFromError(figure.error()));
+    std::string sign_offs;
+    for (const auto& [level, s] : figure->sign_offs) {
+      sign_offs += fmt::format(R"({}{{"level":"{}","by":"{}","onBehalfOf":"{}","role":"{}"}})",
+                               sign_offs.empty() ? "" : ",",
+                               v1::SignOffLevel_Name(static_cast<v1::SignOffLevel>(level)),
+                               JsonEscape(s.person_id), JsonEscape(s.on_behalf_of_person_id),
+                               v1::Role_Name(s.role));
+    }
+    HttpResponse r = Json(
+        200, fmt::format(R"({{"indicatorId":"{}","period":"{}","figureVersion":{},"value":{},)"
+                         R"("commentary":"{}","enteredBy":"{}","signOffs":[{}],"rejected":{},)"
+                         R"("openQueries":{},"locked":{},"restated":{},"publishedVersion":{}}})",
+                         JsonEscape(indicator_id), JsonEscape(period), figure->figure_version,
+                         ToJson(figure->value), JsonEscape(figure->commentary),
+                         JsonEscape(figure->version_author), sign_offs, figure->rejected,
+                         figure->OpenQueries(), figure->locked, figure->restated,
+                         figure->published_version));
+    r.headers.emplace_back("ETag", fmt::format("\"{}\"", figure->stream_version));
+    r.actor = caller.person;
+    respond(std::move(r));
+  });
+}
+
+void Api::GetLog(HttpRequest&& request, Responder respond) {
+  auto caller = Admit(request, respond);
+  if (!caller) return;
+  OnPool([this, request = std::move(request), caller = *caller, respond = std::move(respond)] {
+    bool auditor = false;
+    IgnoreError(handler_->ReadModel([&](const engine::CouncilModel& model) {
+      const engine::LocalDay today = engine::LondonDayOf(handler_->clock().Now());
+      for (v1::Role role : {v1::ROLE_AUDITOR, v1::ROLE_PERFORMANCE_TEAM, v1::ROLE_ADMIN}) {
+        auditor = auditor || model.FindGrant(caller.person, role, model.council_id(), today);
+      }
+    }));
+    if (!auditor) {
+      return respond(Problem(403, "/problems/forbidden", "Not allowed",
+                             "the log is read by auditors, the performance team and admins"));
+    }
+    auto number = [&](const char* name, uint64_t fallback) -> std::optional<uint64_t> {
+      auto it = request.query.find(name);
+      if (it == request.query.end()) return fallback;
+      if (it->second.empty() || it->second.size() > 19 ||
+          it->second.find_first_not_of("0123456789") != std::string::npos) {
+        return std::nullopt;
+      }
+      return std::stoull(it->second);
+    };
+    const auto from = number("from", 1);
+    const auto limit = number("limit", 100);
+    if (!from || !limit || *limit == 0 || *limit > 1000) {
+      return respond(Problem(400, "/problems/validation", "The request is not valid",
+                             "from is a position (1 or more) and limit 1 to 1000", "limit"));
+    }
+    auto stream = request.query.find("stream");
+    Result<store::ReadPage> page =
+        stream == request.query.end()
+            ? handler_->store().ReadAll(*from, store::Direction::kForward, *limit)
+            : handler_->store().ReadStream(stream->second, *from, store::Direction::kForward,
+                                           *limit);
+    if (!page) return respond(ProblemFromError(page.error()));
+    std::string events;
+    for (const auto& envelope : page->events) {
+      auto event = engine::DecodeEvent(envelope);
+      store::Envelope shown = envelope;
+      shown.clear_payload();
+      events += fmt::format("{}{{\"envelope\":{},\"event\":{}}}", events.empty() ? "" : ",",
+                            ToJson(shown), event ? ToJson(*event) : "null");
+    }
+    HttpResponse r = Json(200, fmt::format(R"({{"events":[{}],"next":{}}})", events, page->next));
+    r.actor = caller.person;
+    respond(std::move(r));
+  });
+}
+
+void Api::GetVerify(HttpRequest&& request, Responder respond) {
+  auto caller = Admit(request, respond);
+  if (!caller) return;
+  OnPool([this, caller = *caller, respond = std::move(respond)] {
+    auto report = handler_->store().Verify(1, 0);
+    if (!report) return respond(ProblemFromError(report.error()));
+    HttpResponse r = Json(
+        200, fmt::format(R"({{"ok":{},"eventsChecked":{},"headPosition":{},"headHash":"{}",)"
+                         R"("firstBadPosition":{},"problem":"{}","redactedPayloads":{}}})",
+                         report->ok, report->events_checked, report->head_position,
+                         report->head_hash_hex, report->first_bad_position,
+                         JsonEscape(report->problem), report->redacted_payloads));
+    r.actor = caller.person;
+    respond(std::move(r));
+  });
+}
+
+void Api::GetMe(HttpRequest&& request, Responder respond) {
+  auto caller = Admit(request, respond);
+  if (!caller) return;
+  std::string roles;
+  std::string name;
+  IgnoreError(handler_->ReadModel([&](const engine::CouncilModel& model) {
+    const engine::Person* p = model.FindPerson(caller->person);
+    if (p == nullptr) return;
+    name = p->name;
+    const engine::LocalDay today = engine::LondonDayOf(handler_->clock().Now());
+    for (const auto& g : p->grants) {
+      if (!g.InForceOn(today)) continue;
+      roles += fmt::format(R"({}{{"role":"{}","scope":"{}"}})", roles.empty() ? "" : ",",
+                           v1::Role_Name(g.role), JsonEscape(g.scope_unit_id));
+    }
+  }));
+  HttpResponse r = Json(200, fmt::format(R"({{"personId":"{}","name":"{}","roles":[{}]}})",
+                                         JsonEscape(caller->person), JsonEscape(name), roles));
+  r.actor = caller->person;
+  respond(std::move(r));
+}
+
+void Api::PostClock(HttpRequest&& request, Responder respond) {
+  if (options_.simulated_clock == nullptr) {
+    return respond(Problem(404, "/problems/not-simulating", "Not found",
+                           "the clock can be moved only when the server runs with --simulate",
+                           "path"));
+  }
+  auto caller = Admit(request, respond);
+  if (!caller) return;
+  if (Status s = CheckJsonBody(request.body); !s) return respond(ProblemFromError(s.error()));
+  google::protobuf::Timestamp until;
+  // Body: {"advanceTo": "2011-10-24T09:00:00Z"}
+  const std::string key = "\"advanceTo\"";
+  const size_t at = request.body.find(key);
+  const size_t open = at == std::string::npos ? at : request.body.find('"', at + key.size());
+  const size_t close = open == std::string::npos ? open : request.body.find('"', open + 1);
+  if (close == std::string::npos ||
+      !google::protobuf::util::TimeUtil::FromString(
+          request.body.substr(open + 1, close - open - 1), &until)) {
+    return respond(Problem(400, "/problems/validation", "The request is not valid",
+                           "send {\"advanceTo\": \"<RFC 3339 time>\"}", "advanceTo"));
+  }
+  const TimePoint target(std::chrono::microseconds(
+      google::protobuf::util::TimeUtil::TimestampToMicroseconds(until)));
+  if (target < options_.simulated_clock->Now()) {
+    return respond(Problem(400, "/problems/validation", "The request is not valid",
+                           "the simulated clock only moves forward", "advanceTo"));
+  }
+  OnPool([this, target, caller = *caller, respond = std::move(respond)] {
+    auto fired = scheduler_->AdvanceTo(options_.simulated_clock, target);
+    if (!fired) return respond(ProblemFromError(fired.error()));
+    HttpResponse r = Json(200, fmt::format(R"({{"now":"{}","eventsWritten":{}}})",
+                                           google::protobuf::util::TimeUtil::ToString(
+                                               google::protobuf::util::TimeUtil::
+                                                   MicrosecondsToTimestamp(
+                                                       target.time_since_epoch().count())),
+                                           *fired));
+    r.actor = caller.person;
+    respond(std::move(r));
+  });
+}
+
+void Api::Register(Router* router) {
+  for (const CommandRoute& route : kCommandRoutes) {
+    const std::string field = route.command;
+    router->Add(verb::post, route.path, route.command,
+                [this, field](HttpRequest&& request, Responder respond) {
+                  Command(field, std::move(request), std::move(respond));
+                });
+  }
+  RegisterReadRoutes(router);
+  RegisterCalendarFeed(router, handler_, options_.read_models,
+                       [this](std::function<void()> work) { OnPool(std::move(work)); });
+  router->Add(verb::get, "/api/v1/figures/{indicator_id}/{period}", "get_figure",
+              [this](HttpRequest&& r, Responder respond) { GetFigure(std::move(r), respond); });
+  router->Add(verb::get, "/api/v1/log", "get_log",
+              [this](HttpRequest&& r, Responder respond) { GetLog(std::move(r), respond); });
+  router->Add(verb::get, "/api/v1/log/verification", "get_verification",
+              [this](HttpRequest&& r, Responder respond) { GetVerify(std::move(r), respond); });
+  router->Add(verb::get, "/api/v1/me", "get_me",
+              [this](HttpRequest&& r, Responder respond) { GetMe(std::move(r), respond); });
+  router->Add(verb::post, "/api/v1/clock", "post_clock",
+              [this](HttpRequest&& r, Responder respond) { PostClock(std::move(r), respond); });
+  router->Add(verb::get, "/api/v1/openapi.json", "openapi",
+              [this](HttpRequest&&, Responder respond) { respond(Json(200, openapi_)); });
+  router->Add(verb::get, "/healthz", "healthz", [](HttpRequest&&, Responder respond) {
+    respond(Json(200, R"({"status":"alive"})"));
+  });
+  router->Add(verb::get, "/readyz", "readyz", [this](HttpRequest&&, Responder respond) {
+    // Ready: the store answers, and the read models are within one page (4,096 events) of the
+    // log's head, so reads answer promptly instead of catching up first.
+    const bool store_ok = static_cast<bool>(handler_->ReadModel([](const engine::CouncilModel&) {}));
+    uint64_t lag = 0;
+    if (options_.read_models != nullptr) {
+      const uint64_t head = handler_->store().Head().position;
+      const uint64_t applied = options_.read_models->runner().position();
+      lag = head > applied ? head - applied : 0;
+    }
+    const bool ready = store_ok && lag <= 4096;
+    respond(Json(ready ? 200 : 503,
+                 fmt::format(R"({{"status":"{}","storeOpen":{},"projectionLagEvents":{}}})",
+                             ready ? "ready" : "starting", store_ok, lag)));
+  });
+  router->Add(verb::get, "/metrics", "metrics", MetricsHandler(metrics_));
+}
+
+}  // namespace goldthread::adapters

@@ -1,0 +1,131 @@
+// Api: goldthread's JSON API under /api/v1, on the HTTP server.
+//
+// Every command is a POST whose body is the command message in the protobuf JSON mapping
+// (lowerCamelCase fields), with ids named in the path filled in from it: for example
+//   POST /api/v1/figures/NI-192/FY2011-Q2/sign-offs  {"level": "SIGN_OFF_LEVEL_SERVICE",
+//                                                      "figureVersion": 1}
+// runs SignOffFigure. The answer is the CommandResult (201, or 200 with `Idempotent-Replayed:
+// true` for a repeat), with the written stream's version as its ETag; errors are RFC 9457
+// problem documents naming the offending field. The route table in api.cc is the whole API;
+// docs/openapi.json describes it and a test checks the two agree.
+//
+// Per request, in this order: authenticate the bearer token (401), rate-limit by token (429),
+// check the body (UTF-8, nesting depth: 400), parse it (400), then the engine decides (403 for
+// authority and four eyes, 404, 409, 412 for a stale If-Match, 422 for a reused
+// Idempotency-Key with another body). Engine work runs on a worker pool, never on an I/O
+// thread.
+//
+// Threading: Register once before the server starts; handlers run on I/O threads and post to
+// the pool. The handler, scheduler, store and metrics are not owned and must outlive the Api.
+#ifndef GOLDTHREAD_ADAPTERS_API_API_H_
+#define GOLDTHREAD_ADAPTERS_API_API_H_
+
+#include <boost/asio/thread_pool.hpp>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "adapters/http/http_types.h"
+#include "adapters/http/metrics.h"
+#include "adapters/http/rate_limiter.h"
+#include "adapters/http/response_cache.h"
+#include "engine/command/command_handler.h"
+#include "engine/read/read_models.h"
+#include "engine/scheduler/scheduler.h"
+
+namespace goldthread::adapters {
+
+struct ApiOptions {
+  // Threads that run engine work (commands wait for their fsync there, so several let group
+  // commit batch them). Default: 32.
+  int worker_threads = 32;
+  // Requests per second per token, and the burst allowed; 0 turns the limit off. Default:
+  // 200/s, burst 400.
+  double requests_per_second = 200;
+  double burst = 400;
+  // `serve --simulate`: the clock is simulated and POST /api/v1/clock moves it. Not owned.
+  // Default: null (real time; the clock route answers 404).
+  SimulatedClock* simulated_clock = nullptr;
+  // Where docs/openapi.json is, served at /api/v1/openapi.json. Default: the source tree's.
+  std::string openapi_path;
+  // The read models (scorecards, reports, histories, outstanding work, trails). Not owned.
+  // Default: null (those routes answer 503).
+  engine::ReadModels* read_models = nullptr;
+  // Bytes of read-model answers kept by log position (response_cache.h); 0 keeps none.
+  // Default: 64 MiB.
+  size_t response_cache_bytes = 64 << 20;
+};
+
+class Api {
+ public:
+  Api(engine::CommandHandler* handler, engine::Scheduler* scheduler, Metrics* metrics,
+      ApiOptions options);
+  ~Api();
+  Api(const Api&) = delete;
+  Api& operator=(const Api&) = delete;
+
+  // Adds every route (and /healthz, /readyz, /metrics) to `router`.
+  void Register(Router* router);
+  // Waits for engine work in flight (call after the server stopped).
+  void Drain();
+
+ private:
+  struct Caller {
+    std::string person;
+  };
+  // Authenticates and rate-limits; on failure answers and returns nullopt.
+  std::optional<Caller> Admit(const HttpRequest& request, const Responder& respond);
+  void Command(const std::string& field, HttpRequest&& request, Responder respond);
+  void GetFigure(HttpRequest&& request, Responder respond);
+  void GetLog(HttpRequest&& request, Responder respond);
+  void GetVerify(HttpRequest&& request, Responder respond);
+  void GetMe(HttpRequest&& request, Responder respond);
+  void PostClock(HttpRequest&& request, Responder respond);
+  // Read models (read_routes.cc). Each takes `as_of` (RFC 3339) or `at_position`.
+  void RegisterReadRoutes(Router* router);
+  // Admits the caller, resolves as_of/at_position, and runs `read` on the pool with them; the
+  // caller's permission is checked inside `read` (it depends on what is read).
+  using ReadFn = std::function<HttpResponse(const std::string& person, const engine::AsOf&,
+                                            const HttpRequest&)>;
+  void Read(HttpRequest&& request, Responder respond, ReadFn read, bool public_route = false);
+  HttpResponse GetScorecard(const std::string& person, const engine::AsOf& as_of,
+                            const HttpRequest& request, bool published_only);
+  HttpResponse GetReport(const std::string& person, const engine::AsOf& as_of,
+                         const HttpRequest& request);
+  HttpResponse GetHistory(const std::string& person, const engine::AsOf& as_of,
+                          const HttpRequest& request);
+  HttpResponse GetOutstanding(const std::string& person, const engine::AsOf& as_of,
+                              const HttpRequest& request);
+  HttpResponse GetLateReturns(const std::string& person, const engine::AsOf& as_of,
+                              const HttpRequest& request);
+  HttpResponse GetTrail(const std::string& person, const engine::AsOf& as_of,
+                        const HttpRequest& request);
+  HttpResponse GetEscalations(const std::string& person, const engine::AsOf& as_of,
+                              const HttpRequest& request);
+  HttpResponse GetCycle(const std::string& person, const HttpRequest& request);
+  // The answer of `compute` at the position `as_of` names, from the cache when it was computed
+  // before. Only for answers that are a pure function of the position.
+  HttpResponse AtPosition(const std::string& key, const engine::AsOf& as_of,
+                          const std::function<HttpResponse(const engine::AsOf&)>& compute);
+  // The org unit that owns an indicator / a priority; "" when unknown.
+  std::string IndicatorUnit(const std::string& indicator_id);
+  std::string PriorityUnit(const std::string& priority_id);
+  std::string CouncilId();
+  // Whether `person` may read what belongs to `unit` (an auditor, the performance team or an
+  // admin anywhere; anyone holding a role covering it).
+  bool MayRead(const std::string& person, const std::string& unit);
+  void OnPool(std::function<void()> work);
+
+  engine::CommandHandler* const handler_;
+  engine::Scheduler* const scheduler_;
+  Metrics* const metrics_;
+  const ApiOptions options_;
+  std::unique_ptr<RateLimiter> limiter_;
+  boost::asio::thread_pool pool_;
+  std::string openapi_;
+  std::unique_ptr<ResponseCache> cache_;
+};
+
+}  // namespace goldthread::adapters
+
+#endif  // GOLDTHREAD_ADAPTERS_API_API_H_

@@ -1,0 +1,453 @@
+// The read side of the API: scorecards, performance reports, figure histories, outstanding work,
+// late returns, the assurance trail, escalations and cycles — each "as of" the head, a past
+// instant (`as_of=<RFC 3339>`) or a log position (`at_position=N`).
+//
+// Who may read what (the one place this is decided for reads, beside Api::MayRead):
+//   - a unit's scorecard, a figure's history, a priority's report: anyone holding a role whose
+//     scope covers the unit (council-wide roles cover everything);
+//   - the assurance trail, escalations and late returns: anyone whose role covers the whole
+//     council (or, with `directorate=D`, covers D);
+//   - outstanding work: the person themselves, or anyone whose role covers the whole council;
+//   - published scorecards: anyone, without a token, and only figures that were published.
+// Permission is judged on today's roles, whatever point of the log is read.
+#include <fmt/format.h>
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/time_util.h>
+
+#include <variant>
+
+#include "adapters/api/api.h"
+#include "adapters/http/http_server.h"
+#include "engine/read/as_of.h"
+#include "engine/model/council_model.h"
+#include "engine/model/local_date.h"
+#include "adapters/formats/trail_export.h"
+
+namespace goldthread::adapters {
+
+namespace v1 = goldthread::v1;
+using boost::beast::http::verb;
+namespace pbutil = google::protobuf::util;
+
+namespace {
+
+HttpResponse JsonMessage(const google::protobuf::Message& m) {
+  HttpResponse r;
+  pbutil::JsonPrintOptions options;
+  options.always_print_primitive_fields = true;
+  if (!pbutil::MessageToJsonString(m, &r.body, options).ok()) {
+    return Problem(500, "/problems/internal", "Internal error", "the answer could not be encoded");
+  }
+  return r;
+}
+
+HttpResponse Forbidden(std::string detail) {
+  return Problem(403, "/problems/forbidden", "Not allowed", detail);
+}
+
+HttpResponse NotFound(std::string detail, std::string field) {
+  return Problem(404, "/problems/not-found", "Not found", detail, field);
+}
+
+// `as_of` or `at_position` from the query; an error response when malformed.
+std::variant<engine::AsOf, HttpResponse> ParseAsOf(const HttpRequest& request) {
+  auto time = request.query.find("as_of");
+  auto position = request.query.find("at_position");
+  if (time != request.query.end() && position != request.query.end()) {
+    return Problem(400, "/problems/validation", "The request is not valid",
+                   "give as_of or at_position, not both", "as_of");
+  }
+  if (time != request.query.end()) {
+    google::protobuf::Timestamp ts;
+    if (!pbutil::TimeUtil::FromString(time->second, &ts)) {
+      return Problem(400, "/problems/validation", "The request is not valid",
+                     "as_of must be an RFC 3339 time, e.g. 2011-10-24T09:00:00Z", "as_of");
+    }
+    return engine::AsOf::Time(
+        TimePoint(std::chrono::microseconds(pbutil::TimeUtil::TimestampToMicroseconds(ts))));
+  }
+  if (position != request.query.end()) {
+    const std::string& v = position->second;
+    if (v.empty() || v.size() > 19 || v.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoull(v) == 0) {
+      return Problem(400, "/problems/validation", "The request is not valid",
+                     "at_position must be a log position, 1 or more", "at_position");
+    }
+    return engine::AsOf::Position(std::stoull(v));
+  }
+  return engine::AsOf::Head();
+}
+
+// A published scorecard: only rows whose figure was published, without the internal sign-off
+// detail; counts recomputed from those rows; roll-up and self-assessments left out (they
+// summarise unpublished figures).
+void KeepPublishedOnly(v1::Scorecard* card) {
+  google::protobuf::RepeatedPtrField<v1::ScorecardRow> kept;
+  std::map<std::string, const v1::ScorecardRow*> by_id;
+  for (v1::ScorecardRow& row : *card->mutable_rows()) {
+    if (!row.published()) continue;
+    row.clear_signed_levels();
+    row.clear_sign_off_state();
+    *kept.Add() = row;
+  }
+  *card->mutable_rows() = std::move(kept);
+  for (const v1::ScorecardRow& row : card->rows()) by_id[row.indicator_id()] = &row;
+  auto recount = [&](google::protobuf::RepeatedPtrField<std::string>* ids, v1::RagCounts* counts) {
+    google::protobuf::RepeatedPtrField<std::string> published;
+    counts->Clear();
+    for (const std::string& id : *ids) {
+      auto it = by_id.find(id);
+      if (it == by_id.end()) continue;
+      *published.Add() = id;
+      switch (it->second->rag()) {
+        case v1::RAG_GREEN: counts->set_green(counts->green() + 1); break;
+        case v1::RAG_AMBER: counts->set_amber(counts->amber() + 1); break;
+        case v1::RAG_RED: counts->set_red(counts->red() + 1); break;
+        case v1::RAG_GREY: counts->set_grey(counts->grey() + 1); break;
+        default: counts->set_not_rated(counts->not_rated() + 1); break;
+      }
+    }
+    *ids = std::move(published);
+  };
+  for (v1::ScorecardPriority& p : *card->mutable_priorities()) {
+    recount(p.mutable_indicator_ids(), p.mutable_counts());
+    p.clear_summary();
+    p.clear_overall_rating();
+    p.clear_progress_recorded();
+  }
+  for (v1::ScorecardPerspective& p : *card->mutable_perspectives()) {
+    recount(p.mutable_indicator_ids(), p.mutable_counts());
+  }
+  card->clear_rollup();
+  card->clear_self_assessments();
+}
+
+}  // namespace
+
+std::string Api::IndicatorUnit(const std::string& indicator_id) {
+  std::string unit;
+  IgnoreError(handler_->ReadModel([&](const engine::CouncilModel& model) {
+    if (const auto* i = model.FindIndicator(indicator_id)) unit = i->definition.owning_unit_id();
+  }));
+  return unit;
+}
+
+std::string Api::PriorityUnit(const std::string& priority_id) {
+  std::string unit;
+  IgnoreError(handler_->ReadModel([&](const engine::CouncilModel& model) {
+    auto it = model.priorities().find(priority_id);
+    if (it != model.priorities().end()) unit = it->second.owner_unit_id;
+  }));
+  return unit;
+}
+
+std::string Api::CouncilId() {
+  std::string id;
+  IgnoreError(handler_->ReadModel(
+      [&](const engine::CouncilModel& model) { id = model.council_id(); }));
+  return id;
+}
+
+void Api::Read(HttpRequest&& request, Responder respond, ReadFn read, bool public_route) {
+  std::string person;
+  if (!public_route) {
+    auto caller = Admit(request, respond);
+    if (!caller) return;
+    person = caller->person;
+  }
+  if (options_.read_models == nullptr) {
+    return respond(Problem(503, "/problems/unavailable", "Not available",
+                           "this server runs without read models"));
+  }
+  auto as_of = ParseAsOf(request);
+  if (auto* error = std::get_if<HttpResponse>(&as_of)) {
+    error->actor = person;
+    return respond(std::move(*error));
+  }
+  OnPool([request = std::move(request), respond = std::move(respond), read = std::move(read),
+          person, as_of = std::get<engine::AsOf>(as_of)] {
+    HttpResponse r = read(person, as_of, request);
+    r.actor = person;
+    respond(std::move(r));
+  });
+}
+
+HttpResponse Api::AtPosition(const std::string& key, const engine::AsOf& as_of,
+                             const std::function<HttpResponse(const engine::AsOf&)>& compute) {
+  if (cache_ == nullptr) return compute(as_of);
+  // The head needs only its position for the key (no read of the event there); a past time is
+  // resolved to its position by the binary search.
+  uint64_t position = 0;
+  if (!as_of.position && !as_of.time) {
+    position = handler_->store().Head().position;
+    if (position == 0) return compute(as_of);  // an empty log: nothing worth keeping
+  } else {
+    auto point = engine::ResolveAsOf(handler_->store(), as_of);
+    if (!point) return ProblemFromError(point.error());
+    position = point->position();
+  }
+  const std::string full_key = fmt::format("{}@{}", key, position);
+  if (auto hit = cache_->Find(full_key)) return std::move(*hit);
+  HttpResponse r = compute(engine::AsOf::Position(position));
+  cache_->Put(full_key, r);
+  return r;
+}
+
+HttpResponse Api::GetScorecard(const std::string& person, const engine::AsOf& as_of,
+                               const HttpRequest& request, bool published_only) {
+  const std::string& unit = request.params.at("unit_id");
+  if (!published_only && !MayRead(person, unit)) {
+    return Forbidden(fmt::format("{} holds no role covering '{}'", person, unit));
+  }
+  const std::string& period = request.params.at("period");
+  return AtPosition(
+      fmt::format("scorecard\n{}\n{}\n{}", unit, period, published_only), as_of,
+      [&](const engine::AsOf& at) {
+        auto card = options_.read_models->Scorecard(unit, period, at);
+        if (!card) return ProblemFromError(card.error());
+        if (published_only) KeepPublishedOnly(&*card);
+        return JsonMessage(*card);
+      });
+}
+
+HttpResponse Api::GetReport(const std::string& person, const engine::AsOf& as_of,
+                            const HttpRequest& request) {
+  const std::string& priority = request.params.at("priority_id");
+  const std::string unit = PriorityUnit(priority);
+  if (unit.empty()) return NotFound(fmt::format("there is no priority '{}'", priority), "priority_id");
+  if (!MayRead(person, unit)) {
+    return Forbidden(fmt::format("{} holds no role covering '{}', which owns {}", person, unit,
+                                 priority));
+  }
+  const std::string& period = request.params.at("period");
+  return AtPosition(fmt::format("report\n{}\n{}", priority, period), as_of,
+                    [&](const engine::AsOf& at) {
+                      auto report = options_.read_models->PerformanceReport(priority, period, at);
+                      if (!report) return ProblemFromError(report.error());
+                      return JsonMessage(*report);
+                    });
+}
+
+HttpResponse Api::GetHistory(const std::string& person, const engine::AsOf& as_of,
+                             const HttpRequest& request) {
+  const std::string& indicator = request.params.at("indicator_id");
+  const std::string unit = IndicatorUnit(indicator);
+  if (unit.empty()) {
+    return NotFound(fmt::format("there is no indicator '{}'", indicator), "indicator_id");
+  }
+  if (!MayRead(person, unit)) {
+    return Forbidden(fmt::format("{} holds no role covering '{}'", person, unit));
+  }
+  const std::string& period = request.params.at("period");
+  return AtPosition(fmt::format("history\n{}\n{}", indicator, period), as_of,
+                    [&](const engine::AsOf& at) {
+                      auto history = options_.read_models->FigureHistory(indicator, period, at);
+                      if (!history) return ProblemFromError(history.error());
+                      return JsonMessage(*history);
+                    });
+}
+
+HttpResponse Api::GetOutstanding(const std::string& person, const engine::AsOf& as_of,
+                                 const HttpRequest& request) {
+  auto it = request.params.find("person_id");
+  const std::string whose = it == request.params.end() ? person : it->second;
+  if (whose != person && !MayRead(person, CouncilId())) {
+    return Forbidden("only the person themselves, or someone whose role covers the whole "
+                     "council, may see a person's outstanding work");
+  }
+  auto work = options_.read_models->OutstandingWork(whose, as_of);
+  if (!work) return ProblemFromError(work.error());
+  return JsonMessage(*work);
+}
+
+HttpResponse Api::GetLateReturns(const std::string& person, const engine::AsOf& as_of,
+                                 const HttpRequest&) {
+  if (!MayRead(person, CouncilId())) {
+    return Forbidden("late returns across the council are for roles covering the whole council");
+  }
+  auto late = options_.read_models->LateReturns(as_of);
+  if (!late) return ProblemFromError(late.error());
+  return JsonMessage(*late);
+}
+
+HttpResponse Api::GetTrail(const std::string& person, const engine::AsOf& as_of,
+                           const HttpRequest& request) {
+  auto directorate = request.query.find("directorate");
+  const std::string scope =
+      directorate == request.query.end() ? CouncilId() : directorate->second;
+  if (!MayRead(person, scope)) {
+    return Forbidden(fmt::format("the assurance trail for '{}' is for roles covering it", scope));
+  }
+  auto format_it = request.query.find("format");
+  const std::string format = format_it == request.query.end() ? "json" : format_it->second;
+  if (format != "json" && format != "csv" && format != "html") {
+    return Problem(400, "/problems/validation", "The request is not valid",
+                   "format is json, csv or html", "format");
+  }
+  auto trail = options_.read_models->AssuranceTrail(
+      request.params.at("period"),
+      directorate == request.query.end() ? "" : directorate->second, as_of);
+  if (!trail) return ProblemFromError(trail.error());
+  HttpResponse r;
+  if (format == "json") {
+    auto json = engine::TrailToJson(*trail);
+    if (!json) return ProblemFromError(json.error());
+    r.body = std::move(*json);
+  } else if (format == "csv") {
+    r.content_type = "text/csv; charset=utf-8";
+    r.body = engine::TrailToCsv(*trail);
+    r.headers.emplace_back(
+        "Content-Disposition",
+        fmt::format("attachment; filename=\"assurance-trail-{}.csv\"", trail->period()));
+  } else {
+    r.content_type = "text/html; charset=utf-8";
+    r.body = engine::TrailToHtml(*trail);
+  }
+  return r;
+}
+
+HttpResponse Api::GetEscalations(const std::string& person, const engine::AsOf& as_of,
+                                 const HttpRequest& request) {
+  auto period = request.query.find("period");
+  if (period == request.query.end() || period->second.empty()) {
+    return Problem(400, "/problems/validation", "The request is not valid",
+                   "period is required, e.g. ?period=FY2011-Q2", "period");
+  }
+  auto directorate = request.query.find("directorate");
+  const std::string scope =
+      directorate == request.query.end() ? CouncilId() : directorate->second;
+  if (!MayRead(person, scope)) {
+    return Forbidden(fmt::format("escalations for '{}' are for roles covering it", scope));
+  }
+  auto status = request.query.find("status");
+  const std::string wanted = status == request.query.end() ? "all" : status->second;
+  if (wanted != "all" && wanted != "open") {
+    return Problem(400, "/problems/validation", "The request is not valid",
+                   "status is open or all", "status");
+  }
+  auto trail = options_.read_models->AssuranceTrail(
+      period->second, directorate == request.query.end() ? "" : directorate->second, as_of);
+  if (!trail) return ProblemFromError(trail.error());
+  v1::EscalationList list;
+  *list.mutable_as_of() = trail->as_of();
+  for (const v1::TrailFigure& figure : trail->figures()) {
+    for (const v1::TrailEscalation& e : figure.escalations()) {
+      if (wanted == "open" && (e.resolved() || e.acknowledged())) continue;
+      v1::FigureEscalation* out = list.add_escalations();
+      out->set_indicator_id(figure.indicator_id());
+      out->set_period(figure.period());
+      *out->mutable_escalation() = e;
+    }
+  }
+  return JsonMessage(list);
+}
+
+HttpResponse Api::GetCycle(const std::string& person, const HttpRequest& request) {
+  const std::string& workflow = request.params.at("workflow_id");
+  const std::string& period = request.params.at("period");
+  if (!MayRead(person, CouncilId())) {
+    // Anyone with a role somewhere may see the timetable they work to.
+    bool any_role = false;
+    IgnoreError(handler_->ReadModel([&](const engine::CouncilModel& model) {
+      const engine::Person* p = model.FindPerson(person);
+      const engine::LocalDay today = engine::LondonDayOf(handler_->clock().Now());
+      if (p != nullptr) {
+        for (const auto& g : p->grants) any_role = any_role || g.InForceOn(today);
+      }
+    }));
+    if (!any_role) return Forbidden(fmt::format("{} holds no role in force", person));
+  }
+  auto cycle = handler_->LoadCycle(workflow, period);
+  if (!cycle) return ProblemFromError(cycle.error());
+  if (!cycle->opened()) {
+    return NotFound(fmt::format("no cycle of {} has been opened for {}", workflow, period),
+                    "period");
+  }
+  if (!handler_->options().timetables) {
+    return Problem(503, "/problems/unavailable", "Not available", "no timetables are loaded");
+  }
+  auto timetable = handler_->options().timetables(workflow, period);
+  if (!timetable) return ProblemFromError(timetable.error());
+  v1::CycleView view;
+  view.set_workflow_id(workflow);
+  view.set_period(period);
+  *view.mutable_opened_at() = pbutil::TimeUtil::MicrosecondsToTimestamp(
+      cycle->opened_at.time_since_epoch().count());
+  for (const std::string& p : timetable->figure_periods) view.add_figure_periods(p);
+  const TimePoint now = handler_->clock().Now();
+  for (const engine::TimedStage& stage : timetable->stages) {
+    v1::CycleStageView* s = view.add_stages();
+    s->set_stage_id(stage.id);
+    s->set_title(stage.title);
+    *s->mutable_opens_at() =
+        pbutil::TimeUtil::MicrosecondsToTimestamp(stage.opens_at.time_since_epoch().count());
+    *s->mutable_due_at() =
+        pbutil::TimeUtil::MicrosecondsToTimestamp(stage.due_at.time_since_epoch().count());
+    auto progress = cycle->stages.find(stage.id);
+    const engine::StageProgress p =
+        progress == cycle->stages.end() ? engine::StageProgress{} : progress->second;
+    if (p.completed) {
+      s->set_status(p.on_time ? "completed on time" : "completed late");
+    } else if (p.closed_incomplete) {
+      s->set_status("closed incomplete");
+    } else if (p.fell_due || (p.opened && now >= stage.due_at)) {
+      s->set_status("overdue");
+    } else if (p.opened) {
+      s->set_status("open");
+    } else {
+      s->set_status("pending");
+    }
+    for (const engine::TimedReminder& reminder : stage.reminders) {
+      *s->add_reminders_at() =
+          pbutil::TimeUtil::MicrosecondsToTimestamp(reminder.at.time_since_epoch().count());
+    }
+  }
+  return JsonMessage(view);
+}
+
+void Api::RegisterReadRoutes(Router* router) {
+  auto add = [&](const char* path, const char* name,
+                 std::function<HttpResponse(Api*, const std::string&, const engine::AsOf&,
+                                            const HttpRequest&)>
+                     fn,
+                 bool public_route = false) {
+    router->Add(verb::get, path, name,
+                [this, fn, public_route](HttpRequest&& request, Responder respond) {
+                  Read(
+                      std::move(request), std::move(respond),
+                      [this, fn](const std::string& person, const engine::AsOf& as_of,
+                                 const HttpRequest& r) { return fn(this, person, as_of, r); },
+                      public_route);
+                });
+  };
+  add("/api/v1/scorecards/{unit_id}/{period}", "get_scorecard",
+      [](Api* api, const std::string& p, const engine::AsOf& a, const HttpRequest& r) {
+        return api->GetScorecard(p, a, r, false);
+      });
+  add("/api/v1/public/scorecards/{unit_id}/{period}", "get_published_scorecard",
+      [](Api* api, const std::string& p, const engine::AsOf& a, const HttpRequest& r) {
+        return api->GetScorecard(p, a, r, true);
+      },
+      true);
+  add("/api/v1/reports/{priority_id}/{period}", "get_performance_report", &Api::GetReport);
+  add("/api/v1/figures/{indicator_id}/{period}/history", "get_figure_history", &Api::GetHistory);
+  add("/api/v1/me/outstanding-work", "get_my_outstanding_work", &Api::GetOutstanding);
+  add("/api/v1/people/{person_id}/outstanding-work", "get_outstanding_work",
+      &Api::GetOutstanding);
+  add("/api/v1/late-returns", "get_late_returns", &Api::GetLateReturns);
+  add("/api/v1/trails/{period}", "get_assurance_trail", &Api::GetTrail);
+  add("/api/v1/escalations", "list_escalations", &Api::GetEscalations);
+  router->Add(verb::get, "/api/v1/cycles/{workflow_id}/{period}", "get_cycle",
+              [this](HttpRequest&& request, Responder respond) {
+                auto caller = Admit(request, respond);
+                if (!caller) return;
+                OnPool([this, request = std::move(request), respond = std::move(respond),
+                        person = caller->person] {
+                  HttpResponse r = GetCycle(person, request);
+                  r.actor = person;
+                  respond(std::move(r));
+                });
+              });
+}
+
+}  // namespace goldthread::adapters

@@ -1,0 +1,167 @@
+#include "adapters/cli/cli_reads.h"
+
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/time_util.h>
+
+#include <cstdio>
+
+#include "engine/read/read_models.h"
+#include "engine/read/timetable_deadlines.h"
+#include "engine/timetable/workflow_timetables.h"
+#include "adapters/formats/trail_export.h"
+#include "store/base/clock.h"
+#include "store/event_store.h"
+
+namespace goldthread::adapters {
+namespace {
+
+namespace pbutil = google::protobuf::util;
+
+constexpr int kExitUsage = 2;
+constexpr int kExitCannotRun = 3;
+
+int Fail(const std::string& message, int code = kExitCannotRun) {
+  std::fprintf(stderr, "goldthread: %s\n", message.c_str());
+  return code;
+}
+
+// The store read-only and the read models folded in memory (nothing persisted).
+struct ReadSession {
+  std::unique_ptr<store::EventStore> store;
+  std::shared_ptr<const engine::WorkflowSet> workflows;
+  std::unique_ptr<engine::TimetableDeadlines> deadlines;
+  std::unique_ptr<engine::ReadModels> reads;
+};
+
+Result<ReadSession> OpenForReading(const ReadCommandOptions& options) {
+  store::StoreOptions store_options;
+  store_options.read_only = true;
+  auto store = store::EventStore::Open(options.data_dir, store_options);
+  if (!store) return Unexpected(store.error());
+  ReadSession session{.store = std::move(*store)};
+  auto workflows = engine::WorkflowSet::Load(
+      options.workflows_dir.empty() ? engine::DefaultWorkflowsDir() : options.workflows_dir,
+      engine::DefaultBankHolidaysPath());
+  if (!workflows) return Unexpected(workflows.error());
+  session.workflows = std::move(*workflows);
+  const engine::Workflow* main = session.workflows->catalogue.Find(options.main_workflow);
+  if (main == nullptr) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "--workflow " + options.main_workflow + " is not among the loaded workflows",
+                     "workflow");
+  }
+  session.deadlines = std::make_unique<engine::TimetableDeadlines>(
+      options.main_workflow, engine::TimetablesFrom(session.workflows));
+  engine::ReadModelOptions read_options{.tenant = options.tenant,
+                                        .deadlines = session.deadlines.get(),
+                                        .sign_off_levels = engine::SignOffLevelsOf(*main)};
+  read_options.runner.persist = false;
+  auto reads = engine::ReadModels::Open(session.store.get(), &SystemClock::Instance(),
+                                        std::move(read_options));
+  if (!reads) return Unexpected(reads.error());
+  session.reads = std::move(*reads);
+  return session;
+}
+
+Result<engine::AsOf> AsOfFrom(const ReadCommandOptions& options) {
+  if (!options.as_of.empty() && options.at_position != 0) {
+    return MakeError(ErrorCode::kInvalidArgument, "give --as-of or --at-position, not both",
+                     "as_of");
+  }
+  if (options.at_position != 0) return engine::AsOf::Position(options.at_position);
+  if (options.as_of.empty()) return engine::AsOf::Head();
+  google::protobuf::Timestamp ts;
+  if (!pbutil::TimeUtil::FromString(options.as_of, &ts)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "--as-of wants an RFC 3339 time, e.g. 2011-10-24T09:00:00Z", "as_of");
+  }
+  return engine::AsOf::Time(
+      TimePoint(std::chrono::microseconds(pbutil::TimeUtil::TimestampToMicroseconds(ts))));
+}
+
+int PrintJson(const google::protobuf::Message& message) {
+  std::string out;
+  pbutil::JsonPrintOptions print;
+  print.add_whitespace = true;
+  print.always_print_primitive_fields = true;
+  if (!pbutil::MessageToJsonString(message, &out, print).ok()) {
+    return Fail("the answer could not be printed as JSON");
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return 0;
+}
+
+}  // namespace
+
+int RunRebuild(const std::string& data_dir, const std::string& tenant,
+               const std::string& projection, bool from_scratch) {
+  if (projection != "read-index") {
+    return Fail("--projection: the projections are: read-index", kExitUsage);
+  }
+  store::StoreOptions store_options;
+  store_options.create_if_missing = false;
+  auto store = store::EventStore::Open(data_dir, store_options);
+  if (!store) return Fail(store.error().message);
+  engine::RebuildOptions rebuild;
+  rebuild.from_scratch = from_scratch;
+  rebuild.progress = [](const engine::RebuildProgress& p) {
+    std::fprintf(stderr, "rebuild: %llu of %llu events (%llu this run), %.0f events/s, %.0f s left\n",
+                 static_cast<unsigned long long>(p.position),
+                 static_cast<unsigned long long>(p.head),
+                 static_cast<unsigned long long>(p.events_done), p.events_per_second,
+                 p.seconds_remaining);
+  };
+  auto report = engine::RebuildReadIndex(store->get(), tenant, rebuild);
+  if (!report) return Fail(report.error().message);
+  std::printf("rebuilt %s to position %llu: %llu events in %.1f s (%.0f events/s)%s; "
+              "generation %u is active\n",
+              projection.c_str(), static_cast<unsigned long long>(report->position),
+              static_cast<unsigned long long>(report->events_applied), report->seconds,
+              report->events_per_second,
+              report->resumed_from > 0
+                  ? (", resumed from position " + std::to_string(report->resumed_from)).c_str()
+                  : "",
+              report->generation);
+  return 0;
+}
+
+int RunHistory(const ReadCommandOptions& options, const std::string& indicator_id,
+               const std::string& period) {
+  auto as_of = AsOfFrom(options);
+  if (!as_of) return Fail(as_of.error().message, kExitUsage);
+  auto session = OpenForReading(options);
+  if (!session) return Fail(session.error().message);
+  auto history = session->reads->FigureHistory(indicator_id, period, *as_of);
+  if (!history) return Fail(history.error().message);
+  return PrintJson(*history);
+}
+
+int RunTrail(const ReadCommandOptions& options, const std::string& period,
+             const std::string& directorate, const std::string& format) {
+  auto as_of = AsOfFrom(options);
+  if (!as_of) return Fail(as_of.error().message, kExitUsage);
+  auto session = OpenForReading(options);
+  if (!session) return Fail(session.error().message);
+  auto trail = session->reads->AssuranceTrail(period, directorate, *as_of);
+  if (!trail) return Fail(trail.error().message);
+  std::string out;
+  if (format == "json") {
+    auto json = engine::TrailToJson(*trail);
+    if (!json) return Fail(json.error().message);
+    out = std::move(*json);
+  } else if (format == "csv") {
+    out = engine::TrailToCsv(*trail);
+  } else {
+    out = engine::TrailToHtml(*trail);
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  if (!trail->verification().ok()) {
+    std::fprintf(stderr, "goldthread: WARNING: the log failed verification at position %llu: %s\n",
+                 static_cast<unsigned long long>(trail->verification().first_bad_position()),
+                 trail->verification().problem().c_str());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace goldthread::adapters
