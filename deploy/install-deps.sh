@@ -22,7 +22,7 @@ if [[ "${GOLDTHREAD_WITH_TEST_TOOLS:-0}" == "1" ]]; then
   PACKAGES+=(python3 python3-prometheus-client python3-aiosmtpd python3-openpyxl python3-icalendar)
 fi
 if [[ "${GOLDTHREAD_WITH_BENCH_TOOLS:-0}" == "1" ]]; then
-  PACKAGES+=(wrk nginx-light hyperfine curl python3)
+  PACKAGES+=(wrk nginx-light hyperfine curl bc python3)
 fi
 
 missing=()
