@@ -12,6 +12,7 @@
 #include "adapters/demo/demo_council.h"
 #include "adapters/cli/serve.h"
 #include "engine/command/command_handler.h"
+#include "engine/council_engine.h"
 #include "engine/model/local_date.h"
 #include "store/event_store.h"
 
@@ -80,14 +81,17 @@ int RunRestore(const std::string& backup_dir, const std::string& data_dir) {
 // Opens the store and a command handler for the operator's own commands (init, token).
 struct OperatorSession {
   std::unique_ptr<store::EventStore> store;
-  std::unique_ptr<engine::CommandHandler> handler;
+  std::unique_ptr<engine::CouncilEngine> engine;
 };
 Result<OperatorSession> OpenForOperator(const std::string& data_dir, const std::string& tenant) {
   auto opened = store::EventStore::Open(data_dir, store::StoreOptions{});
   if (!opened) return Unexpected(opened.error());
   OperatorSession s{.store = std::move(*opened)};
-  s.handler = std::make_unique<engine::CommandHandler>(s.store.get(), &SystemClock::Instance(),
-                                                       engine::HandlerOptions{.tenant = tenant});
+  // Starting a council and issuing tokens are decided by no workflow rule: no timetables needed.
+  auto engine =
+      engine::CouncilEngine::Open(s.store.get(), &SystemClock::Instance(), {.tenant = tenant});
+  if (!engine) return Unexpected(engine.error());
+  s.engine = std::move(*engine);
   return s;
 }
 
@@ -96,7 +100,7 @@ int RunInit(const std::string& data_dir, const std::string& tenant, const std::s
             const std::string& admin_name) {
   auto session = OpenForOperator(data_dir, tenant);
   if (!session) return Fail(session.error());
-  auto r = session->handler->Bootstrap(council_id, council_name, admin_id, admin_name, "init");
+  auto r = session->engine->commands().Bootstrap(council_id, council_name, admin_id, admin_name, "init");
   if (!r) return Fail(r.error());
   std::printf("started tenant %s: council %s, administrator %s\n", tenant.c_str(),
               council_id.c_str(), admin_id.c_str());
@@ -107,7 +111,7 @@ int RunTokenCreate(const std::string& data_dir, const std::string& tenant,
                    const std::string& person, const std::string& label, unsigned days) {
   auto session = OpenForOperator(data_dir, tenant);
   if (!session) return Fail(session.error());
-  auto r = session->handler->IssueTokenAsOperator(person, label, days);
+  auto r = session->engine->commands().IssueTokenAsOperator(person, label, days);
   if (!r) return Fail(r.error());
   std::printf("%s\n", r->secret().c_str());
   std::fprintf(stderr, "token %s for %s, valid %u days. It is shown only now: keep it safe.\n",

@@ -18,6 +18,7 @@
 #include "engine/timetable/calendar.h"
 #include "engine/command/calendar_feed_tokens.h"
 #include "engine/command/command_handler.h"
+#include "engine/council_engine.h"
 #include "engine/read/read_models.h"
 #include "engine/read/timetable_deadlines.h"
 #include "adapters/formats/trail_export.h"
@@ -59,7 +60,8 @@ Result<std::string> ReadWholeFile(const std::string& path) {
   return text.str();
 }
 
-int RunImport(const std::string& data_dir, const std::string& tenant, ImportKind kind,
+int RunImport(const std::string& data_dir, const std::string& tenant,
+              const std::string& workflows_dir, const std::string& main_workflow, ImportKind kind,
               const std::string& file, bool dry_run) {
   auto text = ReadWholeFile(file);
   if (!text) return Fail(text.error().message);
@@ -67,9 +69,14 @@ int RunImport(const std::string& data_dir, const std::string& tenant, ImportKind
   options.create_if_missing = false;
   auto store = store::EventStore::Open(data_dir, options);
   if (!store) return Fail(store.error().message);
-  engine::CommandHandler handler(store->get(), &SystemClock::Instance(),
-                                 engine::HandlerOptions{.tenant = tenant});
-  auto report = ImportCsv(handler, kind, *text,
+  // Every row is decided under the council's rules, as `serve` decides the same command.
+  auto workflows = engine::LoadWorkflows(workflows_dir);
+  if (!workflows) return Fail(workflows.error().message);
+  auto engine = engine::CouncilEngine::Open(
+      store->get(), &SystemClock::Instance(),
+      {.tenant = tenant, .workflows = *workflows, .main_workflow = main_workflow});
+  if (!engine) return Fail(engine.error().message);
+  auto report = ImportCsv((*engine)->commands(), kind, *text,
                           dry_run ? engine::BatchMode::kDryRun : engine::BatchMode::kApply);
   if (!report) return Fail(fmt::format("{}: {}", file, report.error().message));
   for (const ImportProblem& p : report->problems) {
@@ -145,46 +152,35 @@ Status WriteText(const std::string& path, std::string_view text) {
   return OkStatus();
 }
 
-// The store read-only and the read models folded in memory, as `history` and `trail` use them.
+// The store read-only and the council's read models folded in memory (nothing persisted), under
+// the same rules as `serve`: the main workflow's sign-off levels and figure deadlines.
 struct ReadSession {
   std::unique_ptr<store::EventStore> store;
-  // The workflow timetables' figure deadlines (for outstanding work); null when not asked for.
-  std::unique_ptr<engine::TimetableDeadlines> deadlines;
-  std::unique_ptr<engine::ReadModels> reads;
+  std::unique_ptr<engine::CouncilEngine> engine;
+  engine::ReadModels* reads = nullptr;
 };
 
-// With `main_workflow` set, outstanding work carries that workflow's stage deadlines (the
-// workflows from $GOLDTHREAD_WORKFLOWS or the shipped ones, as `serve` loads them).
 Result<ReadSession> OpenForReading(const std::string& data_dir, const std::string& tenant,
-                                   const std::string& main_workflow = "") {
+                                   const std::string& workflows_dir,
+                                   const std::string& main_workflow) {
   store::StoreOptions options;
   options.read_only = true;
   options.create_if_missing = false;
   auto store = store::EventStore::Open(data_dir, options);
   if (!store) return Unexpected(store.error());
   ReadSession session{.store = std::move(*store)};
-  engine::ReadModelOptions read_options{.tenant = tenant};
-  read_options.runner.persist = false;
-  if (!main_workflow.empty()) {
-    const char* dir = std::getenv("GOLDTHREAD_WORKFLOWS");
-    auto workflows = engine::WorkflowSet::Load(
-        dir != nullptr && *dir != '\0' ? dir : engine::DefaultWorkflowsDir(),
-        engine::DefaultBankHolidaysPath());
-    if (!workflows) return Unexpected(workflows.error());
-    if ((*workflows)->catalogue.Find(main_workflow) == nullptr) {
-      return MakeError(
-          ErrorCode::kInvalidArgument,
-          fmt::format("--workflow {} is not among the loaded workflows", main_workflow),
-          "workflow");
-    }
-    session.deadlines = std::make_unique<engine::TimetableDeadlines>(
-        main_workflow, engine::TimetablesFrom(*workflows));
-    read_options.deadlines = session.deadlines.get();
-  }
-  auto reads = engine::ReadModels::Open(session.store.get(), &SystemClock::Instance(),
-                                        std::move(read_options));
-  if (!reads) return Unexpected(reads.error());
-  session.reads = std::move(*reads);
+  auto workflows = engine::LoadWorkflows(workflows_dir);
+  if (!workflows) return Unexpected(workflows.error());
+  engine::CouncilOptions council{.tenant = tenant,
+                                 .workflows = *workflows,
+                                 .main_workflow = main_workflow,
+                                 .open_read_models = true};
+  council.runner.persist = false;
+  auto engine =
+      engine::CouncilEngine::Open(session.store.get(), &SystemClock::Instance(), council);
+  if (!engine) return Unexpected(engine.error());
+  session.engine = std::move(*engine);
+  session.reads = session.engine->reads();
   return session;
 }
 
@@ -199,9 +195,10 @@ int WriteSheet(const Sheet& sheet, const std::string& format, const std::string&
 }
 
 int RunExportScorecard(const std::string& data_dir, const std::string& tenant,
+                       const std::string& workflows_dir, const std::string& workflow,
                        const std::string& unit, const std::string& period,
                        const std::string& format, const std::string& out) {
-  auto session = OpenForReading(data_dir, tenant);
+  auto session = OpenForReading(data_dir, tenant, workflows_dir, workflow);
   if (!session) return Fail(session.error().message);
   auto scorecard = session->reads->Scorecard(unit, period);
   if (!scorecard) return Fail(scorecard.error().message);
@@ -210,9 +207,10 @@ int RunExportScorecard(const std::string& data_dir, const std::string& tenant,
 }
 
 int RunExportTrail(const std::string& data_dir, const std::string& tenant,
+                   const std::string& workflows_dir, const std::string& workflow,
                    const std::string& period, const std::string& directorate,
                    const std::string& format, const std::string& out) {
-  auto session = OpenForReading(data_dir, tenant);
+  auto session = OpenForReading(data_dir, tenant, workflows_dir, workflow);
   if (!session) return Fail(session.error().message);
   auto trail = session->reads->AssuranceTrail(period, directorate);
   if (!trail) return Fail(trail.error().message);
@@ -264,9 +262,9 @@ int RunExportLog(const std::string& data_dir, const std::string& source, const s
 }
 
 int RunExportCalendar(const std::string& data_dir, const std::string& tenant,
-                      const std::string& person, const std::string& workflow,
+                      const std::string& workflows_dir, const std::string& person, const std::string& workflow,
                       const std::string& out) {
-  auto session = OpenForReading(data_dir, tenant, workflow);
+  auto session = OpenForReading(data_dir, tenant, workflows_dir, workflow);
   if (!session) return Fail(session.error().message);
   auto work = session->reads->OutstandingWork(person);
   if (!work) return Fail(work.error().message);
@@ -286,9 +284,11 @@ int RunCalendarFeedIssue(const std::string& data_dir, const std::string& tenant,
   options.create_if_missing = false;
   auto store = store::EventStore::Open(data_dir, options);
   if (!store) return Fail(store.error().message);
-  engine::CommandHandler handler(store->get(), &SystemClock::Instance(),
-                                 engine::HandlerOptions{.tenant = tenant});
-  auto r = engine::IssueCalendarFeedAsOperator(handler, person, days);
+  // Tokens are decided by no workflow rule: the engine needs no timetables for them.
+  auto engine =
+      engine::CouncilEngine::Open(store->get(), &SystemClock::Instance(), {.tenant = tenant});
+  if (!engine) return Fail(engine.error().message);
+  auto r = engine::IssueCalendarFeedAsOperator((*engine)->commands(), person, days);
   if (!r) return Fail(r.error().message);
   std::printf("/api/v1/calendars/%s.ics\n", r->secret().c_str());
   std::fprintf(stderr,
@@ -306,9 +306,11 @@ int RunCalendarFeedRevoke(const std::string& data_dir, const std::string& tenant
   options.create_if_missing = false;
   auto store = store::EventStore::Open(data_dir, options);
   if (!store) return Fail(store.error().message);
-  engine::CommandHandler handler(store->get(), &SystemClock::Instance(),
-                                 engine::HandlerOptions{.tenant = tenant});
-  if (auto s = engine::RevokeCalendarFeedAsOperator(handler, token_id, "revoked by the operator");
+  auto engine =
+      engine::CouncilEngine::Open(store->get(), &SystemClock::Instance(), {.tenant = tenant});
+  if (!engine) return Fail(engine.error().message);
+  if (auto s = engine::RevokeCalendarFeedAsOperator((*engine)->commands(), token_id,
+                                                    "revoked by the operator");
       !s) {
     return Fail(s.error().message);
   }
@@ -332,6 +334,13 @@ void ImportExportCli::Register(CLI::App& app, std::string* data_dir, const std::
     cmd->add_option("--file", file_, "The CSV file, with a header row")->required();
     cmd->add_flag("--dry-run", dry_run_,
                   "Check every row and report each problem with its line; write nothing");
+    cmd->add_option("--workflows", workflows_dir_,
+                    "Folder of workflow timetables, as serve's --workflows (default: "
+                    "$GOLDTHREAD_WORKFLOWS, else the shipped workflows/)");
+    cmd->add_option("--workflow", workflow_,
+                    "The council's main timetable, as serve's --workflow: rows are judged under "
+                    "its sign-off rules")
+        ->capture_default_str();
   };
   import_figures_ = import->add_subcommand(
       "figures",
@@ -393,11 +402,16 @@ void ImportExportCli::Register(CLI::App& app, std::string* data_dir, const std::
       "any calendar (for a live subscription use `goldthread calendar-feed issue`).");
   add_common(export_calendar_);
   export_calendar_->add_option("--person", person_, "Person id")->required();
-  export_calendar_
-      ->add_option("--workflow", workflow_,
-                   "The council's main timetable, whose stage deadlines apply "
-                   "(as `serve --workflow`)")
-      ->capture_default_str();
+  // The reads are made under the council's rules, as serve makes them.
+  for (CLI::App* cmd : {export_scorecard_, export_trail_, export_calendar_}) {
+    cmd->add_option("--workflows", workflows_dir_,
+                    "Folder of workflow timetables, as serve's --workflows (default: "
+                    "$GOLDTHREAD_WORKFLOWS, else the shipped workflows/)");
+    cmd->add_option("--workflow", workflow_,
+                    "The council's main timetable, whose sign-off levels and stage deadlines "
+                    "apply (as `serve --workflow`)")
+        ->capture_default_str();
+  }
 
   auto* feed = app.add_subcommand(
       "calendar-feed",
@@ -427,20 +441,22 @@ bool ImportExportCli::Chosen() const {
 
 int ImportExportCli::Run() {
   if (import_figures_->parsed()) {
-    return RunImport(*data_dir_, *tenant_, ImportKind::kFigures, file_, dry_run_);
+    return RunImport(*data_dir_, *tenant_, workflows_dir_, workflow_, ImportKind::kFigures, file_,
+                     dry_run_);
   }
   if (import_indicators_->parsed()) {
-    return RunImport(*data_dir_, *tenant_, ImportKind::kIndicators, file_, dry_run_);
+    return RunImport(*data_dir_, *tenant_, workflows_dir_, workflow_, ImportKind::kIndicators,
+                     file_, dry_run_);
   }
   if (export_scorecard_->parsed()) {
-    return RunExportScorecard(*data_dir_, *tenant_, unit_, period_, format_, out_);
+    return RunExportScorecard(*data_dir_, *tenant_, workflows_dir_, workflow_, unit_, period_, format_, out_);
   }
   if (export_trail_->parsed()) {
-    return RunExportTrail(*data_dir_, *tenant_, period_, directorate_, format_, out_);
+    return RunExportTrail(*data_dir_, *tenant_, workflows_dir_, workflow_, period_, directorate_, format_, out_);
   }
   if (export_log_->parsed()) return RunExportLog(*data_dir_, source_, out_);
   if (export_calendar_->parsed())
-    return RunExportCalendar(*data_dir_, *tenant_, person_, workflow_, out_);
+    return RunExportCalendar(*data_dir_, *tenant_, workflows_dir_, person_, workflow_, out_);
   if (feed_issue_->parsed()) return RunCalendarFeedIssue(*data_dir_, *tenant_, person_, days_);
   if (feed_revoke_->parsed()) return RunCalendarFeedRevoke(*data_dir_, *tenant_, token_id_);
   return 2;

@@ -52,6 +52,7 @@ class ImportExportCli {
   std::string out_;
   std::string person_;
   std::string workflow_ = "chesterfield-service-first";
+  std::string workflows_dir_;
   std::string source_ = "urn:goldthread";
   unsigned days_ = 366;
   std::string token_id_;

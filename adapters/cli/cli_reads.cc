@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include "engine/council_engine.h"
 #include "engine/read/read_models.h"
 #include "engine/read/timetable_deadlines.h"
 #include "engine/timetable/workflow_timetables.h"
@@ -25,12 +26,12 @@ int Fail(const std::string& message, int code = kExitCannotRun) {
   return code;
 }
 
-// The store read-only and the read models folded in memory (nothing persisted).
+// The store read-only and the council's read models folded in memory (nothing persisted), under
+// the same rules as `serve`.
 struct ReadSession {
   std::unique_ptr<store::EventStore> store;
-  std::shared_ptr<const engine::WorkflowSet> workflows;
-  std::unique_ptr<engine::TimetableDeadlines> deadlines;
-  std::unique_ptr<engine::ReadModels> reads;
+  std::unique_ptr<engine::CouncilEngine> engine;
+  engine::ReadModels* reads = nullptr;
 };
 
 Result<ReadSession> OpenForReading(const ReadCommandOptions& options) {
@@ -39,27 +40,18 @@ Result<ReadSession> OpenForReading(const ReadCommandOptions& options) {
   auto store = store::EventStore::Open(options.data_dir, store_options);
   if (!store) return Unexpected(store.error());
   ReadSession session{.store = std::move(*store)};
-  auto workflows = engine::WorkflowSet::Load(
-      options.workflows_dir.empty() ? engine::DefaultWorkflowsDir() : options.workflows_dir,
-      engine::DefaultBankHolidaysPath());
+  auto workflows = engine::LoadWorkflows(options.workflows_dir);
   if (!workflows) return Unexpected(workflows.error());
-  session.workflows = std::move(*workflows);
-  const engine::Workflow* main = session.workflows->catalogue.Find(options.main_workflow);
-  if (main == nullptr) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "--workflow " + options.main_workflow + " is not among the loaded workflows",
-                     "workflow");
-  }
-  session.deadlines = std::make_unique<engine::TimetableDeadlines>(
-      options.main_workflow, engine::TimetablesFrom(session.workflows));
-  engine::ReadModelOptions read_options{.tenant = options.tenant,
-                                        .deadlines = session.deadlines.get(),
-                                        .sign_off_levels = engine::SignOffLevelsOf(*main)};
-  read_options.runner.persist = false;
-  auto reads = engine::ReadModels::Open(session.store.get(), &SystemClock::Instance(),
-                                        std::move(read_options));
-  if (!reads) return Unexpected(reads.error());
-  session.reads = std::move(*reads);
+  engine::CouncilOptions council{.tenant = options.tenant,
+                                 .workflows = *workflows,
+                                 .main_workflow = options.main_workflow,
+                                 .open_read_models = true};
+  council.runner.persist = false;
+  auto engine =
+      engine::CouncilEngine::Open(session.store.get(), &SystemClock::Instance(), council);
+  if (!engine) return Unexpected(engine.error());
+  session.engine = std::move(*engine);
+  session.reads = session.engine->reads();
   return session;
 }
 

@@ -10,10 +10,8 @@
 
 #include "adapters/api/api.h"
 #include "adapters/http/http_server.h"
-#include "engine/read/read_models.h"
-#include "engine/scheduler/scheduler.h"
-#include "engine/read/timetable_deadlines.h"
-#include "engine/timetable/workflow_timetables.h"
+#include "engine/council_engine.h"
+#include "engine/scheduler/timer_loop.h"
 #include "store/event_store.h"
 
 namespace goldthread::adapters {
@@ -76,9 +74,13 @@ int RunServe(const ServeOptions& options) {
   MetricFamily& batch_appends = metrics.Histogram(
       "goldthread_store_batch_appends", "Appends sharing one group commit",
       {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024});
+  // The real-time timer loop (below), told of every commit: a new event may move the next due
+  // instant. Null until it starts.
+  std::atomic<engine::TimerLoop*> timer_loop{nullptr};
   store::StoreOptions store_options;
   store_options.clock = clock;
   store_options.on_commit = [&](const store::CommitStats& stats) {
+    if (engine::TimerLoop* loop = timer_loop.load()) loop->Poke();
     fsync_seconds.Observe({}, std::chrono::duration<double>(stats.write).count());
     batch_appends.Observe({}, static_cast<double>(stats.appends));
     for (auto latency : stats.append_latencies) {
@@ -90,54 +92,30 @@ int RunServe(const ServeOptions& options) {
     std::fprintf(stderr, "goldthread: %s\n", store.error().message.c_str());
     return 3;
   }
-  auto workflows = engine::WorkflowSet::Load(
-      options.workflows_dir.empty() ? engine::DefaultWorkflowsDir() : options.workflows_dir,
-      !options.calendar_path.empty()  ? options.calendar_path
-      : options.workflows_dir.empty() ? engine::DefaultBankHolidaysPath()
-                                      : engine::BankHolidaysPathIn(options.workflows_dir));
+  auto workflows = engine::LoadWorkflows(options.workflows_dir, options.calendar_path);
   if (!workflows) {
     std::fprintf(stderr, "goldthread: %s\n", workflows.error().message.c_str());
     return 3;
   }
-  const engine::Workflow* main_workflow = (*workflows)->catalogue.Find(options.main_workflow);
-  if (main_workflow == nullptr) {
-    std::fprintf(stderr, "goldthread: --workflow %s is not among the loaded workflows\n",
-                 options.main_workflow.c_str());
-    return 2;
+  // One engine from the council's rules; its read models resume from their checkpoint and catch
+  // up with the log before the server starts, then follow it.
+  auto engine = engine::CouncilEngine::Open(store->get(), clock,
+                                            {.tenant = options.tenant,
+                                             .workflows = *workflows,
+                                             .main_workflow = options.main_workflow,
+                                             .open_read_models = true});
+  if (!engine) {
+    std::fprintf(stderr, "goldthread: %s\n", engine.error().message.c_str());
+    return engine.error().field == "workflow" ? 2 : 3;
   }
-  engine::CommandHandler handler(
-      store->get(), clock,
-      {.tenant = options.tenant,
-       .distinct_people_across_levels =
-           main_workflow->definition().distinct_signers_across_levels(),
-       .sign_off_levels = engine::SignOffLevelsOf(*main_workflow),
-       .timetables = engine::TimetablesFrom(*workflows)});
-  engine::Scheduler scheduler(
-      store->get(), clock,
-      {.tenant = options.tenant,
-       .timetables = engine::TimetablesFrom(*workflows),
-       .finding_escalation = engine::FindingEscalationsFrom(*workflows, options.main_workflow)});
-  // The read models resume from their checkpoint, catch up with the log, then follow it.
-  engine::TimetableDeadlines deadlines(options.main_workflow, engine::TimetablesFrom(*workflows));
-  auto reads = engine::ReadModels::Open(
-      store->get(), clock,
-      {.tenant = options.tenant,
-       .deadlines = &deadlines,
-       .sign_off_levels = engine::SignOffLevelsOf(*main_workflow)});
-  if (!reads) {
-    std::fprintf(stderr, "goldthread: %s\n", reads.error().message.c_str());
-    return 3;
-  }
-  if (auto caught_up = (*reads)->runner().CatchUp(); !caught_up) {
-    std::fprintf(stderr, "goldthread: bringing the read models up to date: %s\n",
-                 caught_up.error().message.c_str());
-    return 3;
-  }
-  (*reads)->runner().StartFollowing();
+  engine::CommandHandler& handler = (*engine)->commands();
+  engine::Scheduler& scheduler = (*engine)->scheduler();
+  engine::ReadModels* reads = (*engine)->reads();
+  reads->runner().StartFollowing();
   metrics.Callback("goldthread_projection_lag_events",
                    "Events in the log the read models have not applied yet", [&] {
                      const uint64_t head = (*store)->Head().position;
-                     const uint64_t applied = (*reads)->runner().position();
+                     const uint64_t applied = reads->runner().position();
                      return static_cast<double>(head > applied ? head - applied : 0);
                    });
   metrics.Callback("goldthread_events_total", "Events in the log",
@@ -152,7 +130,7 @@ int RunServe(const ServeOptions& options) {
            .burst = 2 * options.rate_limit,
            .simulated_clock = simulated.get(),
            .openapi_path = options.openapi_path,
-           .read_models = reads->get()});
+           .read_models = reads});
   Router router;
   api.Register(&router);
   auto server = HttpServer::Start(http, &router, &metrics);
@@ -175,29 +153,25 @@ int RunServe(const ServeOptions& options) {
   }
   // ---- end notifications
 
-  // In real time the scheduler fires what falls due, waking at least once a second.
-  std::atomic<bool> stopping{false};
-  std::mutex mu;
-  std::condition_variable wake;
-  std::thread timers;
+  // In real time the scheduler fires what falls due, sleeping until the next due instant or
+  // until a commit may have moved it (engine/scheduler/timer_loop.h). In simulated time the
+  // clock moves only through POST /api/v1/clock, which fires on the way.
+  std::unique_ptr<engine::TimerLoop> timers;
   if (!options.simulate) {
-    timers = std::thread([&] {
-      while (!stopping.load()) {
-        if (auto r = scheduler.RunDue(); !r) {
-          spdlog::error("scheduler: {}", r.error().message);
-        }
-        std::unique_lock lock(mu);
-        wake.wait_for(lock, std::chrono::seconds(1), [&] { return stopping.load(); });
-      }
-    });
+    timers = std::make_unique<engine::TimerLoop>(engine::TimerLoopOptions{
+        .run_due = [&] { return scheduler.RunDue(); },
+        .next_due = [&] { return scheduler.NextDue(); },
+        .clock = clock,
+        .on_error = [](const Error& e) { spdlog::error("scheduler: {}", e.message); }});
+    timers->Start();
+    timer_loop.store(timers.get());
   }
   const int signal = RunUntilStopSignal(**server);
-  stopping.store(true);
-  wake.notify_all();
-  if (timers.joinable()) timers.join();
+  timer_loop.store(nullptr);
+  if (timers) timers->Stop();
   if (*notifications) (*notifications)->Stop();  // notifications: before the store closes
   api.Drain();
-  (*reads)->runner().StopFollowing();
+  reads->runner().StopFollowing();
   spdlog::info("goldthread stopped on signal {}", signal);
   return 0;
 }

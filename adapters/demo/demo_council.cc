@@ -16,6 +16,7 @@
 #include <random>
 
 #include "engine/command/command_handler.h"
+#include "engine/council_engine.h"
 #include "engine/model/period.h"
 #include "engine/model/rag.h"
 #include "engine/scheduler/scheduler.h"
@@ -307,20 +308,14 @@ class DemoBuilder {
     auto opened = store::EventStore::Open(dir, so);
     if (!opened) return Unexpected(opened.error());
     store_ = std::move(*opened);
-    const engine::TimetableProvider& timetables = timetables_;
-    handler_ = std::make_unique<engine::CommandHandler>(
+    // The council's engine under its workflow's rules, as `serve` opens it.
+    auto engine = engine::CouncilEngine::Open(
         store_.get(), clock_.get(),
-        engine::HandlerOptions{.tenant = options_.tenant,
-                               .distinct_people_across_levels =
-                                   workflow_.definition().distinct_signers_across_levels(),
-                               .sign_off_levels = engine::SignOffLevelsOf(workflow_),
-                               .timetables = timetables});
-    scheduler_ = std::make_unique<engine::Scheduler>(
-        store_.get(), clock_.get(),
-        engine::SchedulerOptions{
-            .tenant = options_.tenant,
-            .timetables = timetables,
-            .finding_escalation = engine::FindingEscalationsFrom(workflows_, workflow_.id())});
+        {.tenant = options_.tenant, .workflows = workflows_, .main_workflow = workflow_.id()});
+    if (!engine) return Unexpected(engine.error());
+    engine_ = std::move(*engine);
+    handler_ = &engine_->commands();
+    scheduler_ = &engine_->scheduler();
 
     if (auto s = SetUpCouncil(); !s) return Unexpected(s.error());
     InitialiseStates();
@@ -361,8 +356,9 @@ class DemoBuilder {
     report.users = std::move(*users);
     report.events = store_->Head().position;
     // Close everything before the caller syncs and renames the folder.
-    scheduler_.reset();
-    handler_.reset();
+    scheduler_ = nullptr;
+    handler_ = nullptr;
+    engine_.reset();
     store_.reset();
     return report;
   }
@@ -1006,8 +1002,9 @@ class DemoBuilder {
   TimePoint end_;
   std::unique_ptr<SimulatedClock> clock_;
   std::unique_ptr<store::EventStore> store_;
-  std::unique_ptr<engine::CommandHandler> handler_;
-  std::unique_ptr<engine::Scheduler> scheduler_;
+  std::unique_ptr<engine::CouncilEngine> engine_;
+  engine::CommandHandler* handler_ = nullptr;  // engine_'s
+  engine::Scheduler* scheduler_ = nullptr;     // engine_'s
   std::vector<Action> actions_;
   std::map<int, v1::Rag> state_;
   // Finding ids, by the key the plan gave each finding, once raised.

@@ -76,6 +76,7 @@ void Scheduler::Apply(const store::Envelope& envelope, const v1::Event& event) {
   }
   if (IsUnder(stream, options_.tenant, "figure")) {
     FigureTrack& track = figures_[stream];
+    track.stream_version = envelope.stream_version();
     const uint32_t version_before = track.state.figure_version;
     track.state.Apply(envelope, event);
     if (event.has_figure_submitted()) track.submitted_at = RecordedAt(envelope);
@@ -84,7 +85,14 @@ void Scheduler::Apply(const store::Envelope& envelope, const v1::Event& event) {
     if (event.has_figure_signed_off()) {
       track.signed_at[event.figure_signed_off().level()] = RecordedAt(envelope);
     }
-  } else if (IsUnder(stream, options_.tenant, "finding")) {
+    return;
+  }
+  // Every other stream the scheduler may write to: its version, for the expected version.
+  if (IsUnder(stream, options_.tenant, "finding") || IsUnder(stream, options_.tenant, "priority") ||
+      IsUnder(stream, options_.tenant, "cycle")) {
+    stream_versions_[stream] = envelope.stream_version();
+  }
+  if (IsUnder(stream, options_.tenant, "finding")) {
     FindingTrack& track = findings_[std::string(StreamTail(stream))];
     track.state.Apply(envelope, event);
     if (event.has_challenge_finding_raised()) track.raised_at = RecordedAt(envelope);
@@ -489,41 +497,74 @@ Result<std::vector<ScheduledAction>> Scheduler::DeriveLocked() {
   return actions;
 }
 
+uint64_t Scheduler::FoldedVersionLocked(const std::string& stream) const {
+  if (IsUnder(stream, options_.tenant, "figure")) {
+    auto it = figures_.find(stream);
+    return it == figures_.end() ? 0 : it->second.stream_version;
+  }
+  auto it = stream_versions_.find(stream);
+  return it == stream_versions_.end() ? 0 : it->second;
+}
+
 Result<size_t> Scheduler::FireDueLocked() {
   size_t written = 0;
+  int conflicts = 0;
   // Firing can make more things due (a stage completing, a finding raised): derive again until
   // nothing due is left.
   for (int round = 0; round < 100; ++round) {
     auto actions = DeriveLocked();
     if (!actions) return Unexpected(actions.error());
     const TimePoint now = clock_->Now();
-    size_t fired_this_round = 0;
     pending_ = 0;
+    // Everything due now, in order, as one atomic append. Each action expects its stream at the
+    // version this fold decided it on (plus the batch's earlier events on the same stream), so
+    // an action decided on a state someone has since changed — a figure submitted, a stage
+    // completed, the same reminder fired by another engine — is refused as a conflict and
+    // decided again on the new state, never written stale or twice.
+    std::vector<store::AppendRequest> batch;
+    std::map<std::string, uint64_t> batch_versions;
+    double lateness = last_lateness_seconds_;
     for (ScheduledAction& a : *actions) {
       if (a.at > now) {
         ++pending_;
         continue;
       }
+      if (batch.size() == kMaxActionsPerAppend) continue;  // the next round takes the rest
       const int64_t late = std::max<int64_t>(0, SecondsBetween(a.at, now));
       if (a.event.has_reminder_issued()) a.event.mutable_reminder_issued()->set_late_by_seconds(late);
       if (a.event.has_escalation_raised()) {
         a.event.mutable_escalation_raised()->set_late_by_seconds(late);
       }
-      last_lateness_seconds_ = std::chrono::duration<double>(now - a.at).count();
-      auto r = store_->Append({.stream = a.stream,
-                               .expected = store::ExpectedVersion::Any(),
-                               .events = {EncodeEvent(a.event)},
-                               .command_id = a.key,
-                               .actor = options_.actor,
-                               .correlation_id = a.key,
-                               .causation_id = a.key});
-      if (!r) return Unexpected(r.error());
-      written_.insert(a.key);
-      if (!r->duplicate) {
-        ++written;
-        ++fired_this_round;
-      }
+      lateness = std::chrono::duration<double>(now - a.at).count();
+      auto [it, fresh] = batch_versions.try_emplace(a.stream, FoldedVersionLocked(a.stream));
+      const uint64_t expected = it->second;
+      ++it->second;
+      batch.push_back({.stream = a.stream,
+                       .expected = expected == 0 ? store::ExpectedVersion::NoStream()
+                                                 : store::ExpectedVersion::Exact(expected),
+                       .events = {EncodeEvent(a.event)},
+                       .command_id = a.key,
+                       .actor = options_.actor,
+                       .correlation_id = a.key,
+                       .causation_id = a.key});
     }
+    if (batch.empty()) return written;
+    auto results = store_->AppendAll(std::move(batch));
+    if (!results) {
+      // Someone else wrote to one of these streams since the fold: catch up (DeriveLocked does)
+      // and decide again. A conflict that persists is an error, not a loop.
+      if (results.error().code == ErrorCode::kConflict && ++conflicts <= kMaxConflictRetries) {
+        continue;
+      }
+      return Unexpected(results.error());
+    }
+    last_lateness_seconds_ = lateness;
+    size_t fired_this_round = 0;
+    for (const store::AppendResult& r : *results) {
+      if (!r.duplicate) ++fired_this_round;
+    }
+    written += fired_this_round;
+    // A batch entirely of repeats (another engine wrote them all first) changes nothing more.
     if (fired_this_round == 0) return written;
   }
   return written;

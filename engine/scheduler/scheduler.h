@@ -90,6 +90,7 @@ class Scheduler {
  private:
   struct FigureTrack {
     FigureState state;
+    uint64_t stream_version = 0;  // of the figure's stream, as folded
     TimePoint submitted_at;
     std::map<int, TimePoint> signed_at;  // by level, for the current version
   };
@@ -126,6 +127,13 @@ class Scheduler {
   void Add(std::vector<ScheduledAction>* out, TimePoint at, std::string stream, std::string key,
            goldthread::v1::Event event) const;
   Result<size_t> FireDueLocked();
+  // The version of `stream` this scheduler has folded (0: none of its events).
+  uint64_t FoldedVersionLocked(const std::string& stream) const;
+
+  // Actions appended in one AppendAll; more wait for the next round.
+  static constexpr size_t kMaxActionsPerAppend = 10'000;
+  // Fresh decisions after a conflict before the run fails.
+  static constexpr int kMaxConflictRetries = 20;
 
   store::EventStore* const store_;
   const Clock* const clock_;
@@ -140,6 +148,9 @@ class Scheduler {
   // When each priority's progress was recorded, by priority id then period; guarded by mu_.
   std::map<std::string, std::map<std::string, TimePoint>> priority_progress_;
   std::map<std::string, CycleTimetable> timetables_;      // by cycle stream; guarded by mu_
+  // Versions of the finding, priority and cycle streams folded (figures keep theirs in their
+  // track); guarded by mu_.
+  std::map<std::string, uint64_t> stream_versions_;
   std::set<std::string> written_;                         // keys already in the log; mu_
   size_t pending_ = 0;                                    // guarded by mu_
   double last_lateness_seconds_ = 0;                      // guarded by mu_
