@@ -9,6 +9,7 @@
 
 #include "engine/model/local_date.h"
 #include "tests/testing/council_fixture.h"
+#include "tests/testing/forwarding_store.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/year_simulation.h"
 
@@ -198,6 +199,32 @@ TEST_F(SchedulerTest, TwoEnginesOnOneStoreIssueEachReminderOnce) {
   EXPECT_EQ(Of(Figure(), v1::Event::kEscalationRaised).size(), 2u);
   EXPECT_EQ(Of(Cycle(), v1::Event::kStageOpened).size(), 2u);  // collation and service sign-off
   EXPECT_EQ(Of(Cycle(), v1::Event::kStageFellDue).size(), 1u);
+}
+
+// Regression (issue 12): the scheduler appends each action expecting the stream at the version
+// it decided on. A figure submitted between the decision and the append makes the reminder
+// stale: it is refused as a conflict, decided again, and not written (with ExpectedVersion::Any
+// it was written after the submission).
+TEST_F(SchedulerTest, AReminderDecidedBeforeTheFigureArrivedIsNotWrittenAfterIt) {
+  goldthread::testing::ForwardingStore racing(store_.get());
+  bool raced = false;
+  racing.before_append_all = [&](const std::vector<store::AppendRequest>& batch) {
+    for (const auto& request : batch) {
+      if (request.stream == Figure() && !raced) {
+        raced = true;  // another request lands first
+        MustRun("p-entry", Submit("NI-192", "FY2011-Q2", 61.2));
+      }
+    }
+  };
+  Scheduler scheduler(&racing, clock_.get(), {.tenant = kTenant, .timetables = provider_});
+  clock_->Set(London(sys_days(2011_y / October / 14), 10));  // the 5-day reminder is due
+  auto fired = scheduler.RunDue();
+  ASSERT_TRUE(fired) << fired.error().ToString();
+  ASSERT_TRUE(raced);
+  EXPECT_TRUE(Of(Figure(), v1::Event::kReminderIssued).empty());
+  EXPECT_EQ(Of(Figure(), v1::Event::kFigureSubmitted).size(), 1u);
+  // The rest of the batch was decided again and written: the stage opened once.
+  EXPECT_EQ(Of(Cycle(), v1::Event::kStageOpened).size(), 1u);
 }
 
 TEST_F(SchedulerTest, MeetingStageCompletesWhenTheMeetingIsRecorded) {
