@@ -15,6 +15,8 @@
 #include <memory>
 #include <random>
 
+#include "adapters/demo/council_seed.h"
+#include "adapters/demo/simulated_timeline.h"
 #include "engine/command/command_handler.h"
 #include "engine/council_engine.h"
 #include "engine/model/period.h"
@@ -32,224 +34,6 @@ using engine::LocalDay;
 using engine::TimedStage;
 
 // ---------------------------------------------------------------------------------------------
-// The council.
-
-constexpr char kCouncilId[] = "ashcombe";
-constexpr char kCouncilName[] = "Ashcombe Borough Council";
-constexpr char kBoardId[] = "health-wellbeing-board";
-
-struct DirectorateSpec {
-  const char* id;
-  const char* name;
-  const char* director_id;
-  const char* director_name;
-};
-constexpr DirectorateSpec kDirectorates[] = {
-    {"people", "People and Communities", "dir-okafor", "Grace Okafor"},
-    {"place", "Place and Environment", "dir-hughes", "Owen Hughes"},
-    {"resources", "Resources", "dir-lindqvist", "Maria Lindqvist"},
-    {"corporate", "Corporate Services", "dir-bhatt", "Sanjay Bhatt"},
-};
-
-struct ServiceSpec {
-  const char* id;
-  const char* name;
-  int directorate;  // index into kDirectorates
-  const char* entry_name;
-  const char* manager_name;
-  // How likely each of its figures is to come in late (the planning service is stretched).
-  double late_chance;
-};
-constexpr ServiceSpec kServices[] = {
-    {"housing", "Housing Needs", 0, "Tom Ellis", "Rachel Moore", 0.04},
-    {"adult-care", "Adult Social Care", 0, "Amira Haddad", "Peter Walsh", 0.05},
-    {"leisure", "Leisure and Culture", 0, "Jack Turner", "Helen Price", 0.03},
-    {"waste", "Waste and Recycling", 1, "Liam Byrne", "Sophie Clarke", 0.03},
-    {"planning", "Planning and Building Control", 1, "Nadia Rahman", "Martin Shaw", 0.15},
-    {"highways", "Highways and Transport", 1, "Chris Doyle", "Fiona Grant", 0.05},
-    {"revenues", "Revenues and Benefits", 2, "Emma Patel", "Gareth Evans", 0.03},
-    {"customer", "Customer Services", 2, "Zoe Adams", "Daniel Reid", 0.03},
-    {"finance", "Finance", 2, "Hassan Ali", "Catherine Lowe", 0.03},
-    {"hr", "Human Resources", 3, "Lucy Ward", "Mark Jenkins", 0.04},
-    {"ict", "ICT and Digital", 3, "Ravi Kumar", "Joanne Fisher", 0.03},
-    {"democratic", "Legal and Democratic Services", 3, "Ellen Murphy", "Simon Booth", 0.04},
-};
-constexpr int kServiceCount = std::size(kServices);
-
-struct PrioritySpec {
-  const char* id;
-  const char* title;
-  const char* owner_unit;
-};
-constexpr PrioritySpec kPriorities[] = {
-    {"P-homes", "Decent, affordable homes for everyone", "people"},
-    {"P-health", "Healthier, independent lives", kBoardId},
-    {"P-green", "A clean and green borough", "place"},
-    {"P-economy", "A thriving local economy", "place"},
-    {"P-council", "A well-run council that gives value for money", "corporate"},
-};
-
-using P = v1::Perspective;
-constexpr P kCus = v1::PERSPECTIVE_CUSTOMER, kPro = v1::PERSPECTIVE_PROCESS,
-            kFin = v1::PERSPECTIVE_FINANCE, kOrg = v1::PERSPECTIVE_ORGANISATION;
-
-struct IndicatorSpec {
-  const char* id;
-  int service;  // index into kServices
-  const char* title;
-  const char* unit;
-  int decimal_places;
-  bool lower_is_better;
-  P perspective;
-  double target;  // in the first year; stretched a little each year after
-  const char* priority;
-  bool partnership = false;
-  double amber_absolute = 0;  // when set: amber within this many units; else within 5%
-};
-// Five indicators per service, 60 in all.
-const IndicatorSpec kIndicators[] = {
-    {"HOU-01", 0, "Households prevented from becoming homeless", "households", 0, false, kCus, 120,
-     "P-homes"},
-    {"HOU-02", 0, "Average stay in temporary accommodation", "days", 0, true, kCus, 45, "P-homes"},
-    {"HOU-03", 0, "Housing applications assessed within 28 days", "%", 1, false, kPro, 90,
-     "P-homes"},
-    {"HOU-04", 0, "Temporary accommodation spend against budget", "%", 1, true, kFin, 100,
-     "P-council"},
-    {"HOU-05", 0, "Sickness absence in Housing, days per FTE", "days", 2, true, kOrg, 2.0,
-     "P-council"},
-    {"ASC-01", 1, "Adults supported to live at home", "%", 1, false, kCus, 82, "P-health", true},
-    {"ASC-02", 1, "Care assessments completed within 28 days", "%", 1, false, kPro, 85, "P-health"},
-    {"ASC-03", 1, "Delayed transfers of care per 100,000 population", "per 100,000", 1, true, kCus,
-     9.5, "P-health", true},
-    {"ASC-04", 1, "Care package spend against budget", "%", 1, true, kFin, 100, "P-council"},
-    {"ASC-05", 1, "Social work vacancy rate", "%", 1, true, kOrg, 12, "P-health"},
-    {"LEI-01", 2, "Visits to leisure centres", "thousand visits", 1, false, kCus, 210, "P-health"},
-    {"LEI-02", 2, "Adults active for 150 minutes a week", "%", 1, false, kCus, 62, "P-health",
-     true},
-    {"LEI-03", 2, "Leisure facilities open as planned", "%", 1, false, kPro, 97, "P-health"},
-    {"LEI-04", 2, "Net cost per leisure visit", "£", 2, true, kFin, 1.80, "P-council"},
-    {"LEI-05", 2, "Leisure staff with mandatory training up to date", "%", 1, false, kOrg, 95,
-     "P-council"},
-    {"WST-01", 3, "Household waste recycled or composted", "%", 1, false, kCus, 45, "P-green"},
-    {"WST-02", 3, "Missed bin collections per 100,000 collections", "number", 0, true, kPro, 60,
-     "P-green"},
-    {"WST-03", 3, "Fly-tipping cleared within 2 working days", "%", 1, false, kPro, 90, "P-green"},
-    {"WST-04", 3, "Cost of waste collection per household", "£", 2, true, kFin, 14.50, "P-council"},
-    {"WST-05", 3, "Accidents reported by waste crews", "number", 0, true, kOrg, 4, "P-council",
-     false, 2},
-    {"PLN-01", 4, "Major planning applications decided within 13 weeks", "%", 1, false, kPro, 60,
-     "P-economy"},
-    {"PLN-02", 4, "Minor planning applications decided within 8 weeks", "%", 1, false, kPro, 70,
-     "P-economy"},
-    {"PLN-03", 4, "Planning appeals allowed", "%", 1, true, kCus, 30, "P-economy"},
-    {"PLN-04", 4, "Planning fee income against budget", "%", 1, false, kFin, 100, "P-council"},
-    {"PLN-05", 4, "Planning officer posts filled", "%", 1, false, kOrg, 90, "P-economy"},
-    {"HWY-01", 5, "Potholes repaired within 28 days", "%", 1, false, kCus, 92, "P-green"},
-    {"HWY-02", 5, "Street lights working", "%", 1, false, kPro, 98, "P-green"},
-    {"HWY-03", 5, "Street works permits processed on time", "%", 1, false, kPro, 95, "P-economy"},
-    {"HWY-04", 5, "Highways maintenance spend against budget", "%", 1, true, kFin, 100,
-     "P-council"},
-    {"HWY-05", 5, "Sickness absence in Highways, days per FTE", "days", 2, true, kOrg, 2.2,
-     "P-council"},
-    {"REV-01", 6, "Council tax collected against profile", "%", 1, false, kFin, 97.5, "P-council",
-     false, 0.5},
-    {"REV-02", 6, "Business rates collected against profile", "%", 1, false, kFin, 98, "P-economy",
-     false, 0.5},
-    {"REV-03", 6, "Average days to process new benefit claims", "days", 1, true, kCus, 20,
-     "P-homes"},
-    {"REV-04", 6, "Average days to process changes of circumstances", "days", 1, true, kPro, 8,
-     "P-homes"},
-    {"REV-05", 6, "Revenues staff with a current appraisal", "%", 1, false, kOrg, 95, "P-council"},
-    {"CUS-01", 7, "Calls answered within 60 seconds", "%", 1, false, kCus, 80, "P-council"},
-    {"CUS-02", 7, "Complaints answered within 10 working days", "%", 1, false, kCus, 90,
-     "P-council"},
-    {"CUS-03", 7, "Transactions completed online", "%", 1, false, kPro, 55, "P-council"},
-    {"CUS-04", 7, "Cost per customer contact", "£", 2, true, kFin, 3.20, "P-council"},
-    {"CUS-05", 7, "Sickness absence in Customer Services, days per FTE", "days", 2, true, kOrg, 2.5,
-     "P-council"},
-    {"FIN-01", 8, "Invoices paid within 30 days", "%", 1, false, kPro, 95, "P-economy"},
-    {"FIN-02", 8, "Forecast revenue outturn variance", "%", 2, true, kFin, 1.0, "P-council", false,
-     0.25},
-    {"FIN-03", 8, "Savings delivered against plan", "%", 1, false, kFin, 90, "P-council"},
-    {"FIN-04", 8, "Sundry debt over 90 days", "£k", 0, true, kFin, 850, "P-council"},
-    {"FIN-05", 8, "Audit recommendations implemented on time", "%", 1, false, kOrg, 85,
-     "P-council"},
-    {"HRS-01", 9, "Working days lost to sickness per FTE", "days", 2, true, kOrg, 2.1, "P-council"},
-    {"HRS-02", 9, "Staff turnover", "%", 1, true, kOrg, 3.0, "P-council", false, 0.3},
-    {"HRS-03", 9, "Recruitment completed within 10 weeks", "%", 1, false, kPro, 75, "P-council"},
-    {"HRS-04", 9, "Agency staff spend", "£k", 0, true, kFin, 450, "P-council"},
-    {"HRS-05", 9, "Employees with a current appraisal", "%", 1, false, kOrg, 90, "P-council"},
-    {"ICT-01", 10, "ICT incidents resolved within target time", "%", 1, false, kPro, 90,
-     "P-council"},
-    {"ICT-02", 10, "Core systems available", "%", 2, false, kPro, 99.5, "P-council", false, 0.3},
-    {"ICT-03", 10, "Satisfaction with the ICT service desk", "%", 1, false, kCus, 85, "P-council"},
-    {"ICT-04", 10, "ICT spend against budget", "%", 1, true, kFin, 100, "P-council"},
-    {"ICT-05", 10, "Staff who completed cyber security training", "%", 1, false, kOrg, 95,
-     "P-council"},
-    {"DEM-01", 11, "Freedom of Information requests answered within 20 working days", "%", 1, false,
-     kCus, 90, "P-council"},
-    {"DEM-02", 11, "Committee papers published five clear days before the meeting", "%", 1, false,
-     kPro, 95, "P-council"},
-    {"DEM-03", 11, "Electoral register completeness", "%", 1, false, kCus, 94, "P-council"},
-    {"DEM-04", 11, "Legal fees recovered against budget", "%", 1, false, kFin, 100, "P-council"},
-    {"DEM-05", 11, "Councillors' enquiries answered within 10 working days", "%", 1, false, kCus,
-     90, "P-council"},
-};
-constexpr int kIndicatorCount = std::size(kIndicators);
-
-// The corporate people: id, name, role, scope (a unit id), job title.
-struct CorporatePerson {
-  const char* id;
-  const char* name;
-  v1::Role role;
-  const char* scope;
-  const char* job_title;
-};
-const CorporatePerson kCorporate[] = {
-    {"perf-shah", "Priya Shah", v1::ROLE_PERFORMANCE_TEAM, kCouncilId,
-     "Performance and Intelligence Manager"},
-    {"ceo-morgan", "Elizabeth Morgan", v1::ROLE_CORPORATE_MANAGEMENT_TEAM, kCouncilId,
-     "Chief Executive"},
-    {"cllr-hart", "Cllr James Hart", v1::ROLE_LEAD_MEMBER, kCouncilId, "Leader of the Council"},
-    {"cllr-osei", "Cllr Abena Osei", v1::ROLE_EXECUTIVE_MEMBER, kCouncilId,
-     "Cabinet Member for Finance and Performance"},
-    {"cllr-webb", "Cllr Dorothy Webb", v1::ROLE_SCRUTINY_MEMBER, kCouncilId,
-     "Chair of Overview and Scrutiny"},
-    {"audit-khan", "Imran Khan", v1::ROLE_AUDITOR, kCouncilId, "Internal Audit Manager"},
-    {"board-fraser", "Dr Alison Fraser", v1::ROLE_PARTNERSHIP_BOARD, kBoardId,
-     "Chair, Health and Wellbeing Board"},
-};
-constexpr char kAdminId[] = "admin-cole";
-constexpr char kAdminName[] = "Ben Cole";
-constexpr char kPerf[] = "perf-shah";
-constexpr char kScrutiny[] = "cllr-webb";
-
-std::string EntryOf(int service) { return fmt::format("entry-{}", kServices[service].id); }
-std::string ManagerOf(int service) { return fmt::format("hos-{}", kServices[service].id); }
-std::string DirectorOf(int service) {
-  return kDirectorates[kServices[service].directorate].director_id;
-}
-
-const char* const kAmberReasons[] = {
-    "Slightly below target after staff vacancies in the team",
-    "Demand rose over the quarter faster than planned",
-    "A system upgrade slowed processing for three weeks",
-    "Seasonal pressures as in previous years",
-};
-const char* const kRedReasons[] = {
-    "Below target: two long-term vacancies and rising demand",
-    "Below target: the contractor missed agreed service levels",
-    "Below target: a backlog built up after the system migration",
-    "Below target: costs rose with inflation faster than the budget assumed",
-};
-const char* const kActions[] = {
-    "Agency cover agreed until the posts are filled; recovery expected next quarter.",
-    "Improvement plan agreed with the contractor and monitored monthly.",
-    "Overtime authorised to clear the backlog by the end of next quarter.",
-    "Savings options going to Cabinet next month.",
-};
-
-// ---------------------------------------------------------------------------------------------
 // Time helpers (Europe/London).
 
 // `minutes` after midnight London time on `day`.
@@ -263,13 +47,6 @@ constexpr int H(int hour, int minute = 0) { return hour * 60 + minute; }
 double Uniform(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
 int Pick(std::mt19937_64& rng, int n) { return static_cast<int>(Uniform(rng) * n); }
 
-struct Action {
-  TimePoint at;
-  int order;  // keeps same-instant actions in plan order
-  std::string what;
-  std::function<Status()> run;
-};
-
 // What one figure does in one cycle, decided when the cycle is planned.
 struct FigurePlan {
   int indicator = 0;
@@ -282,9 +59,12 @@ struct FigurePlan {
 
 class DemoBuilder {
  public:
-  DemoBuilder(const DemoOptions& options, std::shared_ptr<const engine::WorkflowSet> workflows,
+  DemoBuilder(const DemoOptions& options, const CouncilSeed& seed,
+              std::shared_ptr<const engine::WorkflowSet> workflows,
               const engine::Workflow& workflow)
       : options_(options),
+        seed_(seed),
+        council_(seed.council),
         workflows_(std::move(workflows)),
         workflow_(workflow),
         timetables_(engine::TimetablesFrom(workflows_)),
@@ -325,29 +105,19 @@ class DemoBuilder {
                                                   : Kind::kHistory;
       if (auto s = PlanCycle(periods[i], kind); !s) return Unexpected(s.error());
     }
-    std::stable_sort(actions_.begin(), actions_.end(), [](const Action& a, const Action& b) {
-      return a.at != b.at ? a.at < b.at : a.order < b.order;
-    });
-    for (Action& a : actions_) {
-      if (a.at > end_) break;
-      if (a.at > clock_->Now()) {
-        if (auto r = scheduler_->AdvanceTo(clock_.get(), a.at); !r) return Unexpected(r.error());
-      }
-      if (auto s = a.run(); !s) {
-        return MakeError(
-            s.error().code,
-            fmt::format("demo: {} on {}: {}", a.what,
-                        engine::FormatLocalDay(engine::LondonDayOf(a.at)), s.error().message));
-      }
+    if (auto s = timeline_.Run(
+            *scheduler_, *clock_, end_,
+            [](TimePoint t) { return "on " + engine::FormatLocalDay(engine::LondonDayOf(t)); });
+        !s) {
+      return MakeError(s.error().code, "demo: " + s.error().message);
     }
-    if (auto r = scheduler_->AdvanceTo(clock_.get(), end_); !r) return Unexpected(r.error());
 
     DemoReport report;
-    report.council_name = kCouncilName;
+    report.council_name = council_.name();
     for (const auto& p : periods) report.periods.push_back(p.id());
     report.current_period = newest.id();
-    for (int i = 0; i < kIndicatorCount; ++i) {
-      auto f = handler_->LoadFigure(kIndicators[i].id, newest.id());
+    for (const v1::DemoIndicator& ind : council_.indicators()) {
+      auto f = handler_->LoadFigure(ind.id(), newest.id());
       if (!f) return Unexpected(f.error());
       report.figures_not_submitted += !f->submitted();
     }
@@ -391,11 +161,12 @@ class DemoBuilder {
   }
 
   void Plan(TimePoint at, std::string what, std::function<Status()> run) {
-    actions_.push_back({at, static_cast<int>(actions_.size()), std::move(what), std::move(run)});
+    timeline_.Plan(at, std::move(what), std::move(run));
   }
 
   Status SetUpCouncil() {
-    if (auto r = handler_->Bootstrap(kCouncilId, kCouncilName, kAdminId, kAdminName, "demo-boot");
+    if (auto r = handler_->Bootstrap(council_.id(), council_.name(), AdminId(),
+                                     council_.administrator().name(), "demo-boot");
         !r) {
       return Unexpected(r.error());
     }
@@ -407,7 +178,7 @@ class DemoBuilder {
       u->set_kind(kind);
       u->set_name(name);
       u->set_parent_unit_id(parent);
-      return Exec(kAdminId, c);
+      return Exec(AdminId(), c);
     };
     auto person = [&](const std::string& id, const std::string& name, const std::string& title,
                       v1::Role role, const std::string& scope) -> Status {
@@ -416,100 +187,100 @@ class DemoBuilder {
       p->set_person_id(id);
       p->set_name(name);
       p->set_job_title(title);
-      p->set_email(fmt::format("{}@ashcombe.example", id));
+      p->set_email(fmt::format("{}@{}", id, council_.email_domain()));
       p->set_home_unit_id(scope);
-      if (auto s = Exec(kAdminId, c); !s) return s;
+      if (auto s = Exec(AdminId(), c); !s) return s;
       v1::Command g;
       g.mutable_grant_role()->set_person_id(id);
       g.mutable_grant_role()->set_role(role);
       g.mutable_grant_role()->set_scope_unit_id(scope);
-      return Exec(kAdminId, g);
+      return Exec(AdminId(), g);
     };
     auto accountable = [&](const std::string& unit_id, const std::string& person_id) {
       v1::Command c;
       c.mutable_change_accountable_person()->set_unit_id(unit_id);
       c.mutable_change_accountable_person()->set_person_id(person_id);
-      return Exec(kAdminId, c);
+      return Exec(AdminId(), c);
     };
-    for (const DirectorateSpec& d : kDirectorates) {
-      if (auto s = unit(d.id, v1::ORG_UNIT_KIND_DIRECTORATE, d.name, kCouncilId); !s) return s;
-      if (auto s = person(d.director_id, d.director_name, fmt::format("Director of {}", d.name),
-                          v1::ROLE_DIRECTOR, d.id);
+    for (const v1::DemoDirectorate& d : council_.directorates()) {
+      if (auto s = unit(d.id(), v1::ORG_UNIT_KIND_DIRECTORATE, d.name(), council_.id()); !s) {
+        return s;
+      }
+      if (auto s = person(d.director().id(), d.director().name(),
+                          fmt::format("Director of {}", d.name()), v1::ROLE_DIRECTOR, d.id());
           !s) {
         return s;
       }
-      if (auto s = accountable(d.id, d.director_id); !s) return s;
+      if (auto s = accountable(d.id(), d.director().id()); !s) return s;
     }
-    for (int i = 0; i < kServiceCount; ++i) {
-      const ServiceSpec& sv = kServices[i];
-      if (auto s =
-              unit(sv.id, v1::ORG_UNIT_KIND_SERVICE, sv.name, kDirectorates[sv.directorate].id);
+    for (int i = 0; i < council_.services_size(); ++i) {
+      const v1::DemoService& sv = council_.services(i);
+      if (auto s = unit(sv.id(), v1::ORG_UNIT_KIND_SERVICE, sv.name(), sv.directorate_id()); !s) {
+        return s;
+      }
+      if (auto s = person(EntryOf(i), sv.data_entry_officer(),
+                          fmt::format("{} performance officer", sv.name()), v1::ROLE_DATA_ENTRY,
+                          sv.id());
           !s) {
         return s;
       }
-      if (auto s = person(EntryOf(i), sv.entry_name, fmt::format("{} performance officer", sv.name),
-                          v1::ROLE_DATA_ENTRY, sv.id);
+      if (auto s = person(ManagerOf(i), sv.head_of_service(), fmt::format("Head of {}", sv.name()),
+                          v1::ROLE_SERVICE_MANAGER, sv.id());
           !s) {
         return s;
       }
-      if (auto s = person(ManagerOf(i), sv.manager_name, fmt::format("Head of {}", sv.name),
-                          v1::ROLE_SERVICE_MANAGER, sv.id);
-          !s) {
-        return s;
-      }
-      if (auto s = accountable(sv.id, ManagerOf(i)); !s) return s;
+      if (auto s = accountable(sv.id(), ManagerOf(i)); !s) return s;
     }
-    if (auto s = unit(kBoardId, v1::ORG_UNIT_KIND_PARTNERSHIP_BOARD, "Health and Wellbeing Board",
-                      kCouncilId);
+    const v1::DemoPartnershipBoard& board = council_.partnership_board();
+    if (auto s = unit(board.id(), v1::ORG_UNIT_KIND_PARTNERSHIP_BOARD, board.name(), council_.id());
         !s) {
       return s;
     }
-    for (const CorporatePerson& p : kCorporate) {
-      if (auto s = person(p.id, p.name, p.job_title, p.role, p.scope); !s) return s;
+    for (const v1::DemoPerson& p : council_.corporate_people()) {
+      if (auto s = person(p.id(), p.name(), p.job_title(), p.role(), p.scope_unit_id()); !s) {
+        return s;
+      }
     }
-    if (auto s = accountable(kCouncilId, "ceo-morgan"); !s) return s;
-    if (auto s = accountable(kBoardId, "board-fraser"); !s) return s;
+    if (auto s = accountable(council_.id(), council_.chief_executive_id()); !s) return s;
+    if (auto s = accountable(board.id(), board.chair_id()); !s) return s;
 
-    for (const PrioritySpec& p : kPriorities) {
+    for (const v1::DemoPriority& p : council_.priorities()) {
       v1::Command c;
-      c.mutable_define_priority()->set_priority_id(p.id);
-      c.mutable_define_priority()->set_title(p.title);
-      c.mutable_define_priority()->set_owner_unit_id(p.owner_unit);
-      if (auto s = Exec(kPerf, c); !s) return s;
+      c.mutable_define_priority()->set_priority_id(p.id());
+      c.mutable_define_priority()->set_title(p.title());
+      c.mutable_define_priority()->set_owner_unit_id(p.owner_unit_id());
+      if (auto s = Exec(Perf(), c); !s) return s;
     }
-    for (const IndicatorSpec& spec : kIndicators) {
+    for (int i = 0; i < council_.indicators_size(); ++i) {
+      const v1::DemoIndicator& spec = council_.indicators(i);
+      const v1::DemoService& service = council_.services(ServiceOf(i));
       v1::Command c;
       auto* d = c.mutable_define_indicator();
-      d->set_indicator_id(spec.id);
+      d->set_indicator_id(spec.id());
       auto* def = d->mutable_definition();
-      def->set_title(spec.title);
-      def->set_definition(fmt::format("{}, for the quarter.", spec.title));
-      def->set_method_of_calculation(std::string_view(spec.unit) == "%"
+      def->set_title(spec.title());
+      def->set_definition(fmt::format("{}, for the quarter.", spec.title()));
+      def->set_method_of_calculation(IsPercentage(spec)
                                          ? "Numerator over denominator, times 100"
                                          : "Total for the quarter from the service's system");
-      def->set_unit(spec.unit);
-      def->set_decimal_places(spec.decimal_places);
-      if (std::string_view(spec.unit) == "%") {
+      def->set_unit(spec.unit());
+      def->set_decimal_places(spec.decimal_places());
+      if (IsPercentage(spec)) {
         def->set_valid_min(0);
         def->set_valid_max(100);
       } else {
         def->set_valid_min(0);
       }
-      def->set_polarity(spec.lower_is_better ? v1::POLARITY_LOWER_IS_BETTER
-                                             : v1::POLARITY_HIGHER_IS_BETTER);
+      def->set_polarity(spec.polarity());
       def->set_frequency(v1::FREQUENCY_QUARTERLY);
-      def->set_owning_unit_id(kServices[spec.service].id);
-      def->set_data_source(fmt::format("{} case management system", kServices[spec.service].name));
-      def->set_perspective(spec.perspective);
-      def->set_priority_id(spec.priority);
-      if (spec.amber_absolute > 0) {
-        def->mutable_amber_tolerance()->set_absolute(spec.amber_absolute);
-      } else {
-        def->mutable_amber_tolerance()->set_percent(5);
-      }
-      if (spec.partnership) def->set_partnership_unit_id(kBoardId);
-      def->set_responsible_person_id(EntryOf(spec.service));
-      if (auto s = Exec(kPerf, c); !s) return s;
+      def->set_owning_unit_id(service.id());
+      def->set_data_source(fmt::format("{} case management system", service.name()));
+      def->set_perspective(spec.perspective());
+      def->set_priority_id(spec.priority_id());
+      *def->mutable_amber_tolerance() = AmberTolerance(spec);
+      if (spec.partnership()) def->set_partnership_unit_id(council_.partnership_board().id());
+      def->set_responsible_person_id(EntryOf(ServiceOf(i)));
+      if (auto s = Exec(Perf(), c); !s) return s;
     }
     return OkStatus();
   }
@@ -517,7 +288,7 @@ class DemoBuilder {
   // Each indicator drifts between green, amber and red from quarter to quarter: a Markov chain
   // whose long-run shares are about 60% green, 25% amber and 15% red.
   void InitialiseStates() {
-    for (int i = 0; i < kIndicatorCount; ++i) state_[i] = DrawState(-1);
+    for (int i = 0; i < council_.indicators_size(); ++i) state_[i] = DrawState(-1);
   }
   v1::Rag DrawState(int from) {
     static constexpr double kStart[3] = {0.60, 0.25, 0.15};
@@ -535,21 +306,23 @@ class DemoBuilder {
     return v1::RAG_GREEN;
   }
 
-  double TargetFor(const IndicatorSpec& spec, int years_in) const {
+  double TargetFor(const v1::DemoIndicator& spec, int years_in) const {
     // A small stretch each year in the better direction, within a percentage's range.
-    const double step = 0.01 * years_in * (spec.lower_is_better ? -1 : 1);
-    double t = spec.target * (1 + step);
-    if (std::string_view(spec.unit) == "%") t = std::min(t, 100.0);
-    const double scale = std::pow(10.0, spec.decimal_places);
+    const double step = 0.01 * years_in * (LowerIsBetter(spec) ? -1 : 1);
+    double t = spec.first_year_target() * (1 + step);
+    if (IsPercentage(spec)) t = std::min(t, 100.0);
+    const double scale = std::pow(10.0, spec.decimal_places());
     return std::round(t * scale) / scale;
   }
 
   FigurePlan PlanFigure(int i, int years_in) {
-    const IndicatorSpec& spec = kIndicators[i];
+    const v1::DemoIndicator& spec = council_.indicators(i);
     FigurePlan f{.indicator = i, .target = TargetFor(spec, years_in)};
     const int from = state_[i] - v1::RAG_GREEN;
     state_[i] = DrawState(from);
-    const double band = spec.amber_absolute > 0 ? spec.amber_absolute : std::abs(f.target) * 0.05;
+    const v1::Tolerance tolerance = AmberTolerance(spec);
+    const double band = tolerance.has_absolute() ? tolerance.absolute()
+                                                 : std::abs(f.target) * (tolerance.percent() / 100);
     double miss = 0;  // how far short of target, in the indicator's units
     switch (state_[i]) {
       case v1::RAG_AMBER:
@@ -562,29 +335,25 @@ class DemoBuilder {
         miss = -band * 1.2 * Uniform(rng_);
         break;
     }
-    double v = spec.lower_is_better ? f.target + miss : f.target - miss;
+    double v = LowerIsBetter(spec) ? f.target + miss : f.target - miss;
     v = std::max(v, 0.0);
-    if (std::string_view(spec.unit) == "%") v = std::min(v, 100.0);
-    const double scale = std::pow(10.0, spec.decimal_places);
+    if (IsPercentage(spec)) v = std::min(v, 100.0);
+    const double scale = std::pow(10.0, spec.decimal_places());
     f.value = std::round(v * scale) / scale;
-    v1::Tolerance tolerance;
-    if (spec.amber_absolute > 0) {
-      tolerance.set_absolute(spec.amber_absolute);
-    } else {
-      tolerance.set_percent(5);
-    }
-    f.rag = engine::RateAgainstTarget(
-        spec.lower_is_better ? v1::POLARITY_LOWER_IS_BETTER : v1::POLARITY_HIGHER_IS_BETTER,
-        tolerance, f.value, f.target);
+    f.rag = engine::RateAgainstTarget(spec.polarity(), tolerance, f.value, f.target);
     if (f.rag == v1::RAG_AMBER) {
-      f.commentary = kAmberReasons[Pick(rng_, std::size(kAmberReasons))];
+      f.commentary = OneOf(council_.commentary().amber_reasons());
     } else if (f.rag == v1::RAG_RED) {
-      f.commentary = fmt::format("{}. {}", kRedReasons[Pick(rng_, std::size(kRedReasons))],
-                                 kActions[Pick(rng_, std::size(kActions))]);
+      // Drawn one after the other, the action first (not as two arguments, whose order C++
+      // leaves open), so the history is the same whichever compiler built it; GCC drew them in
+      // this order when they were arguments, so histories made before stay the same.
+      const std::string& action = OneOf(council_.commentary().red_actions());
+      const std::string& reason = OneOf(council_.commentary().red_reasons());
+      f.commentary = fmt::format("{}. {}", reason, action);
     } else if (Uniform(rng_) < 0.3) {
       f.commentary = "On track.";
     }
-    f.late = Uniform(rng_) < kServices[spec.service].late_chance;
+    f.late = Uniform(rng_) < council_.services(ServiceOf(i)).late_chance();
     return f;
   }
 
@@ -598,12 +367,12 @@ class DemoBuilder {
     const int years_in = period.fiscal_year() - first_fiscal_year_;
 
     std::vector<FigurePlan> figures;
-    for (int i = 0; i < kIndicatorCount; ++i) figures.push_back(PlanFigure(i, years_in));
+    for (int i = 0; i < council_.indicators_size(); ++i) figures.push_back(PlanFigure(i, years_in));
     // At least two late returns a quarter, so reminders and escalations always have work.
     for (int late = 0; late < 2;) {
       late = static_cast<int>(std::count_if(figures.begin(), figures.end(),
                                             [](const FigurePlan& f) { return f.late; }));
-      if (late < 2) figures[Pick(rng_, kIndicatorCount)].late = true;
+      if (late < 2) figures[Pick(rng_, council_.indicators_size())].late = true;
     }
     // Which figures are never submitted (the current cycle's late returners) or never signed
     // off (the first late one of the quarter before).
@@ -621,12 +390,12 @@ class DemoBuilder {
     Plan(At(period_start, H(8, 30)), "set targets for " + pid, [=, this]() -> Status {
       for (const FigurePlan& f : figures) {
         v1::Command c;
-        c.mutable_set_target()->set_indicator_id(kIndicators[f.indicator].id);
+        c.mutable_set_target()->set_indicator_id(Ind(f.indicator).id());
         c.mutable_set_target()->set_period(pid);
         c.mutable_set_target()->set_target(f.target);
         c.mutable_set_target()->set_reason(fmt::format(
             "Service plan {}/{:02d}", period.fiscal_year(), (period.fiscal_year() + 1) % 100));
-        if (auto s = Exec(kPerf, c); !s) return s;
+        if (auto s = Exec(Perf(), c); !s) return s;
       }
       return OkStatus();
     });
@@ -634,7 +403,7 @@ class DemoBuilder {
       v1::Command open;
       open.mutable_open_cycle()->set_workflow_id(t.workflow_id);
       open.mutable_open_cycle()->set_period(pid);
-      return Exec(kPerf, open);
+      return Exec(Perf(), open);
     });
 
     std::map<int, LocalDay> submitted_on;  // by indicator
@@ -667,7 +436,7 @@ class DemoBuilder {
                                                                          1 + Pick(rng_, span));
               const int i = f.indicator;
               const v1::SignOffLevel level = s.level;
-              Plan(OfficeHours(day), fmt::format("sign off {} {}", kIndicators[i].id, pid),
+              Plan(OfficeHours(day), fmt::format("sign off {} {}", Ind(i).id(), pid),
                    [=, this] { return SignOff(i, pid, level); });
             }
           }
@@ -676,7 +445,7 @@ class DemoBuilder {
           TimePoint at = At(PreviousWorkingDay(due_day), H(14));
           if (at <= s.opens_at) at = s.opens_at + std::chrono::hours(14);
           const std::string actor =
-              s.challenge_stage == v1::CHALLENGE_STAGE_SCRUTINY ? kScrutiny : kPerf;
+              s.challenge_stage == v1::CHALLENGE_STAGE_SCRUTINY ? Scrutiny() : Perf();
           Plan(at, fmt::format("record the {} meeting for {}", s.id, pid), [=, this] {
             v1::Command c;
             auto* m = c.mutable_record_review_meeting();
@@ -689,14 +458,14 @@ class DemoBuilder {
           });
           if (s.challenge_stage == v1::CHALLENGE_STAGE_SCRUTINY && !reds.empty()) {
             PlanFinding(at + std::chrono::hours(1), v1::CHALLENGE_STAGE_SCRUTINY, reds.front(), pid,
-                        AddWorkingDays(due_day, 20), kScrutiny, /*answered=*/true,
+                        AddWorkingDays(due_day, 20), Scrutiny(), /*answered=*/true,
                         fmt::format("{}-scrutiny", pid));
           }
           break;
         }
         case engine::StageCompletion::kClosedByRole: {
           const std::string actor =
-              s.closing_role == v1::ROLE_SERVICE_MANAGER ? ManagerOf(0) : std::string(kPerf);
+              s.closing_role == v1::ROLE_SERVICE_MANAGER ? ManagerOf(0) : Perf();
           Plan(At(PreviousWorkingDay(due_day), H(15)), fmt::format("close {} for {}", s.id, pid),
                [=, this] {
                  v1::Command c;
@@ -714,8 +483,7 @@ class DemoBuilder {
           const size_t count = corporate ? 1 : 2;
           for (size_t k = 0; k < count && k < reds.size(); ++k) {
             const int i = reds[(k + (corporate ? 2 : 0)) % reds.size()];
-            const std::string raiser =
-                corporate ? std::string(kPerf) : DirectorOf(kIndicators[i].service);
+            const std::string raiser = corporate ? Perf() : DirectorOf(ServiceOf(i));
             // The corporate finding of the quarter before the current one is never answered.
             const bool answered = !(corporate && kind == Kind::kPrevious);
             PlanFinding(raise_at + std::chrono::minutes(k), s.challenge_stage, i, pid, due_day,
@@ -747,14 +515,14 @@ class DemoBuilder {
   }
 
   void PlanSubmit(TimePoint at, const FigurePlan& f, const std::string& pid) {
-    Plan(at, fmt::format("submit {} {}", kIndicators[f.indicator].id, pid), [=, this] {
+    Plan(at, fmt::format("submit {} {}", Ind(f.indicator).id(), pid), [=, this] {
       v1::Command c;
       auto* sub = c.mutable_submit_figure();
-      sub->set_indicator_id(kIndicators[f.indicator].id);
+      sub->set_indicator_id(Ind(f.indicator).id());
       sub->set_period(pid);
       sub->mutable_value()->set_value(f.value);
       sub->set_commentary(f.commentary);
-      return Exec(EntryOf(kIndicators[f.indicator].service), c);
+      return Exec(EntryOf(ServiceOf(f.indicator)), c);
     });
   }
 
@@ -763,8 +531,8 @@ class DemoBuilder {
   void PlanServiceSignOff(const FigurePlan& f, const std::string& pid, LocalDay submitted,
                           LocalDay due) {
     const int i = f.indicator;
-    const std::string id = kIndicators[i].id;
-    const int service = kIndicators[i].service;
+    const std::string id = Ind(i).id();
+    const int service = ServiceOf(i);
     const double roll = Uniform(rng_);
     LocalDay sign_day = AddWorkingDays(submitted, 1 + Pick(rng_, 3));
     if (!f.late && roll < 0.04) {
@@ -800,26 +568,28 @@ class DemoBuilder {
   }
 
   Status Amend(const FigurePlan& f, const std::string& pid, const std::string& reason) {
-    const IndicatorSpec& spec = kIndicators[f.indicator];
-    auto figure = handler_->LoadFigure(spec.id, pid);
+    const v1::DemoIndicator& spec = Ind(f.indicator);
+    const int service = ServiceOf(f.indicator);
+    auto figure = handler_->LoadFigure(spec.id(), pid);
     if (!figure) return Unexpected(figure.error());
     if (!figure->submitted() || figure->locked) return OkStatus();
     v1::Command c;
     auto* a = c.mutable_amend_figure();
-    a->set_indicator_id(spec.id);
+    a->set_indicator_id(spec.id());
     a->set_period(pid);
     a->mutable_value()->set_value(f.value);  // the checked figure stands; the evidence changed
     a->set_commentary(f.commentary);
     a->set_evidence_note("Corrected extract attached to the service's return");
     a->set_reason(reason);
-    return Exec(EntryOf(spec.service), c);
+    return Exec(EntryOf(service), c);
   }
 
   // Signs the figure's current version off at `level` when it is ready for it; otherwise leaves
   // it outstanding (the scheduler chases it).
   Status SignOff(int i, const std::string& pid, v1::SignOffLevel level) {
-    const IndicatorSpec& spec = kIndicators[i];
-    auto figure = handler_->LoadFigure(spec.id, pid);
+    const v1::DemoIndicator& spec = Ind(i);
+    const int service = ServiceOf(i);
+    auto figure = handler_->LoadFigure(spec.id(), pid);
     if (!figure) return Unexpected(figure.error());
     if (!figure->submitted() || figure->rejected || figure->locked || figure->HasSignOff(level)) {
       return OkStatus();
@@ -832,22 +602,22 @@ class DemoBuilder {
     std::string actor;
     switch (level) {
       case v1::SIGN_OFF_LEVEL_SERVICE:
-        actor = ManagerOf(spec.service);
+        actor = ManagerOf(service);
         break;
       case v1::SIGN_OFF_LEVEL_DIRECTORATE:
-        actor = DirectorOf(spec.service);
+        actor = DirectorOf(service);
         break;
       case v1::SIGN_OFF_LEVEL_PARTNERSHIP:
-        if (!spec.partnership) return OkStatus();
-        actor = "board-fraser";
+        if (!spec.partnership()) return OkStatus();
+        actor = council_.partnership_board().chair_id();
         break;
       default:
-        actor = kPerf;
+        actor = Perf();
         break;
     }
     v1::Command c;
     auto* s = c.mutable_sign_off_figure();
-    s->set_indicator_id(spec.id);
+    s->set_indicator_id(spec.id());
     s->set_period(pid);
     s->set_level(level);
     s->set_figure_version(figure->figure_version);
@@ -855,26 +625,26 @@ class DemoBuilder {
   }
 
   Status LockAndPublish(const std::string& pid) {
-    for (const IndicatorSpec& spec : kIndicators) {
-      auto figure = handler_->LoadFigure(spec.id, pid);
+    for (const v1::DemoIndicator& spec : council_.indicators()) {
+      auto figure = handler_->LoadFigure(spec.id(), pid);
       if (!figure) return Unexpected(figure.error());
       if (!figure->submitted() || figure->locked) continue;
       bool ready = true;
       for (v1::SignOffLevel level : handler_->options().sign_off_levels) {
-        if (level == v1::SIGN_OFF_LEVEL_PARTNERSHIP && !spec.partnership) continue;
+        if (level == v1::SIGN_OFF_LEVEL_PARTNERSHIP && !spec.partnership()) continue;
         ready = ready && figure->HasSignOff(level);
       }
       if (!ready) continue;  // stays open, and on the outstanding list
       v1::Command lock;
-      lock.mutable_lock_figure()->set_indicator_id(spec.id);
+      lock.mutable_lock_figure()->set_indicator_id(spec.id());
       lock.mutable_lock_figure()->set_period(pid);
       lock.mutable_lock_figure()->set_reported_to(
           fmt::format("Cabinet, {} performance report", pid));
-      if (auto s = Exec(kPerf, lock); !s) return s;
+      if (auto s = Exec(Perf(), lock); !s) return s;
       v1::Command publish;
-      publish.mutable_publish_figure()->set_indicator_id(spec.id);
+      publish.mutable_publish_figure()->set_indicator_id(spec.id());
       publish.mutable_publish_figure()->set_period(pid);
-      if (auto s = Exec(kPerf, publish); !s) return s;
+      if (auto s = Exec(Perf(), publish); !s) return s;
     }
     return OkStatus();
   }
@@ -883,21 +653,22 @@ class DemoBuilder {
   // `answered`) responded to, accepted and closed before its due day.
   void PlanFinding(TimePoint at, v1::ChallengeStage stage, int i, const std::string& pid,
                    LocalDay due, const std::string& raiser, bool answered, const std::string& key) {
-    const IndicatorSpec& spec = kIndicators[i];
+    const v1::DemoIndicator& spec = Ind(i);
+    const int service = ServiceOf(i);
     const std::string owner =
-        stage == v1::CHALLENGE_STAGE_SCRUTINY ? DirectorOf(spec.service) : ManagerOf(spec.service);
-    Plan(at, fmt::format("raise a finding on {} {}", spec.id, pid), [=, this]() -> Status {
+        stage == v1::CHALLENGE_STAGE_SCRUTINY ? DirectorOf(service) : ManagerOf(service);
+    Plan(at, fmt::format("raise a finding on {} {}", spec.id(), pid), [=, this]() -> Status {
       v1::Command c;
       auto* r = c.mutable_raise_challenge_finding();
       r->set_stage(stage);
-      r->mutable_subject()->mutable_figure()->set_indicator_id(spec.id);
+      r->mutable_subject()->mutable_figure()->set_indicator_id(spec.id());
       r->mutable_subject()->mutable_figure()->set_period(pid);
       r->set_severity(stage == v1::CHALLENGE_STAGE_SCRUTINY ? v1::SEVERITY_HIGH
                                                             : v1::SEVERITY_MEDIUM);
       r->set_finding(
           fmt::format("{} is red for {} and the commentary does not say when it will "
                       "recover",
-                      spec.title, pid));
+                      spec.title(), pid));
       r->set_action_required("Set out a recovery plan with milestones and the expected date");
       r->set_owner_person_id(owner);
       *r->mutable_due() = engine::ToLocalDate(due);
@@ -939,61 +710,52 @@ class DemoBuilder {
     });
   }
 
-  struct UserSpec {
-    std::string person_id;
-    std::string name;
-    std::string role;
-    std::string scope;
-    std::string may;
-  };
-
   Result<std::vector<DemoUser>> IssueTokens() {
-    const int svc = 4;  // planning: the service with late returns to chase
-    const ServiceSpec& sv = kServices[svc];
-    const DirectorateSpec& dir = kDirectorates[sv.directorate];
-    const std::vector<UserSpec> specs = {
-        {EntryOf(svc), sv.entry_name, "data entry officer", sv.name,
-         "enter and amend the service's figures with commentary; answer data-quality queries"},
-        {ManagerOf(svc), sv.manager_name, "service manager (head of service)", sv.name,
-         "sign off or send back the service's figures; answer challenge findings; set targets"},
-        {dir.director_id, dir.director_name, "director", dir.name,
-         "raise service-review findings and answer the directorate's; read its scorecards"},
-        {kPerf, "Priya Shah", "performance team", kCouncilName,
-         "define indicators and targets, open cycles, verify and lock figures, publish, "
-         "raise corporate-review findings, chase late returns"},
-        {"ceo-morgan", "Elizabeth Morgan", "corporate management team", kCouncilName,
-         "read everything; receives escalations; raise corporate-review findings"},
-        {"cllr-osei", "Cllr Abena Osei", "executive member", kCouncilName,
-         "read scorecards and performance reports; receives escalations"},
-        {kScrutiny, "Cllr Dorothy Webb", "scrutiny member", kCouncilName,
-         "read the reports; record Overview and Scrutiny meetings and findings"},
-        {"board-fraser", "Dr Alison Fraser", "partnership board", "Health and Wellbeing Board",
-         "sign off partnership figures and rate the partnership priority's progress"},
-        {"audit-khan", "Imran Khan", "auditor", kCouncilName,
-         "read any figure's history and the assurance trail; raise audit findings; change "
-         "nothing else"},
-        {kAdminId, kAdminName, "administrator", kCouncilName,
-         "register people, grant roles, issue and revoke API tokens"},
-    };
     std::vector<DemoUser> out;
-    for (const UserSpec& u : specs) {
+    for (const v1::DemoUser& u : council_.users()) {
       v1::Command c;
-      c.mutable_issue_api_token()->set_person_id(u.person_id);
+      c.mutable_issue_api_token()->set_person_id(u.person_id());
       c.mutable_issue_api_token()->set_label("goldthread demo");
       c.mutable_issue_api_token()->set_expires_in_days(options_.token_days);
       v1::CommandResult result;
-      if (auto s = Exec(kAdminId, c, &result); !s) return Unexpected(s.error());
-      out.push_back({.person_id = u.person_id,
-                     .name = u.name,
-                     .role = u.role,
-                     .scope = u.scope,
-                     .may = u.may,
+      if (auto s = Exec(AdminId(), c, &result); !s) return Unexpected(s.error());
+      out.push_back({.person_id = u.person_id(),
+                     .name = seed_.person_names.at(u.person_id()),
+                     .role = u.role(),
+                     .scope = seed_.unit_names.at(u.scope_unit_id()),
+                     .may = u.may(),
                      .token = result.secret()});
     }
     return out;
   }
 
+  // The council, as read from its file, and who does what in it.
+  const v1::DemoIndicator& Ind(int i) const { return council_.indicators(i); }
+  int ServiceOf(int indicator) const { return seed_.indicator_service[indicator]; }
+  std::string EntryOf(int service) const { return seed_.DataEntryOfficerOf(service); }
+  std::string ManagerOf(int service) const { return seed_.HeadOfServiceOf(service); }
+  std::string DirectorOf(int service) const { return seed_.DirectorOf(service); }
+  const std::string& AdminId() const { return council_.administrator().id(); }
+  const std::string& Perf() const { return council_.performance_officer_id(); }
+  const std::string& Scrutiny() const { return council_.scrutiny_member_id(); }
+  static bool IsPercentage(const v1::DemoIndicator& spec) { return spec.unit() == "%"; }
+  static bool LowerIsBetter(const v1::DemoIndicator& spec) {
+    return spec.polarity() == v1::POLARITY_LOWER_IS_BETTER;
+  }
+  // The indicator's amber tolerance; unset in the file: within 5% of the target.
+  static v1::Tolerance AmberTolerance(const v1::DemoIndicator& spec) {
+    v1::Tolerance t = spec.amber_tolerance();
+    if (t.kind_case() == v1::Tolerance::KIND_NOT_SET) t.set_percent(5);
+    return t;
+  }
+  // One of `texts`, drawn from the seeded generator.
+  const std::string& OneOf(const google::protobuf::RepeatedPtrField<std::string>& texts) {
+    return texts.Get(Pick(rng_, texts.size()));
+  }
+
   const DemoOptions& options_;
+  const CouncilSeed& seed_;
+  const v1::DemoCouncil& council_;
   std::shared_ptr<const engine::WorkflowSet> workflows_;
   const engine::Workflow& workflow_;
   engine::TimetableProvider timetables_;
@@ -1005,7 +767,7 @@ class DemoBuilder {
   std::unique_ptr<engine::CouncilEngine> engine_;
   engine::CommandHandler* handler_ = nullptr;  // engine_'s
   engine::Scheduler* scheduler_ = nullptr;     // engine_'s
-  std::vector<Action> actions_;
+  SimulatedTimeline timeline_;
   std::map<int, v1::Rag> state_;
   // Finding ids, by the key the plan gave each finding, once raised.
   std::map<std::string, std::string> findings_;
@@ -1083,6 +845,11 @@ Result<DemoReport> CreateDemoCouncil(const DemoOptions& options) {
   const fs::path folder = target.has_filename() ? target : target.parent_path();
   if (auto s = RequireNewFolder(folder); !s) return Unexpected(s.error());
 
+  // The council's file is read and checked before anything is created, so a broken one leaves
+  // no trace.
+  auto seed = LoadCouncilSeed(options.council_path.empty() ? DefaultDemoCouncilPath()
+                                                           : options.council_path);
+  if (!seed) return Unexpected(seed.error());
   auto workflows = engine::WorkflowSet::Load(
       options.workflows_dir.empty() ? engine::DefaultWorkflowsDir() : options.workflows_dir,
       !options.calendar_path.empty()  ? options.calendar_path
@@ -1111,7 +878,7 @@ Result<DemoReport> CreateDemoCouncil(const DemoOptions& options) {
     return Unexpected(std::move(e));
   };
 
-  DemoBuilder builder(options, *workflows, *workflow);
+  DemoBuilder builder(options, *seed, *workflows, *workflow);
   auto report = builder.Build(temp.string());
   if (!report) return discard(report.error());
   if (auto s = SyncTree(temp); !s) return discard(s.error());

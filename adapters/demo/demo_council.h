@@ -1,7 +1,8 @@
 // DemoCouncil: `goldthread demo` — a fictional council with years of performance history, made
 // by running the real workflows in simulation, so a new user sees a quarter at work at once.
 //
-// The council (Ashcombe Borough Council): 4 directorates, 12 services, a Health and Wellbeing
+// The council is data (workflows/demo/ashcombe.textproto, read through council_seed.h); the
+// default one, Ashcombe Borough Council, has 4 directorates, 12 services, a Health and Wellbeing
 // partnership board, 5 priorities, 60 quarterly indicators across the four balanced-scorecard
 // perspectives, a data entry officer and a head of service per service, a director per
 // directorate, the performance team, the chief executive (CMT), a lead member, an executive
@@ -63,6 +64,10 @@ struct DemoOptions {
   // workflows_dir's calendars/ (BankHolidaysPathIn), or the source tree's when that is unset.
   std::string workflows_dir;
   std::string calendar_path;
+  // The council's file (goldthread.v1.DemoCouncil in protobuf text format, see
+  // proto/goldthread/v1/demo.proto). Default: DefaultDemoCouncilPath(), the Ashcombe Borough
+  // Council of workflows/demo/ashcombe.textproto.
+  std::string council_path;
   // The quarterly workflow the council runs. Default: chesterfield-service-first.
   std::string workflow_id = "chesterfield-service-first";
   // Days the demo users' API tokens are valid (1-366). Default: 90.
@@ -91,7 +96,9 @@ struct DemoReport {
 };
 
 // Creates the demo council in `options.data_dir` (see above). Errors: kAlreadyExists when the
-// folder holds anything; kInvalidArgument for options out of range; otherwise the first
+// folder holds anything; kInvalidArgument for options out of range, or for a council file that
+// does not parse or check (each problem named with file and line; nothing is created); kNotFound
+// when that file cannot be read; otherwise the first
 // failure of the simulation or the file system, with nothing left behind.
 Result<DemoReport> CreateDemoCouncil(const DemoOptions& options);
 

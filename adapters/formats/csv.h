@@ -1,5 +1,6 @@
 // RFC 4180 CSV for imports and exports: a strict reader that names the line of every problem,
-// and a field writer.
+// and the one writer (CsvField, CsvLine) every CSV export uses — scorecards, the assurance
+// trail (trail_export.h), spreadsheets saved as CSV.
 //
 // Reading: the first record is the header. Fields are separated by commas; a field may be
 // quoted with double quotes, inside which commas, line breaks and doubled quotes ("") are

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <google/protobuf/util/json_util.h>
 
+#include "adapters/formats/csv.h"
 #include "engine/model/authority.h"
 #include "engine/model/event_summary.h"
 
@@ -109,65 +110,45 @@ Result<std::string> TrailToJson(const v1::AssuranceTrail& trail) {
   return out;
 }
 
-std::string CsvRecord(const std::vector<std::string>& fields) {
-  std::string out;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (i > 0) out += ',';
-    const std::string& f = fields[i];
-    if (f.find_first_of(",\"\r\n") == std::string::npos) {
-      out += f;
-      continue;
-    }
-    out += '"';
-    for (char c : f) {
-      if (c == '"') out += '"';
-      out += c;
-    }
-    out += '"';
-  }
-  out += "\r\n";
-  return out;
-}
-
 std::string TrailToCsv(const v1::AssuranceTrail& trail) {
-  std::string out = CsvRecord({"period",
-                               "indicator_id",
-                               "title",
-                               "owning_unit_id",
-                               "directorate_id",
-                               "submitted",
-                               "value",
-                               "figure_version",
-                               "submitted_by",
-                               "submitted_at",
-                               "service_sign_off",
-                               "directorate_sign_off",
-                               "corporate_verification",
-                               "partnership_sign_off",
-                               "fully_signed_off",
-                               "missing_levels",
-                               "four_eyes_ok",
-                               "amendments_after_sign_off",
-                               "restatements",
-                               "changes",
-                               "queries_raised",
-                               "queries_open",
-                               "findings_raised",
-                               "findings_answered",
-                               "findings_overdue",
-                               "findings_closed",
-                               "escalations",
-                               "escalations_outstanding",
-                               "escalation_outcomes",
-                               "reminders",
-                               "locked",
-                               "reported_to",
-                               "locked_at",
-                               "published",
-                               "published_at",
-                               "log_verified",
-                               "verified_to_position",
-                               "log_hash"});
+  std::string out = adapters::CsvLine({"period",
+                                       "indicator_id",
+                                       "title",
+                                       "owning_unit_id",
+                                       "directorate_id",
+                                       "submitted",
+                                       "value",
+                                       "figure_version",
+                                       "submitted_by",
+                                       "submitted_at",
+                                       "service_sign_off",
+                                       "directorate_sign_off",
+                                       "corporate_verification",
+                                       "partnership_sign_off",
+                                       "fully_signed_off",
+                                       "missing_levels",
+                                       "four_eyes_ok",
+                                       "amendments_after_sign_off",
+                                       "restatements",
+                                       "changes",
+                                       "queries_raised",
+                                       "queries_open",
+                                       "findings_raised",
+                                       "findings_answered",
+                                       "findings_overdue",
+                                       "findings_closed",
+                                       "escalations",
+                                       "escalations_outstanding",
+                                       "escalation_outcomes",
+                                       "reminders",
+                                       "locked",
+                                       "reported_to",
+                                       "locked_at",
+                                       "published",
+                                       "published_at",
+                                       "log_verified",
+                                       "verified_to_position",
+                                       "log_hash"});
   const v1::TrailVerification& seal = trail.verification();
   for (const v1::TrailFigure& f : trail.figures()) {
     int queries_open = 0, answered = 0, overdue = 0, closed = 0, outstanding = 0;
@@ -178,7 +159,7 @@ std::string TrailToCsv(const v1::AssuranceTrail& trail) {
       closed += x.status() == "closed" ? 1 : 0;
     }
     for (const auto& e : f.escalations()) outstanding += e.resolved() ? 0 : 1;
-    out += CsvRecord({
+    out += adapters::CsvLine({
         f.period(),
         f.indicator_id(),
         f.title(),

@@ -27,8 +27,6 @@ Result<std::string> TrailToJson(const goldthread::v1::AssuranceTrail& trail);
 std::string TrailToCsv(const goldthread::v1::AssuranceTrail& trail);
 std::string TrailToHtml(const goldthread::v1::AssuranceTrail& trail);
 
-// One CSV record: the fields quoted where RFC 4180 requires, joined by commas, ended by CRLF.
-std::string CsvRecord(const std::vector<std::string>& fields);
 // `text` with &, <, >, " and ' replaced by character references.
 std::string HtmlEscape(std::string_view text);
 

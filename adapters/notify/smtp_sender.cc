@@ -10,23 +10,17 @@
 #include <mutex>
 #include <vector>
 
+#include "adapters/notify/internal/curl_transfer.h"
 #include "adapters/notify/secret_file.h"
 
 namespace goldthread::adapters {
 
 namespace {
 
-void GlobalInitOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-struct EasyDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct ListDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
+using internal::CurlList;
+using internal::CurlTransfer;
+using internal::DeliveryFailure;
+using internal::Retry;
 
 bool NeedsEncoding(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) {
@@ -108,7 +102,7 @@ Result<std::unique_ptr<SmtpSender>> SmtpSender::Create(SmtpOptions options) {
     password = std::move(*read);
   }
   if (options.clock == nullptr) options.clock = &SystemClock::Instance();
-  GlobalInitOnce();
+  CurlTransfer::GlobalInitOnce();
   return std::unique_ptr<SmtpSender>(
       new SmtpSender(std::move(options), std::move(password), from_address));
 }
@@ -153,14 +147,16 @@ Status SmtpSender::Send(const engine::Notification& n) {
     return MakeError(ErrorCode::kFailedPrecondition,
                      fmt::format("\"{}\" is not an e-mail address", n.recipient));
   }
-  std::unique_ptr<CURL, EasyDeleter> curl(curl_easy_init());
-  if (!curl) return MakeError(ErrorCode::kUnavailable, "libcurl could not start a transfer");
+  auto transfer = CurlTransfer::Start(options_.timeout);
+  if (!transfer) return Unexpected(transfer.error());
   const std::string message = Compose(n);
   Upload upload{.data = &message};
-  std::unique_ptr<curl_slist, ListDeleter> recipients(
-      curl_slist_append(nullptr, n.recipient.c_str()));
-  char errors[CURL_ERROR_SIZE] = {0};
-  CURL* c = curl.get();
+  CurlList recipients;
+  if (!recipients.Append(n.recipient)) {
+    return Unexpected(
+        DeliveryFailure(Retry::kWorthwhile, "libcurl could not allocate the recipients"));
+  }
+  CURL* c = (*transfer)->handle();
   curl_easy_setopt(c, CURLOPT_URL, options_.url.c_str());
   if (options_.port != 0) curl_easy_setopt(c, CURLOPT_PORT, static_cast<long>(options_.port));
   curl_easy_setopt(c, CURLOPT_USE_SSL,
@@ -175,20 +171,14 @@ Status SmtpSender::Send(const engine::Notification& n) {
   curl_easy_setopt(c, CURLOPT_READFUNCTION, &ReadUpload);
   curl_easy_setopt(c, CURLOPT_READDATA, &upload);
   curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(options_.timeout.count()));
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errors);
-  const CURLcode result = curl_easy_perform(c);
-  if (result == CURLE_OK) return OkStatus();
-  long code = 0;
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-  const std::string what =
-      fmt::format("SMTP {}: {}", code, errors[0] != 0 ? errors : curl_easy_strerror(result));
+  const std::optional<std::string> failure = (*transfer)->Perform();
+  if (!failure) return OkStatus();
+  const long code = (*transfer)->ResponseCode();
+  const std::string what = fmt::format("SMTP {}: {}", code, *failure);
   // No such mailbox (or not allowed to send there): repeating cannot help.
-  if (code == 550 || code == 551 || code == 553) {
-    return MakeError(ErrorCode::kFailedPrecondition, what);
-  }
-  return MakeError(ErrorCode::kUnavailable, what);
+  if (code == 550 || code == 551 || code == 553)
+    return Unexpected(DeliveryFailure(Retry::kUseless, what));
+  return Unexpected(DeliveryFailure(Retry::kWorthwhile, what));
 }
 
 }  // namespace goldthread::adapters

@@ -7,23 +7,17 @@
 
 #include <mutex>
 
+#include "adapters/notify/internal/curl_transfer.h"
 #include "adapters/notify/secret_file.h"
 
 namespace goldthread::adapters {
 
 namespace {
 
-void GlobalInitOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-struct EasyDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct ListDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
+using internal::CurlList;
+using internal::CurlTransfer;
+using internal::DeliveryFailure;
+using internal::Retry;
 
 // Keeps at most a little of the response body, for the error message.
 size_t KeepSome(char* data, size_t size, size_t count, void* user) {
@@ -63,7 +57,7 @@ Result<std::unique_ptr<WebhookSender>> WebhookSender::Create(WebhookOptions opti
   }
   auto secret = ReadSecretFile(options.secret_file, "webhook-secret-file");
   if (!secret) return Unexpected(secret.error());
-  GlobalInitOnce();
+  CurlTransfer::GlobalInitOnce();
   return std::unique_ptr<WebhookSender>(new WebhookSender(std::move(options), std::move(*secret)));
 }
 
@@ -71,19 +65,20 @@ WebhookSender::WebhookSender(WebhookOptions options, std::string secret)
     : options_(std::move(options)), secret_(std::move(secret)) {}
 
 Status WebhookSender::Send(const engine::Notification& n) {
-  std::unique_ptr<CURL, EasyDeleter> curl(curl_easy_init());
-  if (!curl) return MakeError(ErrorCode::kUnavailable, "libcurl could not start a transfer");
+  auto transfer = CurlTransfer::Start(options_.timeout);
+  if (!transfer) return Unexpected(transfer.error());
   const std::string& body = n.message.json;
-  curl_slist* list = nullptr;
-  list = curl_slist_append(list, "Content-Type: application/json");
-  list = curl_slist_append(list, fmt::format("X-Goldthread-Delivery: {}", n.delivery_id).c_str());
-  list = curl_slist_append(
-      list, fmt::format("X-Goldthread-Signature: {}", WebhookSignature(secret_, body)).c_str());
-  list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
-  std::unique_ptr<curl_slist, ListDeleter> headers(list);
+  CurlList headers;
+  const bool listed =
+      headers.Append("Content-Type: application/json") &&
+      headers.Append(fmt::format("X-Goldthread-Delivery: {}", n.delivery_id)) &&
+      headers.Append(fmt::format("X-Goldthread-Signature: {}", WebhookSignature(secret_, body))) &&
+      headers.Append("Expect:");  // no 100-continue round trip
+  if (!listed)
+    return Unexpected(
+        DeliveryFailure(Retry::kWorthwhile, "libcurl could not allocate the headers"));
   std::string response;
-  char errors[CURL_ERROR_SIZE] = {0};
-  CURL* c = curl.get();
+  CURL* c = (*transfer)->handle();
   curl_easy_setopt(c, CURLOPT_URL, options_.url.c_str());
   curl_easy_setopt(c, CURLOPT_POST, 1L);
   curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
@@ -91,25 +86,17 @@ Status WebhookSender::Send(const engine::Notification& n) {
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(c, CURLOPT_USERAGENT, "goldthread");
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(options_.timeout.count()));
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &KeepSome);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &response);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errors);
-  const CURLcode result = curl_easy_perform(c);
-  if (result != CURLE_OK) {
-    return MakeError(ErrorCode::kUnavailable,
-                     errors[0] != 0 ? std::string(errors) : curl_easy_strerror(result));
+  if (auto failure = (*transfer)->Perform()) {
+    return Unexpected(DeliveryFailure(Retry::kWorthwhile, *failure));
   }
-  long status = 0;
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  const long status = (*transfer)->ResponseCode();
   if (status >= 200 && status < 300) return OkStatus();
   const std::string what = response.empty() ? fmt::format("HTTP {}", status)
                                             : fmt::format("HTTP {}: {}", status, response);
-  if (status == 408 || status == 429 || status >= 500) {
-    return MakeError(ErrorCode::kUnavailable, what);
-  }
-  return MakeError(ErrorCode::kFailedPrecondition, what);
+  const bool busy = status == 408 || status == 429 || status >= 500;
+  return Unexpected(DeliveryFailure(busy ? Retry::kWorthwhile : Retry::kUseless, what));
 }
 
 }  // namespace goldthread::adapters

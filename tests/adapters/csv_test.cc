@@ -60,5 +60,20 @@ TEST(CsvTest, WritesFieldsThatReadBackTheSame) {
   EXPECT_EQ(t->records[0].fields, fields);
 }
 
+TEST(CsvTest, QuotesOnlyFieldsThatNeedIt) {
+  EXPECT_EQ(CsvField("plain text"), "plain text");
+  EXPECT_EQ(CsvField(" padded "), " padded ");  // spaces are data, unquoted (RFC 4180)
+  EXPECT_EQ(CsvField(""), "");
+  EXPECT_EQ(CsvField("a,b"), "\"a,b\"");
+  EXPECT_EQ(CsvField("say \"no\""), "\"say \"\"no\"\"\"");
+  EXPECT_EQ(CsvField("cr\ronly"), "\"cr\ronly\"");
+  EXPECT_EQ(CsvField("lf\nonly"), "\"lf\nonly\"");
+  EXPECT_EQ(CsvLine({}), "\r\n");
+  EXPECT_EQ(CsvLine({"", ""}), ",\r\n");
+  EXPECT_EQ(CsvLine({"a", "b c", ""}), "a,b c,\r\n");
+  EXPECT_EQ(CsvLine({"a,b", "say \"hi\"", "two\nlines"}),
+            "\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n");
+}
+
 }  // namespace
 }  // namespace goldthread::adapters

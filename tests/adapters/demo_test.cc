@@ -2,9 +2,11 @@
 // ambers and greens, has late work in its current cycle, and never touches an existing folder.
 // One demo with a year of history is shared by the tests that only read it.
 #include <date/date.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -13,6 +15,7 @@
 #include <set>
 #include <string>
 
+#include "adapters/demo/council_seed.h"
 #include "adapters/demo/demo_council.h"
 #include "engine/model/cycle_state.h"
 #include "engine/model/event_codec.h"
@@ -233,6 +236,79 @@ TEST(DemoCouncilTest, RefusesYearsOutOfRange) {
   ASSERT_FALSE(made);
   EXPECT_EQ(made.error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(made.error().field, "years");
+  EXPECT_FALSE(std::filesystem::exists(dir.Sub("var")));
+}
+
+// Writes `text` to `path`.
+void WriteFile(const std::string& path, const std::string& text) {
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  std::fwrite(text.data(), 1, text.size(), f);
+  std::fclose(f);
+}
+
+TEST(DemoCouncilTest, ReadsTheCouncilFromItsFileByDefault) {
+  // The default file is Ashcombe's, found beside the workflows.
+  auto seed = LoadCouncilSeed(DefaultDemoCouncilPath());
+  ASSERT_TRUE(seed) << seed.error().message;
+  EXPECT_EQ(seed->council.name(), "Ashcombe Borough Council");
+  EXPECT_EQ(seed->council.directorates_size(), 4);
+  EXPECT_EQ(seed->council.services_size(), 12);
+  EXPECT_EQ(seed->council.indicators_size(), 60);
+  EXPECT_EQ(seed->council.users_size(), 10);
+}
+
+TEST(DemoCouncilTest, AMalformedCouncilFileIsRefusedWithFileAndLineAndWritesNothing) {
+  testing::TempDir dir;
+  const std::string bad = dir.Sub("broken.textproto");
+  WriteFile(bad, "id: \"x\"\nname: \"X\"\ndirectorates { id: \"d\" nmae: \"D\" }\n");
+  DemoOptions options = SmallDemo(dir.Sub("var"));
+  options.council_path = bad;
+  auto made = CreateDemoCouncil(options);
+  ASSERT_FALSE(made);
+  EXPECT_EQ(made.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(made.error().message.find(bad + ":3:"), std::string::npos) << made.error().message;
+  EXPECT_FALSE(std::filesystem::exists(dir.Sub("var")));
+  // Nor any temporary folder beside it.
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    EXPECT_EQ(entry.path().filename(), "broken.textproto");
+  }
+}
+
+TEST(DemoCouncilTest, ACouncilFileNamingAnUnknownServiceIsRefusedAtThatLine) {
+  auto text = [] {
+    std::FILE* f = std::fopen(DefaultDemoCouncilPath().c_str(), "r");
+    std::string out;
+    std::array<char, 4096> buf;
+    while (size_t n = std::fread(buf.data(), 1, buf.size(), f)) out.append(buf.data(), n);
+    std::fclose(f);
+    return out;
+  }();
+  const std::string needle = "service_id: \"planning\"";
+  const size_t at = text.find(needle);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, needle.size(), "service_id: \"plannnig\"");
+  const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + at, '\n'));
+  testing::TempDir dir;
+  const std::string bad = dir.Sub("ashcombe.textproto");
+  WriteFile(bad, text);
+  DemoOptions options = SmallDemo(dir.Sub("var"));
+  options.council_path = bad;
+  auto made = CreateDemoCouncil(options);
+  ASSERT_FALSE(made);
+  EXPECT_EQ(made.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(made.error().message,
+            fmt::format("{}:{}: indicator 'PLN-01': there is no service 'plannnig'", bad, line));
+  EXPECT_FALSE(std::filesystem::exists(dir.Sub("var")));
+}
+
+TEST(DemoCouncilTest, AMissingCouncilFileIsNotFound) {
+  testing::TempDir dir;
+  DemoOptions options = SmallDemo(dir.Sub("var"));
+  options.council_path = dir.Sub("nowhere.textproto");
+  auto made = CreateDemoCouncil(options);
+  ASSERT_FALSE(made);
+  EXPECT_EQ(made.error().code, ErrorCode::kNotFound);
   EXPECT_FALSE(std::filesystem::exists(dir.Sub("var")));
 }
 

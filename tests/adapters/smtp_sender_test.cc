@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "tests/testing/loopback_receivers.h"
+#include "tests/testing/temp_dir.h"
 
 namespace goldthread::adapters {
 namespace {
@@ -86,6 +87,38 @@ TEST(SmtpSenderTest, ServerDownIsAFailureToRetry) {
   const Status sent = (*smtp)->Send(Sample());
   ASSERT_FALSE(sent);
   EXPECT_EQ(sent.error().code, ErrorCode::kUnavailable);
+}
+
+TEST(SmtpSenderTest, ARefusedMailboxIsGivenUpNotRetried) {
+  REQUIRE_AIOSMTPD();
+  // An SMTP server (aiosmtpd) that answers every RCPT TO with 550: no such mailbox.
+  constexpr char kRefusingServer[] = R"(
+import sys, time
+from aiosmtpd.controller import Controller
+class Refuse:
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        return '550 5.1.1 no such mailbox'
+Controller(Refuse(), hostname='127.0.0.1', port=int(sys.argv[1])).start()
+while True:
+    time.sleep(60)
+)";
+  goldthread::testing::TempDir dir;
+  goldthread::testing::ReceiverProcess server;
+  const uint16_t port = FreeLoopbackPort();
+  ASSERT_TRUE(server.Start(
+      {goldthread::testing::kSystemPython, "-c", kRefusingServer, std::to_string(port)},
+      dir.Sub("smtpd.log")));
+  ASSERT_TRUE(goldthread::testing::WaitForPort(port, std::chrono::seconds(10)));
+  auto smtp = SmtpSender::Create({.url = "smtp://127.0.0.1",
+                                  .port = port,
+                                  .require_starttls = false,
+                                  .from = "performance@council.example",
+                                  .timeout = std::chrono::seconds(5)});
+  ASSERT_TRUE(smtp);
+  const Status sent = (*smtp)->Send(Sample());
+  ASSERT_FALSE(sent);
+  EXPECT_EQ(sent.error().code, ErrorCode::kFailedPrecondition) << sent.error().message;
+  EXPECT_NE(sent.error().message.find("SMTP 550"), std::string::npos) << sent.error().message;
 }
 
 TEST(SmtpSenderTest, CreateRejectsBadOptionsNamingThem) {

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 
+#include "adapters/demo/simulated_timeline.h"
 #include "engine/model/authority.h"
 #include "engine/model/event_codec.h"
 #include "engine/model/local_date.h"
@@ -45,24 +46,19 @@ LocalDay NextWorkingDay(LocalDay day) {
 
 std::string LocalStamp(TimePoint t) {
   static const date::time_zone* london = date::locate_zone("Europe/London");
-  const auto zoned = date::make_zoned(london, std::chrono::time_point_cast<std::chrono::minutes>(t));
+  const auto zoned =
+      date::make_zoned(london, std::chrono::time_point_cast<std::chrono::minutes>(t));
   return date::format("%F %a %H:%M %Z", zoned);
 }
 TimePoint FromTimestamp(const google::protobuf::Timestamp& ts) {
-  return TimePoint(std::chrono::seconds(ts.seconds()) + std::chrono::microseconds(ts.nanos() / 1000));
+  return TimePoint(std::chrono::seconds(ts.seconds()) +
+                   std::chrono::microseconds(ts.nanos() / 1000));
 }
 
 std::string Duration(int64_t seconds) {
   const int64_t days = seconds / 86400, hours = (seconds % 86400) / 3600;
   return days > 0 ? fmt::format("{}d {}h", days, hours) : fmt::format("{}h", hours);
 }
-
-struct Action {
-  TimePoint at;
-  int order;  // keeps same-instant actions in script order
-  std::string what;
-  std::function<Status()> run;
-};
 
 class Simulation {
  public:
@@ -94,28 +90,20 @@ class Simulation {
         return Unexpected(s.error());
       }
     }
-    std::stable_sort(actions_.begin(), actions_.end(), [](const Action& a, const Action& b) {
-      return a.at != b.at ? a.at < b.at : a.order < b.order;
-    });
-    for (Action& a : actions_) {
-      if (a.at > clock_->Now()) {
-        if (auto r = scheduler_->AdvanceTo(clock_.get(), a.at); !r) return Unexpected(r.error());
-      }
-      if (auto s = a.run(); !s) {
-        return MakeError(s.error().code,
-                         fmt::format("{} at {}: {}", a.what, LocalStamp(a.at), s.error().message));
-      }
-    }
     auto last = engine::Period::Parse(options_.periods.back());
     const TimePoint end = At(LocalDay(last->end()) + date::days(150), 0);
-    if (auto r = scheduler_->AdvanceTo(clock_.get(), end); !r) return Unexpected(r.error());
+    if (auto s = timeline_.Run(*scheduler_, *clock_, end,
+                               [](TimePoint t) { return "at " + LocalStamp(t); });
+        !s) {
+      return Unexpected(s.error());
+    }
     return Transcript();
   }
 
  private:
   Status Exec(const std::string& actor, const v1::Command& c) {
-    auto r = handler_->Execute({.actor = actor, .command_id = fmt::format("sim-{}", ++commands_)},
-                               c);
+    auto r =
+        handler_->Execute({.actor = actor, .command_id = fmt::format("sim-{}", ++commands_)}, c);
     if (!r) return Unexpected(r.error());
     return OkStatus();
   }
@@ -151,7 +139,8 @@ class Simulation {
       if (auto s = unit(fmt::format("dir-{}", d), v1::ORG_UNIT_KIND_DIRECTORATE, "council"); !s) {
         return s;
       }
-      if (auto s = person(fmt::format("director-{}", d), v1::ROLE_DIRECTOR, fmt::format("dir-{}", d));
+      if (auto s =
+              person(fmt::format("director-{}", d), v1::ROLE_DIRECTOR, fmt::format("dir-{}", d));
           !s) {
         return s;
       }
@@ -233,7 +222,7 @@ class Simulation {
   }
 
   void Plan(TimePoint at, std::string what, std::function<Status()> run) {
-    actions_.push_back({at, static_cast<int>(actions_.size()), std::move(what), std::move(run)});
+    timeline_.Plan(at, std::move(what), std::move(run));
   }
 
   // The figure period of indicator frequency within the cycle.
@@ -376,7 +365,8 @@ class Simulation {
       r->set_action_required("Attach the source extract");
       r->set_owner_person_id(fmt::format("entry-{}", ServiceOf(29)));
       *r->mutable_due() = engine::ToLocalDate(std::max(due, engine::LondonDayOf(clock_->Now())));
-      const auto roles = engine::RolesFor({.action = engine::Action::kRaiseFinding, .stage = stage});
+      const auto roles =
+          engine::RolesFor({.action = engine::Action::kRaiseFinding, .stage = stage});
       std::string actor = "perf";
       for (auto role : roles) {
         if (role_holder_.count(role)) {
@@ -389,8 +379,8 @@ class Simulation {
     });
   }
 
-  Status SignOffNow(const std::string& indicator, const std::string& period,
-                    v1::SignOffLevel level, int i) {
+  Status SignOffNow(const std::string& indicator, const std::string& period, v1::SignOffLevel level,
+                    int i) {
     auto figure = handler_->LoadFigure(indicator, period);
     if (!figure) return Unexpected(figure.error());
     if (!figure->submitted() || figure->HasSignOff(level)) return OkStatus();
@@ -445,9 +435,9 @@ class Simulation {
             out += fmt::format("{}  {}  cycle opened\n", when, e->cycle_opened().period());
             break;
           case v1::Event::kStageOpened:
-            out += fmt::format("{}  {}  {} opened, due {}\n", when, item,
-                               e->stage_opened().stage_id(),
-                               LocalStamp(FromTimestamp(e->stage_opened().due_at())));
+            out +=
+                fmt::format("{}  {}  {} opened, due {}\n", when, item, e->stage_opened().stage_id(),
+                            LocalStamp(FromTimestamp(e->stage_opened().due_at())));
             break;
           case v1::Event::kStageFellDue:
             out += fmt::format("{}  {}  {} fell due, {} outstanding\n", when, item,
@@ -461,9 +451,9 @@ class Simulation {
             break;
           case v1::Event::kStageCompleted: {
             const auto& c = e->stage_completed();
-            out += fmt::format("{}  {}  {} completed {}\n", when, item, c.stage_id(),
-                               c.on_time() ? std::string("on time")
-                                           : Duration(c.late_by_seconds()) + " late");
+            out += fmt::format(
+                "{}  {}  {} completed {}\n", when, item, c.stage_id(),
+                c.on_time() ? std::string("on time") : Duration(c.late_by_seconds()) + " late");
             break;
           }
           case v1::Event::kReminderIssued: {
@@ -505,7 +495,7 @@ class Simulation {
   std::unique_ptr<engine::CommandHandler> handler_;
   std::unique_ptr<engine::Scheduler> scheduler_;
   std::map<int, std::string> role_holder_;
-  std::vector<Action> actions_;
+  adapters::SimulatedTimeline timeline_;
   int commands_ = 0;
 };
 
