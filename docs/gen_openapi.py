@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes docs/openapi.json from the API's route table (adapters/api.cc) and the schema
+"""Writes docs/openapi.json from the API's route table (adapters/api/api.cc) and the schema
 (proto/goldthread/v1/*.proto), so the document cannot drift from the code:
 
     python3 docs/gen_openapi.py > docs/openapi.json
@@ -54,7 +54,7 @@ def schema_for(type_name, messages, enums):
 
 
 def routes():
-    text = open(os.path.join(ROOT, "adapters", "api.cc")).read()
+    text = open(os.path.join(ROOT, "adapters", "api", "api.cc")).read()
     table = text[text.index("kCommandRoutes[] = {"):text.index("};", text.index("kCommandRoutes[] = {"))]
     table = re.sub(r'"\s*\n\s*"', "", table)  # join split string literals
     return re.findall(r'\{"([^"]+)",\s*"(\w+)"\}', table)
@@ -104,19 +104,37 @@ def main():
                 "200": {"description": "a repeat of an accepted command (Idempotent-Replayed: true)",
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CommandResult"}}}},
                 **{code: problem for code in ["400", "401", "403", "404", "409", "412", "413", "422", "429"]}}})
+    def json_content(schema):
+        return {"application/json": {"schema": schema}}
+
+    def ref(name):
+        return {"$ref": f"#/components/schemas/{name}"}
+
     reads = [
-        ("/api/v1/figures/{indicator_id}/{period}", "getFigure", "A figure as it stands: value, versions, sign-offs, lock", True),
-        ("/api/v1/log", "getLog", "The event log by position (?from=&limit=, or ?stream=): auditors, performance team, admins", True),
-        ("/api/v1/log/verification", "getVerification", "Recompute the hash chain: ok, head position and hash, or the first bad position", True),
-        ("/api/v1/me", "getMe", "Who the token acts as, with roles in force", True),
-        ("/api/v1/openapi.json", "getOpenApi", "This document", False),
-        ("/healthz", "getHealth", "The process is alive", False),
-        ("/readyz", "getReadiness", "The store is open and the read models are within a page of the head", False),
-        ("/metrics", "getMetrics", "Prometheus text format 0.0.4", False),
+        ("/api/v1/figures/{indicator_id}/{period}", "getFigure", "A figure as it stands: value, versions, sign-offs, lock (the ETag is the figure stream's version)", True,
+         json_content(ref("FigureView"))),
+        ("/api/v1/log", "getLog", "The event log by position (?from=&limit=, or ?stream=): auditors, performance team, admins", True,
+         json_content(ref("LogPage"))),
+        ("/api/v1/log/verification", "getVerification", "Recompute the hash chain: ok, head position and hash, or the first bad position", True,
+         json_content(ref("LogVerification"))),
+        ("/api/v1/me", "getMe", "Who the token acts as, with roles in force", True,
+         json_content(ref("CallerView"))),
+        ("/api/v1/openapi.json", "getOpenApi", "This document", False,
+         json_content({"type": "object", "description": "an OpenAPI 3.0 document"})),
+        ("/healthz", "getHealth", "The process is alive", False,
+         json_content({"type": "object", "properties": {"status": {"type": "string", "enum": ["alive"]}}})),
+        ("/readyz", "getReadiness", "The store is open and the read models are within a page of the head (503 with the same body while starting)", False,
+         json_content({"type": "object", "properties": {
+             "status": {"type": "string", "enum": ["ready", "starting"]},
+             "storeOpen": {"type": "boolean"},
+             "projectionLagEvents": {"type": "integer", "minimum": 0}}})),
+        ("/metrics", "getMetrics", "Prometheus text format 0.0.4", False,
+         {"text/plain": {"schema": {"type": "string"}}}),
     ]
-    for path, op_id, summary, secured in reads:
+    for path, op_id, summary, secured, content in reads:
         body = {"operationId": op_id, "summary": summary,
-                "responses": {"200": {"description": "OK"}, "401": problem, "403": problem, "404": problem}}
+                "responses": {"200": {"description": "OK", "content": content},
+                              "401": problem, "403": problem, "404": problem}}
         if secured:
             body["security"] = [{"bearer": []}]
         op(path, "get", body)
@@ -175,9 +193,9 @@ def main():
     op("/api/v1/clock", "post", {
         "operationId": "advanceClock", "security": [{"bearer": []}],
         "summary": "serve --simulate only: move the simulated clock forward, firing what falls due in order",
-        "requestBody": {"required": True, "content": {"application/json": {"schema": {
-            "type": "object", "properties": {"advanceTo": {"type": "string", "format": "date-time"}}}}}},
-        "responses": {"200": {"description": "the new time and how many events fired"},
+        "requestBody": {"required": True, "content": json_content(ref("AdvanceClock"))},
+        "responses": {"200": {"description": "the new time and how many events fired",
+                              "content": json_content(ref("ClockAdvanced"))},
                       "400": problem, "401": problem, "404": problem}})
     doc = {
         "openapi": "3.0.3",

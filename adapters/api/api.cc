@@ -4,7 +4,6 @@
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
 
-#include <boost/asio/post.hpp>
 #include <fstream>
 #include <sstream>
 
@@ -13,6 +12,7 @@
 #include "adapters/http/json_guard.h"
 #include "engine/model/event_codec.h"
 #include "engine/model/local_date.h"
+#include "goldthread/v1/api.pb.h"
 
 namespace goldthread::adapters {
 
@@ -126,8 +126,8 @@ std::optional<uint64_t> ParseIfMatch(const std::string& header) {
 
 std::string RandomCommandId() {
   static std::atomic<uint64_t> counter{0};
-  return fmt::format("auto-{}-{}",
-                     std::chrono::steady_clock::now().time_since_epoch().count(), ++counter);
+  return fmt::format("auto-{}-{}", std::chrono::steady_clock::now().time_since_epoch().count(),
+                     ++counter);
 }
 
 std::string ReadFile(const std::string& path) {
@@ -145,7 +145,7 @@ Api::Api(engine::CommandHandler* handler, engine::Scheduler* scheduler, Metrics*
       scheduler_(scheduler),
       metrics_(metrics),
       options_(std::move(options)),
-      pool_(static_cast<size_t>(std::max(1, options_.worker_threads))) {
+      pool_(std::make_unique<WorkerPool>(options_.worker_threads)) {
   // A rate of 0 turns the limit off (a load test, or a proxy in front that limits instead).
   if (options_.requests_per_second > 0) {
     auto limiter = RateLimiter::Create(
@@ -168,19 +168,21 @@ Api::Api(engine::CommandHandler* handler, engine::Scheduler* scheduler, Metrics*
 
 Api::~Api() { Drain(); }
 
-void Api::Drain() { pool_.join(); }
+void Api::Drain() { pool_->Drain(); }
 
-void Api::OnPool(std::function<void()> work) { boost::asio::post(pool_, std::move(work)); }
+void Api::AddOnPool(Router* router, verb method, const char* path, const char* name,
+                    std::function<HttpResponse(HttpRequest&)> work) {
+  router->Add(method, path, name, pool_->Route(std::move(work)));
+}
 
-std::optional<Api::Caller> Api::Admit(const HttpRequest& request, const Responder& respond) {
+Api::Admission Api::Admit(const HttpRequest& request) {
   const std::string header = request.Header("authorization");
   std::string token;
   if (header.rfind("Bearer ", 0) == 0) token = header.substr(7);
   auto person = handler_->Authenticate(token);
   if (!person) {
     metrics_->Counter("goldthread_auth_failures_total", "").Add({});
-    respond(ProblemFromError(person.error()));
-    return std::nullopt;
+    return {.refusal = ProblemFromError(person.error())};
   }
   if (limiter_) {
     const std::string key = token.substr(0, token.rfind('_'));  // the token id, not the secret
@@ -188,55 +190,64 @@ std::optional<Api::Caller> Api::Admit(const HttpRequest& request, const Responde
     if (!decision.allowed) {
       HttpResponse r = TooManyRequests(decision.retry_after_seconds);
       r.actor = *person;
-      respond(std::move(r));
-      return std::nullopt;
+      return {.person = *person, .refusal = std::move(r)};
     }
   }
-  return Caller{.person = *person};
+  return {.person = *person};
 }
 
-void Api::Command(const std::string& field_name, HttpRequest&& request, Responder respond) {
-  auto caller = Admit(request, respond);
-  if (!caller) return;
+std::optional<HttpResponse> Api::RefuseRead(const std::string& person, engine::Action action,
+                                            const std::string& unit) {
+  Result<engine::Authority> allowed = MakeError(ErrorCode::kUnavailable, "the model is not read");
+  Status read = handler_->ReadModel([&](const engine::CouncilModel& model) {
+    allowed = engine::Authorize(model, person, {.action = action}, unit,
+                                engine::LondonDayOf(handler_->clock().Now()));
+  });
+  if (!read) return ProblemFromError(read.error());
+  if (allowed) return std::nullopt;
+  return Problem(403, "/problems/forbidden", "Not allowed", allowed.error().message);
+}
+
+HttpResponse Api::Command(const std::string& field_name, HttpRequest& request) {
+  Admission caller = Admit(request);
+  if (caller.refusal) return std::move(*caller.refusal);
   if (Status s = CheckJsonBody(request.body.empty() ? "{}" : request.body); !s) {
-    return respond(ProblemFromError(s.error()));
+    return ProblemFromError(s.error());
   }
   const auto if_match = ParseIfMatch(request.Header("if-match"));
   if (!if_match) {
-    return respond(Problem(400, "/problems/validation", "The request is not valid",
-                           "If-Match must be the figure's version as returned in its ETag, "
-                           "e.g. \"3\"",
-                           "If-Match"));
+    return Problem(400, "/problems/validation", "The request is not valid",
+                   "If-Match must be the figure's version as returned in its ETag, e.g. \"3\"",
+                   "If-Match");
   }
   v1::Command command;
   const auto* field = v1::Command::descriptor()->FindFieldByName(field_name);
   auto* message = command.GetReflection()->MutableMessage(&command, field);
   pbutil::JsonParseOptions parse;
   parse.ignore_unknown_fields = false;
-  auto parsed = pbutil::JsonStringToMessage(request.body.empty() ? "{}" : request.body, message,
-                                            parse);
+  auto parsed =
+      pbutil::JsonStringToMessage(request.body.empty() ? "{}" : request.body, message, parse);
   if (!parsed.ok()) {
-    return respond(Problem(400, "/problems/malformed-json", "The body is not a valid command",
-                           std::string(parsed.message()), "body"));
+    return Problem(400, "/problems/malformed-json", "The body is not a valid command",
+                   std::string(parsed.message()), "body");
   }
   for (const auto& [name, value] : request.params) {
     if (!SetPathField(message, name, value)) {
-      return respond(Problem(500, "/problems/internal", "Route misconfigured", name));
+      return Problem(500, "/problems/internal", "Route misconfigured", name);
     }
   }
-  engine::CommandContext context{.actor = caller->person,
+  engine::CommandContext context{.actor = caller.person,
                                  .command_id = request.Header("idempotency-key"),
                                  .expected_version = *if_match};
   if (context.command_id.empty()) context.command_id = RandomCommandId();
-  OnPool([this, context, command = std::move(command), respond = std::move(respond)] {
+  {
     auto result = handler_->Execute(context, command);
     if (!result) {
       HttpResponse r;
       const Error& e = result.error();
       if (e.code == ErrorCode::kAlreadyExists && e.field == "command_id") {
         r = Problem(422, "/problems/idempotency-key-reused",
-                    "Idempotency-Key reused for a different request", e.message,
-                    "Idempotency-Key");
+                    "Idempotency-Key reused for a different request", e.message, "Idempotency-Key");
       } else if (e.code == ErrorCode::kConflict && e.field == "If-Match") {
         r = Problem(412, "/problems/stale-version", "Precondition failed", e.message, "If-Match");
         if (e.current_version) {
@@ -249,248 +260,218 @@ void Api::Command(const std::string& field_name, HttpRequest&& request, Responde
         metrics_->Counter("goldthread_authz_refusals_total", "").Add({});
       }
       r.actor = context.actor;
-      return respond(std::move(r));
+      return r;
     }
     HttpResponse r = Json(result->duplicate() ? 200 : 201, ToJson(*result));
     r.headers.emplace_back("ETag", fmt::format("\"{}\"", result->stream_version()));
     if (result->duplicate()) r.headers.emplace_back("Idempotent-Replayed", "true");
     r.actor = context.actor;
-    respond(std::move(r));
-  });
+    return r;
+  }
 }
 
-bool Api::MayRead(const std::string& person, const std::string& unit) {
-  bool allowed = false;
+HttpResponse Api::GetFigure(HttpRequest& request) {
+  Admission caller = Admit(request);
+  if (caller.refusal) return std::move(*caller.refusal);
+  const std::string& indicator_id = request.params.at("indicator_id");
+  const std::string& period = request.params.at("period");
+  const std::string unit = IndicatorUnit(indicator_id);
+  if (unit.empty()) {
+    return Problem(404, "/problems/not-found", "Not found",
+                   fmt::format("there is no indicator '{}'", indicator_id), "indicator_id");
+  }
+  if (auto refused = RefuseRead(caller.person, engine::Action::kReadFigure, unit)) {
+    return std::move(*refused);
+  }
+  auto figure = handler_->LoadFigure(indicator_id, period);
+  if (!figure) return ProblemFromError(figure.error());
+  v1::FigureView view;
+  view.set_indicator_id(indicator_id);
+  view.set_period(period);
+  view.set_figure_version(figure->figure_version);
+  *view.mutable_value() = figure->value;
+  view.set_commentary(figure->commentary);
+  view.set_entered_by(figure->version_author);
+  for (const auto& [level, s] : figure->sign_offs) {
+    v1::FigureSignOffView* out = view.add_sign_offs();
+    out->set_level(static_cast<v1::SignOffLevel>(level));
+    out->set_by(s.person_id);
+    out->set_on_behalf_of(s.on_behalf_of_person_id);
+    out->set_role(s.role);
+  }
+  view.set_rejected(figure->rejected);
+  view.set_open_queries(static_cast<uint32_t>(figure->OpenQueries()));
+  view.set_locked(figure->locked);
+  view.set_restated(figure->restated);
+  view.set_published_version(figure->published_version);
+  HttpResponse r = Json(200, ToJson(view));
+  r.headers.emplace_back("ETag", fmt::format("\"{}\"", figure->stream_version));
+  r.actor = caller.person;
+  return r;
+}
+
+HttpResponse Api::GetLog(HttpRequest& request) {
+  Admission caller = Admit(request);
+  if (caller.refusal) return std::move(*caller.refusal);
+  if (auto refused = RefuseRead(caller.person, engine::Action::kReadLog, CouncilId())) {
+    refused->actor = caller.person;
+    return std::move(*refused);
+  }
+  auto number = [&](const char* name, uint64_t fallback) -> std::optional<uint64_t> {
+    auto it = request.query.find(name);
+    if (it == request.query.end()) return fallback;
+    if (it->second.empty() || it->second.size() > 19 ||
+        it->second.find_first_not_of("0123456789") != std::string::npos) {
+      return std::nullopt;
+    }
+    return std::stoull(it->second);
+  };
+  const auto from = number("from", 1);
+  const auto limit = number("limit", 100);
+  if (!from || !limit || *limit == 0 || *limit > 1000) {
+    return Problem(400, "/problems/validation", "The request is not valid",
+                   "from is a position (1 or more) and limit 1 to 1000", "limit");
+  }
+  auto stream = request.query.find("stream");
+  Result<store::ReadPage> page =
+      stream == request.query.end()
+          ? handler_->store().ReadAll(*from, store::Direction::kForward, *limit)
+          : handler_->store().ReadStream(stream->second, *from, store::Direction::kForward, *limit);
+  if (!page) return ProblemFromError(page.error());
+  v1::LogPage out;
+  for (const auto& envelope : page->events) {
+    v1::LogEntry* entry = out.add_events();
+    auto event = engine::DecodeEvent(envelope);
+    *entry->mutable_envelope() = envelope;
+    entry->mutable_envelope()->clear_payload();
+    if (event) *entry->mutable_event() = std::move(*event);
+  }
+  out.set_next(page->next);
+  HttpResponse r = Json(200, ToJson(out));
+  r.actor = caller.person;
+  return r;
+}
+
+HttpResponse Api::GetVerify(HttpRequest& request) {
+  Admission caller = Admit(request);
+  if (caller.refusal) return std::move(*caller.refusal);
+  if (auto refused = RefuseRead(caller.person, engine::Action::kVerifyLog, CouncilId())) {
+    return std::move(*refused);
+  }
+  auto report = handler_->store().Verify(1, 0);
+  if (!report) return ProblemFromError(report.error());
+  v1::LogVerification out;
+  out.set_ok(report->ok);
+  out.set_events_checked(report->events_checked);
+  out.set_head_position(report->head_position);
+  out.set_head_hash(report->head_hash_hex);
+  out.set_first_bad_position(report->first_bad_position);
+  out.set_problem(report->problem);
+  out.set_redacted_payloads(report->redacted_payloads);
+  HttpResponse r = Json(200, ToJson(out));
+  r.actor = caller.person;
+  return r;
+}
+
+HttpResponse Api::GetMe(HttpRequest& request) {
+  Admission caller = Admit(request);
+  if (caller.refusal) return std::move(*caller.refusal);
+  if (auto refused = RefuseRead(caller.person, engine::Action::kReadOwnAccount, CouncilId())) {
+    return std::move(*refused);
+  }
+  v1::CallerView view;
+  view.set_person_id(caller.person);
   IgnoreError(handler_->ReadModel([&](const engine::CouncilModel& model) {
-    const engine::Person* p = model.FindPerson(person);
+    const engine::Person* p = model.FindPerson(caller.person);
     if (p == nullptr) return;
-    const engine::LocalDay today = engine::LondonDayOf(handler_->clock().Now());
-    for (const engine::RoleGrant& g : p->grants) {
-      if (!g.InForceOn(today)) continue;
-      const bool council_wide = g.role == v1::ROLE_AUDITOR ||
-                                g.role == v1::ROLE_PERFORMANCE_TEAM || g.role == v1::ROLE_ADMIN;
-      if (council_wide || model.IsWithin(unit, g.scope_unit_id)) allowed = true;
-    }
-  }));
-  return allowed;
-}
-
-void Api::GetFigure(HttpRequest&& request, Responder respond) {
-  auto caller = Admit(request, respond);
-  if (!caller) return;
-  OnPool([this, request = std::move(request), caller = *caller, respond = std::move(respond)] {
-    const std::string& indicator_id = request.params.at("indicator_id");
-    const std::string& period = request.params.at("period");
-    std::string unit;
-    IgnoreError(handler_->ReadModel([&](const engine::CouncilModel& model) {
-      if (const auto* i = model.FindIndicator(indicator_id)) unit = i->definition.owning_unit_id();
-    }));
-    if (unit.empty()) {
-      return respond(Problem(404, "/problems/not-found", "Not found",
-                             fmt::format("there is no indicator '{}'", indicator_id),
-                             "indicator_id"));
-    }
-    if (!MayRead(caller.person, unit)) {
-      return respond(Problem(403, "/problems/forbidden", "Not allowed",
-                             fmt::format("{} holds no role covering '{}'", caller.person, unit)));
-    }
-    auto figure = handler_->LoadFigure(indicator_id, period);
-    if (!figure) return respond(ProblemFromError(figure.error()));
-    std::string sign_offs;
-    for (const auto& [level, s] : figure->sign_offs) {
-      sign_offs += fmt::format(R"({}{{"level":"{}","by":"{}","onBehalfOf":"{}","role":"{}"}})",
-                               sign_offs.empty() ? "" : ",",
-                               v1::SignOffLevel_Name(static_cast<v1::SignOffLevel>(level)),
-                               JsonEscape(s.person_id), JsonEscape(s.on_behalf_of_person_id),
-                               v1::Role_Name(s.role));
-    }
-    HttpResponse r = Json(
-        200, fmt::format(R"({{"indicatorId":"{}","period":"{}","figureVersion":{},"value":{},)"
-                         R"("commentary":"{}","enteredBy":"{}","signOffs":[{}],"rejected":{},)"
-                         R"("openQueries":{},"locked":{},"restated":{},"publishedVersion":{}}})",
-                         JsonEscape(indicator_id), JsonEscape(period), figure->figure_version,
-                         ToJson(figure->value), JsonEscape(figure->commentary),
-                         JsonEscape(figure->version_author), sign_offs, figure->rejected,
-                         figure->OpenQueries(), figure->locked, figure->restated,
-                         figure->published_version));
-    r.headers.emplace_back("ETag", fmt::format("\"{}\"", figure->stream_version));
-    r.actor = caller.person;
-    respond(std::move(r));
-  });
-}
-
-void Api::GetLog(HttpRequest&& request, Responder respond) {
-  auto caller = Admit(request, respond);
-  if (!caller) return;
-  OnPool([this, request = std::move(request), caller = *caller, respond = std::move(respond)] {
-    bool auditor = false;
-    IgnoreError(handler_->ReadModel([&](const engine::CouncilModel& model) {
-      const engine::LocalDay today = engine::LondonDayOf(handler_->clock().Now());
-      for (v1::Role role : {v1::ROLE_AUDITOR, v1::ROLE_PERFORMANCE_TEAM, v1::ROLE_ADMIN}) {
-        auditor = auditor || model.FindGrant(caller.person, role, model.council_id(), today);
-      }
-    }));
-    if (!auditor) {
-      return respond(Problem(403, "/problems/forbidden", "Not allowed",
-                             "the log is read by auditors, the performance team and admins"));
-    }
-    auto number = [&](const char* name, uint64_t fallback) -> std::optional<uint64_t> {
-      auto it = request.query.find(name);
-      if (it == request.query.end()) return fallback;
-      if (it->second.empty() || it->second.size() > 19 ||
-          it->second.find_first_not_of("0123456789") != std::string::npos) {
-        return std::nullopt;
-      }
-      return std::stoull(it->second);
-    };
-    const auto from = number("from", 1);
-    const auto limit = number("limit", 100);
-    if (!from || !limit || *limit == 0 || *limit > 1000) {
-      return respond(Problem(400, "/problems/validation", "The request is not valid",
-                             "from is a position (1 or more) and limit 1 to 1000", "limit"));
-    }
-    auto stream = request.query.find("stream");
-    Result<store::ReadPage> page =
-        stream == request.query.end()
-            ? handler_->store().ReadAll(*from, store::Direction::kForward, *limit)
-            : handler_->store().ReadStream(stream->second, *from, store::Direction::kForward,
-                                           *limit);
-    if (!page) return respond(ProblemFromError(page.error()));
-    std::string events;
-    for (const auto& envelope : page->events) {
-      auto event = engine::DecodeEvent(envelope);
-      store::Envelope shown = envelope;
-      shown.clear_payload();
-      events += fmt::format("{}{{\"envelope\":{},\"event\":{}}}", events.empty() ? "" : ",",
-                            ToJson(shown), event ? ToJson(*event) : "null");
-    }
-    HttpResponse r = Json(200, fmt::format(R"({{"events":[{}],"next":{}}})", events, page->next));
-    r.actor = caller.person;
-    respond(std::move(r));
-  });
-}
-
-void Api::GetVerify(HttpRequest&& request, Responder respond) {
-  auto caller = Admit(request, respond);
-  if (!caller) return;
-  OnPool([this, caller = *caller, respond = std::move(respond)] {
-    auto report = handler_->store().Verify(1, 0);
-    if (!report) return respond(ProblemFromError(report.error()));
-    HttpResponse r = Json(
-        200, fmt::format(R"({{"ok":{},"eventsChecked":{},"headPosition":{},"headHash":"{}",)"
-                         R"("firstBadPosition":{},"problem":"{}","redactedPayloads":{}}})",
-                         report->ok, report->events_checked, report->head_position,
-                         report->head_hash_hex, report->first_bad_position,
-                         JsonEscape(report->problem), report->redacted_payloads));
-    r.actor = caller.person;
-    respond(std::move(r));
-  });
-}
-
-void Api::GetMe(HttpRequest&& request, Responder respond) {
-  auto caller = Admit(request, respond);
-  if (!caller) return;
-  std::string roles;
-  std::string name;
-  IgnoreError(handler_->ReadModel([&](const engine::CouncilModel& model) {
-    const engine::Person* p = model.FindPerson(caller->person);
-    if (p == nullptr) return;
-    name = p->name;
+    view.set_name(p->name);
     const engine::LocalDay today = engine::LondonDayOf(handler_->clock().Now());
     for (const auto& g : p->grants) {
       if (!g.InForceOn(today)) continue;
-      roles += fmt::format(R"({}{{"role":"{}","scope":"{}"}})", roles.empty() ? "" : ",",
-                           v1::Role_Name(g.role), JsonEscape(g.scope_unit_id));
+      v1::RoleInForce* role = view.add_roles();
+      role->set_role(g.role);
+      role->set_scope(g.scope_unit_id);
     }
   }));
-  HttpResponse r = Json(200, fmt::format(R"({{"personId":"{}","name":"{}","roles":[{}]}})",
-                                         JsonEscape(caller->person), JsonEscape(name), roles));
-  r.actor = caller->person;
-  respond(std::move(r));
+  HttpResponse r = Json(200, ToJson(view));
+  r.actor = caller.person;
+  return r;
 }
 
-void Api::PostClock(HttpRequest&& request, Responder respond) {
+HttpResponse Api::PostClock(HttpRequest& request) {
   if (options_.simulated_clock == nullptr) {
-    return respond(Problem(404, "/problems/not-simulating", "Not found",
-                           "the clock can be moved only when the server runs with --simulate",
-                           "path"));
+    return Problem(404, "/problems/not-simulating", "Not found",
+                   "the clock can be moved only when the server runs with --simulate", "path");
   }
-  auto caller = Admit(request, respond);
-  if (!caller) return;
-  if (Status s = CheckJsonBody(request.body); !s) return respond(ProblemFromError(s.error()));
-  google::protobuf::Timestamp until;
+  Admission caller = Admit(request);
+  if (caller.refusal) return std::move(*caller.refusal);
+  if (Status s = CheckJsonBody(request.body); !s) return ProblemFromError(s.error());
   // Body: {"advanceTo": "2011-10-24T09:00:00Z"}
-  const std::string key = "\"advanceTo\"";
-  const size_t at = request.body.find(key);
-  const size_t open = at == std::string::npos ? at : request.body.find('"', at + key.size());
-  const size_t close = open == std::string::npos ? open : request.body.find('"', open + 1);
-  if (close == std::string::npos ||
-      !google::protobuf::util::TimeUtil::FromString(
-          request.body.substr(open + 1, close - open - 1), &until)) {
-    return respond(Problem(400, "/problems/validation", "The request is not valid",
-                           "send {\"advanceTo\": \"<RFC 3339 time>\"}", "advanceTo"));
+  v1::AdvanceClock body;
+  pbutil::JsonParseOptions parse;
+  parse.ignore_unknown_fields = false;
+  if (!pbutil::JsonStringToMessage(request.body, &body, parse).ok() || !body.has_advance_to()) {
+    return Problem(400, "/problems/validation", "The request is not valid",
+                   "send {\"advanceTo\": \"<RFC 3339 time>\"}", "advanceTo");
   }
-  const TimePoint target(std::chrono::microseconds(
-      google::protobuf::util::TimeUtil::TimestampToMicroseconds(until)));
+  const TimePoint target(
+      std::chrono::microseconds(pbutil::TimeUtil::TimestampToMicroseconds(body.advance_to())));
   if (target < options_.simulated_clock->Now()) {
-    return respond(Problem(400, "/problems/validation", "The request is not valid",
-                           "the simulated clock only moves forward", "advanceTo"));
+    return Problem(400, "/problems/validation", "The request is not valid",
+                   "the simulated clock only moves forward", "advanceTo");
   }
-  OnPool([this, target, caller = *caller, respond = std::move(respond)] {
-    auto fired = scheduler_->AdvanceTo(options_.simulated_clock, target);
-    if (!fired) return respond(ProblemFromError(fired.error()));
-    HttpResponse r = Json(200, fmt::format(R"({{"now":"{}","eventsWritten":{}}})",
-                                           google::protobuf::util::TimeUtil::ToString(
-                                               google::protobuf::util::TimeUtil::
-                                                   MicrosecondsToTimestamp(
-                                                       target.time_since_epoch().count())),
-                                           *fired));
-    r.actor = caller.person;
-    respond(std::move(r));
-  });
+  auto fired = scheduler_->AdvanceTo(options_.simulated_clock, target);
+  if (!fired) return ProblemFromError(fired.error());
+  v1::ClockAdvanced out;
+  *out.mutable_now() = body.advance_to();
+  out.set_events_written(*fired);
+  HttpResponse r = Json(200, ToJson(out));
+  r.actor = caller.person;
+  return r;
+}
+
+HttpResponse Api::GetReady() {
+  // Ready: the store answers, and the read models are within one page (4,096 events) of the
+  // log's head, so reads answer promptly instead of catching up first.
+  const bool store_ok = static_cast<bool>(handler_->ReadModel([](const engine::CouncilModel&) {}));
+  uint64_t lag = 0;
+  if (options_.read_models != nullptr) {
+    const uint64_t head = handler_->store().Head().position;
+    const uint64_t applied = options_.read_models->runner().position();
+    lag = head > applied ? head - applied : 0;
+  }
+  const bool ready = store_ok && lag <= 4096;
+  return Json(ready ? 200 : 503,
+              fmt::format(R"({{"status":"{}","storeOpen":{},"projectionLagEvents":{}}})",
+                          ready ? "ready" : "starting", store_ok, lag));
 }
 
 void Api::Register(Router* router) {
   for (const CommandRoute& route : kCommandRoutes) {
     const std::string field = route.command;
-    router->Add(verb::post, route.path, route.command,
-                [this, field](HttpRequest&& request, Responder respond) {
-                  Command(field, std::move(request), std::move(respond));
-                });
+    AddOnPool(router, verb::post, route.path, route.command,
+              [this, field](HttpRequest& request) { return Command(field, request); });
   }
   RegisterReadRoutes(router);
   RegisterCalendarFeed(router, handler_, options_.read_models,
-                       [this](std::function<void()> work) { OnPool(std::move(work)); });
-  router->Add(verb::get, "/api/v1/figures/{indicator_id}/{period}", "get_figure",
-              [this](HttpRequest&& r, Responder respond) { GetFigure(std::move(r), respond); });
-  router->Add(verb::get, "/api/v1/log", "get_log",
-              [this](HttpRequest&& r, Responder respond) { GetLog(std::move(r), respond); });
-  router->Add(verb::get, "/api/v1/log/verification", "get_verification",
-              [this](HttpRequest&& r, Responder respond) { GetVerify(std::move(r), respond); });
-  router->Add(verb::get, "/api/v1/me", "get_me",
-              [this](HttpRequest&& r, Responder respond) { GetMe(std::move(r), respond); });
-  router->Add(verb::post, "/api/v1/clock", "post_clock",
-              [this](HttpRequest&& r, Responder respond) { PostClock(std::move(r), respond); });
+                       [this](std::function<void()> work) { pool_->Post(std::move(work)); });
+  AddOnPool(router, verb::get, "/api/v1/figures/{indicator_id}/{period}", "get_figure",
+            [this](HttpRequest& r) { return GetFigure(r); });
+  AddOnPool(router, verb::get, "/api/v1/log", "get_log",
+            [this](HttpRequest& r) { return GetLog(r); });
+  AddOnPool(router, verb::get, "/api/v1/log/verification", "get_verification",
+            [this](HttpRequest& r) { return GetVerify(r); });
+  AddOnPool(router, verb::get, "/api/v1/me", "get_me", [this](HttpRequest& r) { return GetMe(r); });
+  AddOnPool(router, verb::post, "/api/v1/clock", "post_clock",
+            [this](HttpRequest& r) { return PostClock(r); });
+  // Static answers stay on the I/O thread: nothing there can wait.
   router->Add(verb::get, "/api/v1/openapi.json", "openapi",
               [this](HttpRequest&&, Responder respond) { respond(Json(200, openapi_)); });
   router->Add(verb::get, "/healthz", "healthz", [](HttpRequest&&, Responder respond) {
     respond(Json(200, R"({"status":"alive"})"));
   });
-  router->Add(verb::get, "/readyz", "readyz", [this](HttpRequest&&, Responder respond) {
-    // Ready: the store answers, and the read models are within one page (4,096 events) of the
-    // log's head, so reads answer promptly instead of catching up first.
-    const bool store_ok = static_cast<bool>(handler_->ReadModel([](const engine::CouncilModel&) {}));
-    uint64_t lag = 0;
-    if (options_.read_models != nullptr) {
-      const uint64_t head = handler_->store().Head().position;
-      const uint64_t applied = options_.read_models->runner().position();
-      lag = head > applied ? head - applied : 0;
-    }
-    const bool ready = store_ok && lag <= 4096;
-    respond(Json(ready ? 200 : 503,
-                 fmt::format(R"({{"status":"{}","storeOpen":{},"projectionLagEvents":{}}})",
-                             ready ? "ready" : "starting", store_ok, lag)));
-  });
+  // Readiness takes the model lock and reads the store's head: on the pool.
+  AddOnPool(router, verb::get, "/readyz", "readyz", [this](HttpRequest&) { return GetReady(); });
   router->Add(verb::get, "/metrics", "metrics", MetricsHandler(metrics_));
 }
 

@@ -12,24 +12,31 @@
 // Per request, in this order: authenticate the bearer token (401), rate-limit by token (429),
 // check the body (UTF-8, nesting depth: 400), parse it (400), then the engine decides (403 for
 // authority and four eyes, 404, 409, 412 for a stale If-Match, 422 for a reused
-// Idempotency-Key with another body). Engine work runs on a worker pool, never on an I/O
-// thread.
+// Idempotency-Key with another body). Reads ask the same authority table as commands
+// (engine/model/authority.h, the kRead* actions) before they read.
+//
+// Every route but /healthz, /metrics and /api/v1/openapi.json is posted to the worker pool
+// (adapters/http/worker_pool.h) before anything else — authentication included, since it may
+// catch the council model up from the store — so an I/O thread never waits for RocksDB or
+// the model lock. An exception on the pool answers 500 instead of ending the process.
 //
 // Threading: Register once before the server starts; handlers run on I/O threads and post to
 // the pool. The handler, scheduler, store and metrics are not owned and must outlive the Api.
 #ifndef GOLDTHREAD_ADAPTERS_API_API_H_
 #define GOLDTHREAD_ADAPTERS_API_API_H_
 
-#include <boost/asio/thread_pool.hpp>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "adapters/http/http_types.h"
 #include "adapters/http/metrics.h"
 #include "adapters/http/rate_limiter.h"
 #include "adapters/http/response_cache.h"
+#include "adapters/http/worker_pool.h"
 #include "engine/command/command_handler.h"
+#include "engine/model/authority.h"
 #include "engine/read/read_models.h"
 #include "engine/scheduler/scheduler.h"
 
@@ -70,24 +77,34 @@ class Api {
   void Drain();
 
  private:
-  struct Caller {
+  // Who is calling, or the answer refusing them (401, 429).
+  struct Admission {
     std::string person;
+    std::optional<HttpResponse> refusal;
   };
-  // Authenticates and rate-limits; on failure answers and returns nullopt.
-  std::optional<Caller> Admit(const HttpRequest& request, const Responder& respond);
-  void Command(const std::string& field, HttpRequest&& request, Responder respond);
-  void GetFigure(HttpRequest&& request, Responder respond);
-  void GetLog(HttpRequest&& request, Responder respond);
-  void GetVerify(HttpRequest&& request, Responder respond);
-  void GetMe(HttpRequest&& request, Responder respond);
-  void PostClock(HttpRequest&& request, Responder respond);
+  // Authenticates and rate-limits. On a pool thread.
+  Admission Admit(const HttpRequest& request);
+  // A 403 problem when `person` may not do the read `action` on `unit` today (authority.h);
+  // nullopt when they may.
+  std::optional<HttpResponse> RefuseRead(const std::string& person, engine::Action action,
+                                         const std::string& unit);
+  // Adds a route whose whole work (admission included) runs on the pool.
+  void AddOnPool(Router* router, boost::beast::http::verb method, const char* path,
+                 const char* name, std::function<HttpResponse(HttpRequest&)> work);
+  HttpResponse Command(const std::string& field, HttpRequest& request);
+  HttpResponse GetFigure(HttpRequest& request);
+  HttpResponse GetLog(HttpRequest& request);
+  HttpResponse GetVerify(HttpRequest& request);
+  HttpResponse GetMe(HttpRequest& request);
+  HttpResponse PostClock(HttpRequest& request);
+  HttpResponse GetReady();
   // Read models (read_routes.cc). Each takes `as_of` (RFC 3339) or `at_position`.
   void RegisterReadRoutes(Router* router);
-  // Admits the caller, resolves as_of/at_position, and runs `read` on the pool with them; the
-  // caller's permission is checked inside `read` (it depends on what is read).
+  // Admits the caller (unless public), resolves as_of/at_position, and runs `read` with them;
+  // the caller's permission is checked inside `read` (it depends on what is read). On the pool.
   using ReadFn = std::function<HttpResponse(const std::string& person, const engine::AsOf&,
                                             const HttpRequest&)>;
-  void Read(HttpRequest&& request, Responder respond, ReadFn read, bool public_route = false);
+  HttpResponse Read(HttpRequest& request, const ReadFn& read, bool public_route = false);
   HttpResponse GetScorecard(const std::string& person, const engine::AsOf& as_of,
                             const HttpRequest& request, bool published_only);
   HttpResponse GetReport(const std::string& person, const engine::AsOf& as_of,
@@ -111,17 +128,13 @@ class Api {
   std::string IndicatorUnit(const std::string& indicator_id);
   std::string PriorityUnit(const std::string& priority_id);
   std::string CouncilId();
-  // Whether `person` may read what belongs to `unit` (an auditor, the performance team or an
-  // admin anywhere; anyone holding a role covering it).
-  bool MayRead(const std::string& person, const std::string& unit);
-  void OnPool(std::function<void()> work);
 
   engine::CommandHandler* const handler_;
   engine::Scheduler* const scheduler_;
   Metrics* const metrics_;
   const ApiOptions options_;
   std::unique_ptr<RateLimiter> limiter_;
-  boost::asio::thread_pool pool_;
+  std::unique_ptr<WorkerPool> pool_;
   std::string openapi_;
   std::unique_ptr<ResponseCache> cache_;
 };

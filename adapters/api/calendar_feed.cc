@@ -1,6 +1,7 @@
 #include "adapters/api/calendar_feed.h"
 
 #include "adapters/formats/ical.h"
+#include "adapters/http/worker_pool.h"
 #include "engine/command/calendar_feed_tokens.h"
 
 namespace goldthread::adapters {
@@ -50,7 +51,8 @@ void RegisterCalendarFeed(Router* router, engine::CommandHandler* handler,
       [handler, reads, run_off_io](HttpRequest&& request, Responder respond) {
         std::string feed = request.params["feed"];
         run_off_io([handler, reads, feed = std::move(feed), respond = std::move(respond)] {
-          respond(CalendarFeedResponse(*handler, reads, feed));
+          respond(
+              AnswerOrInternalError([&] { return CalendarFeedResponse(*handler, reads, feed); }));
         });
       });
 }

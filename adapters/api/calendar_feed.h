@@ -11,10 +11,11 @@
 //   - the answer is `Cache-Control: private, max-age=900` and `Referrer-Policy: no-referrer`.
 //
 //   RegisterCalendarFeed(router, handler_, options_.read_models,
-//                        [this](std::function<void()> work) { OnPool(std::move(work)); });
+//                        [this](std::function<void()> work) { pool_->Post(std::move(work)); });
 //
 // Threading: register before the server starts. The handler runs on an I/O thread and hands
-// the store work to `run_off_io` (the API's worker pool); it answers from there. `handler` and
+// the store work to `run_off_io` (the API's worker pool); it answers from there, with a 500
+// problem document if the work throws. `handler` and
 // `reads` are not owned and must outlive the server.
 #ifndef GOLDTHREAD_ADAPTERS_API_CALENDAR_FEED_H_
 #define GOLDTHREAD_ADAPTERS_API_CALENDAR_FEED_H_

@@ -2,12 +2,12 @@
 // late returns, the assurance trail, escalations and cycles — each "as of" the head, a past
 // instant (`as_of=<RFC 3339>`) or a log position (`at_position=N`).
 //
-// Who may read what (the one place this is decided for reads, beside Api::MayRead):
-//   - a unit's scorecard, a figure's history, a priority's report: anyone holding a role whose
-//     scope covers the unit (council-wide roles cover everything);
-//   - the assurance trail, escalations and late returns: anyone whose role covers the whole
-//     council (or, with `directorate=D`, covers D);
-//   - outstanding work: the person themselves, or anyone whose role covers the whole council;
+// Who may read what is decided by the authority table (engine/model/authority.h, the kRead*
+// actions), asked through Api::RefuseRead with the unit the answer belongs to:
+//   - a unit's scorecard, a figure's history, a priority's report: the unit (its owner);
+//   - the assurance trail and escalations: the council, or with `directorate=D`, D;
+//   - late returns, and another person's outstanding work: the council;
+//   - one's own outstanding work: every registered person; a cycle: anyone with a role;
 //   - published scorecards: anyone, without a token, and only figures that were published.
 // Permission is judged on today's roles, whatever point of the log is read.
 #include <fmt/format.h>
@@ -17,11 +17,11 @@
 #include <variant>
 
 #include "adapters/api/api.h"
+#include "adapters/formats/trail_export.h"
 #include "adapters/http/http_server.h"
-#include "engine/read/as_of.h"
 #include "engine/model/council_model.h"
 #include "engine/model/local_date.h"
-#include "adapters/formats/trail_export.h"
+#include "engine/read/as_of.h"
 
 namespace goldthread::adapters {
 
@@ -39,10 +39,6 @@ HttpResponse JsonMessage(const google::protobuf::Message& m) {
     return Problem(500, "/problems/internal", "Internal error", "the answer could not be encoded");
   }
   return r;
-}
-
-HttpResponse Forbidden(std::string detail) {
-  return Problem(403, "/problems/forbidden", "Not allowed", detail);
 }
 
 HttpResponse NotFound(std::string detail, std::string field) {
@@ -100,11 +96,21 @@ void KeepPublishedOnly(v1::Scorecard* card) {
       if (it == by_id.end()) continue;
       *published.Add() = id;
       switch (it->second->rag()) {
-        case v1::RAG_GREEN: counts->set_green(counts->green() + 1); break;
-        case v1::RAG_AMBER: counts->set_amber(counts->amber() + 1); break;
-        case v1::RAG_RED: counts->set_red(counts->red() + 1); break;
-        case v1::RAG_GREY: counts->set_grey(counts->grey() + 1); break;
-        default: counts->set_not_rated(counts->not_rated() + 1); break;
+        case v1::RAG_GREEN:
+          counts->set_green(counts->green() + 1);
+          break;
+        case v1::RAG_AMBER:
+          counts->set_amber(counts->amber() + 1);
+          break;
+        case v1::RAG_RED:
+          counts->set_red(counts->red() + 1);
+          break;
+        case v1::RAG_GREY:
+          counts->set_grey(counts->grey() + 1);
+          break;
+        default:
+          counts->set_not_rated(counts->not_rated() + 1);
+          break;
       }
     }
     *ids = std::move(published);
@@ -143,33 +149,30 @@ std::string Api::PriorityUnit(const std::string& priority_id) {
 
 std::string Api::CouncilId() {
   std::string id;
-  IgnoreError(handler_->ReadModel(
-      [&](const engine::CouncilModel& model) { id = model.council_id(); }));
+  IgnoreError(
+      handler_->ReadModel([&](const engine::CouncilModel& model) { id = model.council_id(); }));
   return id;
 }
 
-void Api::Read(HttpRequest&& request, Responder respond, ReadFn read, bool public_route) {
+HttpResponse Api::Read(HttpRequest& request, const ReadFn& read, bool public_route) {
   std::string person;
   if (!public_route) {
-    auto caller = Admit(request, respond);
-    if (!caller) return;
-    person = caller->person;
+    Admission caller = Admit(request);
+    if (caller.refusal) return std::move(*caller.refusal);
+    person = caller.person;
   }
   if (options_.read_models == nullptr) {
-    return respond(Problem(503, "/problems/unavailable", "Not available",
-                           "this server runs without read models"));
+    return Problem(503, "/problems/unavailable", "Not available",
+                   "this server runs without read models");
   }
   auto as_of = ParseAsOf(request);
   if (auto* error = std::get_if<HttpResponse>(&as_of)) {
     error->actor = person;
-    return respond(std::move(*error));
+    return std::move(*error);
   }
-  OnPool([request = std::move(request), respond = std::move(respond), read = std::move(read),
-          person, as_of = std::get<engine::AsOf>(as_of)] {
-    HttpResponse r = read(person, as_of, request);
-    r.actor = person;
-    respond(std::move(r));
-  });
+  HttpResponse r = read(person, std::get<engine::AsOf>(as_of), request);
+  r.actor = person;
+  return r;
 }
 
 HttpResponse Api::AtPosition(const std::string& key, const engine::AsOf& as_of,
@@ -196,28 +199,30 @@ HttpResponse Api::AtPosition(const std::string& key, const engine::AsOf& as_of,
 HttpResponse Api::GetScorecard(const std::string& person, const engine::AsOf& as_of,
                                const HttpRequest& request, bool published_only) {
   const std::string& unit = request.params.at("unit_id");
-  if (!published_only && !MayRead(person, unit)) {
-    return Forbidden(fmt::format("{} holds no role covering '{}'", person, unit));
+  if (auto refused = RefuseRead(
+          person,
+          published_only ? engine::Action::kReadPublishedScorecard : engine::Action::kReadScorecard,
+          unit)) {
+    return std::move(*refused);
   }
   const std::string& period = request.params.at("period");
-  return AtPosition(
-      fmt::format("scorecard\n{}\n{}\n{}", unit, period, published_only), as_of,
-      [&](const engine::AsOf& at) {
-        auto card = options_.read_models->Scorecard(unit, period, at);
-        if (!card) return ProblemFromError(card.error());
-        if (published_only) KeepPublishedOnly(&*card);
-        return JsonMessage(*card);
-      });
+  return AtPosition(fmt::format("scorecard\n{}\n{}\n{}", unit, period, published_only), as_of,
+                    [&](const engine::AsOf& at) {
+                      auto card = options_.read_models->Scorecard(unit, period, at);
+                      if (!card) return ProblemFromError(card.error());
+                      if (published_only) KeepPublishedOnly(&*card);
+                      return JsonMessage(*card);
+                    });
 }
 
 HttpResponse Api::GetReport(const std::string& person, const engine::AsOf& as_of,
                             const HttpRequest& request) {
   const std::string& priority = request.params.at("priority_id");
   const std::string unit = PriorityUnit(priority);
-  if (unit.empty()) return NotFound(fmt::format("there is no priority '{}'", priority), "priority_id");
-  if (!MayRead(person, unit)) {
-    return Forbidden(fmt::format("{} holds no role covering '{}', which owns {}", person, unit,
-                                 priority));
+  if (unit.empty())
+    return NotFound(fmt::format("there is no priority '{}'", priority), "priority_id");
+  if (auto refused = RefuseRead(person, engine::Action::kReadReport, unit)) {
+    return std::move(*refused);
   }
   const std::string& period = request.params.at("period");
   return AtPosition(fmt::format("report\n{}\n{}", priority, period), as_of,
@@ -235,8 +240,8 @@ HttpResponse Api::GetHistory(const std::string& person, const engine::AsOf& as_o
   if (unit.empty()) {
     return NotFound(fmt::format("there is no indicator '{}'", indicator), "indicator_id");
   }
-  if (!MayRead(person, unit)) {
-    return Forbidden(fmt::format("{} holds no role covering '{}'", person, unit));
+  if (auto refused = RefuseRead(person, engine::Action::kReadFigureHistory, unit)) {
+    return std::move(*refused);
   }
   const std::string& period = request.params.at("period");
   return AtPosition(fmt::format("history\n{}\n{}", indicator, period), as_of,
@@ -251,9 +256,11 @@ HttpResponse Api::GetOutstanding(const std::string& person, const engine::AsOf& 
                                  const HttpRequest& request) {
   auto it = request.params.find("person_id");
   const std::string whose = it == request.params.end() ? person : it->second;
-  if (whose != person && !MayRead(person, CouncilId())) {
-    return Forbidden("only the person themselves, or someone whose role covers the whole "
-                     "council, may see a person's outstanding work");
+  if (auto refused = RefuseRead(
+          person,
+          whose == person ? engine::Action::kReadOwnAccount : engine::Action::kReadOutstandingWork,
+          CouncilId())) {
+    return std::move(*refused);
   }
   auto work = options_.read_models->OutstandingWork(whose, as_of);
   if (!work) return ProblemFromError(work.error());
@@ -262,8 +269,8 @@ HttpResponse Api::GetOutstanding(const std::string& person, const engine::AsOf& 
 
 HttpResponse Api::GetLateReturns(const std::string& person, const engine::AsOf& as_of,
                                  const HttpRequest&) {
-  if (!MayRead(person, CouncilId())) {
-    return Forbidden("late returns across the council are for roles covering the whole council");
+  if (auto refused = RefuseRead(person, engine::Action::kReadLateReturns, CouncilId())) {
+    return std::move(*refused);
   }
   auto late = options_.read_models->LateReturns(as_of);
   if (!late) return ProblemFromError(late.error());
@@ -273,10 +280,9 @@ HttpResponse Api::GetLateReturns(const std::string& person, const engine::AsOf& 
 HttpResponse Api::GetTrail(const std::string& person, const engine::AsOf& as_of,
                            const HttpRequest& request) {
   auto directorate = request.query.find("directorate");
-  const std::string scope =
-      directorate == request.query.end() ? CouncilId() : directorate->second;
-  if (!MayRead(person, scope)) {
-    return Forbidden(fmt::format("the assurance trail for '{}' is for roles covering it", scope));
+  const std::string scope = directorate == request.query.end() ? CouncilId() : directorate->second;
+  if (auto refused = RefuseRead(person, engine::Action::kReadAssuranceTrail, scope)) {
+    return std::move(*refused);
   }
   auto format_it = request.query.find("format");
   const std::string format = format_it == request.query.end() ? "json" : format_it->second;
@@ -285,8 +291,8 @@ HttpResponse Api::GetTrail(const std::string& person, const engine::AsOf& as_of,
                    "format is json, csv or html", "format");
   }
   auto trail = options_.read_models->AssuranceTrail(
-      request.params.at("period"),
-      directorate == request.query.end() ? "" : directorate->second, as_of);
+      request.params.at("period"), directorate == request.query.end() ? "" : directorate->second,
+      as_of);
   if (!trail) return ProblemFromError(trail.error());
   HttpResponse r;
   if (format == "json") {
@@ -314,16 +320,15 @@ HttpResponse Api::GetEscalations(const std::string& person, const engine::AsOf& 
                    "period is required, e.g. ?period=FY2011-Q2", "period");
   }
   auto directorate = request.query.find("directorate");
-  const std::string scope =
-      directorate == request.query.end() ? CouncilId() : directorate->second;
-  if (!MayRead(person, scope)) {
-    return Forbidden(fmt::format("escalations for '{}' are for roles covering it", scope));
+  const std::string scope = directorate == request.query.end() ? CouncilId() : directorate->second;
+  if (auto refused = RefuseRead(person, engine::Action::kReadEscalations, scope)) {
+    return std::move(*refused);
   }
   auto status = request.query.find("status");
   const std::string wanted = status == request.query.end() ? "all" : status->second;
   if (wanted != "all" && wanted != "open") {
-    return Problem(400, "/problems/validation", "The request is not valid",
-                   "status is open or all", "status");
+    return Problem(400, "/problems/validation", "The request is not valid", "status is open or all",
+                   "status");
   }
   auto trail = options_.read_models->AssuranceTrail(
       period->second, directorate == request.query.end() ? "" : directorate->second, as_of);
@@ -345,17 +350,8 @@ HttpResponse Api::GetEscalations(const std::string& person, const engine::AsOf& 
 HttpResponse Api::GetCycle(const std::string& person, const HttpRequest& request) {
   const std::string& workflow = request.params.at("workflow_id");
   const std::string& period = request.params.at("period");
-  if (!MayRead(person, CouncilId())) {
-    // Anyone with a role somewhere may see the timetable they work to.
-    bool any_role = false;
-    IgnoreError(handler_->ReadModel([&](const engine::CouncilModel& model) {
-      const engine::Person* p = model.FindPerson(person);
-      const engine::LocalDay today = engine::LondonDayOf(handler_->clock().Now());
-      if (p != nullptr) {
-        for (const auto& g : p->grants) any_role = any_role || g.InForceOn(today);
-      }
-    }));
-    if (!any_role) return Forbidden(fmt::format("{} holds no role in force", person));
+  if (auto refused = RefuseRead(person, engine::Action::kReadCycle, CouncilId())) {
+    return std::move(*refused);
   }
   auto cycle = handler_->LoadCycle(workflow, period);
   if (!cycle) return ProblemFromError(cycle.error());
@@ -371,8 +367,8 @@ HttpResponse Api::GetCycle(const std::string& person, const HttpRequest& request
   v1::CycleView view;
   view.set_workflow_id(workflow);
   view.set_period(period);
-  *view.mutable_opened_at() = pbutil::TimeUtil::MicrosecondsToTimestamp(
-      cycle->opened_at.time_since_epoch().count());
+  *view.mutable_opened_at() =
+      pbutil::TimeUtil::MicrosecondsToTimestamp(cycle->opened_at.time_since_epoch().count());
   for (const std::string& p : timetable->figure_periods) view.add_figure_periods(p);
   const TimePoint now = handler_->clock().Now();
   for (const engine::TimedStage& stage : timetable->stages) {
@@ -411,20 +407,21 @@ void Api::RegisterReadRoutes(Router* router) {
                                             const HttpRequest&)>
                      fn,
                  bool public_route = false) {
-    router->Add(verb::get, path, name,
-                [this, fn, public_route](HttpRequest&& request, Responder respond) {
-                  Read(
-                      std::move(request), std::move(respond),
-                      [this, fn](const std::string& person, const engine::AsOf& as_of,
-                                 const HttpRequest& r) { return fn(this, person, as_of, r); },
-                      public_route);
-                });
+    AddOnPool(router, verb::get, path, name, [this, fn, public_route](HttpRequest& request) {
+      return Read(
+          request,
+          [this, fn](const std::string& person, const engine::AsOf& as_of, const HttpRequest& r) {
+            return fn(this, person, as_of, r);
+          },
+          public_route);
+    });
   };
   add("/api/v1/scorecards/{unit_id}/{period}", "get_scorecard",
       [](Api* api, const std::string& p, const engine::AsOf& a, const HttpRequest& r) {
         return api->GetScorecard(p, a, r, false);
       });
-  add("/api/v1/public/scorecards/{unit_id}/{period}", "get_published_scorecard",
+  add(
+      "/api/v1/public/scorecards/{unit_id}/{period}", "get_published_scorecard",
       [](Api* api, const std::string& p, const engine::AsOf& a, const HttpRequest& r) {
         return api->GetScorecard(p, a, r, true);
       },
@@ -432,22 +429,18 @@ void Api::RegisterReadRoutes(Router* router) {
   add("/api/v1/reports/{priority_id}/{period}", "get_performance_report", &Api::GetReport);
   add("/api/v1/figures/{indicator_id}/{period}/history", "get_figure_history", &Api::GetHistory);
   add("/api/v1/me/outstanding-work", "get_my_outstanding_work", &Api::GetOutstanding);
-  add("/api/v1/people/{person_id}/outstanding-work", "get_outstanding_work",
-      &Api::GetOutstanding);
+  add("/api/v1/people/{person_id}/outstanding-work", "get_outstanding_work", &Api::GetOutstanding);
   add("/api/v1/late-returns", "get_late_returns", &Api::GetLateReturns);
   add("/api/v1/trails/{period}", "get_assurance_trail", &Api::GetTrail);
   add("/api/v1/escalations", "list_escalations", &Api::GetEscalations);
-  router->Add(verb::get, "/api/v1/cycles/{workflow_id}/{period}", "get_cycle",
-              [this](HttpRequest&& request, Responder respond) {
-                auto caller = Admit(request, respond);
-                if (!caller) return;
-                OnPool([this, request = std::move(request), respond = std::move(respond),
-                        person = caller->person] {
-                  HttpResponse r = GetCycle(person, request);
-                  r.actor = person;
-                  respond(std::move(r));
-                });
-              });
+  AddOnPool(router, verb::get, "/api/v1/cycles/{workflow_id}/{period}", "get_cycle",
+            [this](HttpRequest& request) {
+              Admission caller = Admit(request);
+              if (caller.refusal) return std::move(*caller.refusal);
+              HttpResponse r = GetCycle(caller.person, request);
+              r.actor = caller.person;
+              return r;
+            });
 }
 
 }  // namespace goldthread::adapters

@@ -6,6 +6,87 @@ namespace goldthread::engine {
 
 namespace v1 = goldthread::v1;
 
+namespace {
+
+// Every role: a read of a unit is open to anyone holding any role on a scope covering it.
+const std::vector<v1::Role>& AllRoles() {
+  static const std::vector<v1::Role> roles = [] {
+    std::vector<v1::Role> out;
+    for (int i = 0; i < v1::Role_descriptor()->value_count(); ++i) {
+      const auto role = static_cast<v1::Role>(v1::Role_descriptor()->value(i)->number());
+      if (role != v1::ROLE_UNSPECIFIED) out.push_back(role);
+    }
+    return out;
+  }();
+  return roles;
+}
+
+// The roles whose reading covers the whole council whatever their grant's scope.
+const std::vector<v1::Role>& CouncilWideReaders() {
+  static const std::vector<v1::Role> roles = {v1::ROLE_AUDITOR, v1::ROLE_PERFORMANCE_TEAM,
+                                              v1::ROLE_ADMIN};
+  return roles;
+}
+
+std::string RoleList(const std::vector<v1::Role>& roles) {
+  std::string out;
+  for (size_t i = 0; i < roles.size(); ++i) {
+    if (i > 0) out += i + 1 == roles.size() ? " or " : ", ";
+    out += RoleName(roles[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
+bool IsRead(Action action) {
+  switch (action) {
+    case Action::kReadScorecard:
+    case Action::kReadPublishedScorecard:
+    case Action::kReadReport:
+    case Action::kReadFigure:
+    case Action::kReadFigureHistory:
+    case Action::kReadOwnAccount:
+    case Action::kReadOutstandingWork:
+    case Action::kReadLateReturns:
+    case Action::kReadAssuranceTrail:
+    case Action::kReadEscalations:
+    case Action::kReadCycle:
+    case Action::kReadLog:
+    case Action::kVerifyLog:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::vector<v1::Role> RolesReadingEverywhere(const Permission& p) {
+  switch (p.action) {
+    case Action::kReadScorecard:
+    case Action::kReadReport:
+    case Action::kReadFigure:
+    case Action::kReadFigureHistory:
+    case Action::kReadOutstandingWork:
+    case Action::kReadLateReturns:
+    case Action::kReadAssuranceTrail:
+    case Action::kReadEscalations:
+      return CouncilWideReaders();
+    case Action::kReadCycle:
+      // Anyone with a role anywhere may see the timetable they work to.
+      return AllRoles();
+    default:
+      return {};
+  }
+}
+
+bool OpenToEveryPerson(const Permission& p) {
+  // The verification report names only the head and whether the chain holds: today any
+  // authenticated person may ask for it.
+  return p.action == Action::kReadOwnAccount || p.action == Action::kVerifyLog;
+}
+
+bool IsPublic(const Permission& p) { return p.action == Action::kReadPublishedScorecard; }
+
 std::vector<v1::Role> RolesFor(const Permission& p) {
   using R = v1::Role;
   switch (p.action) {
@@ -79,6 +160,23 @@ std::vector<v1::Role> RolesFor(const Permission& p) {
     case Action::kRecordMeeting:
       return {R::ROLE_PERFORMANCE_TEAM, R::ROLE_DIRECTOR, R::ROLE_SERVICE_MANAGER,
               R::ROLE_SCRUTINY_MEMBER};
+    case Action::kReadScorecard:
+    case Action::kReadReport:
+    case Action::kReadFigure:
+    case Action::kReadFigureHistory:
+    case Action::kReadOutstandingWork:
+    case Action::kReadLateReturns:
+    case Action::kReadAssuranceTrail:
+    case Action::kReadEscalations:
+      return AllRoles();
+    case Action::kReadLog:
+      // The log itself: only for grants whose scope is the whole council.
+      return {R::ROLE_AUDITOR, R::ROLE_PERFORMANCE_TEAM, R::ROLE_ADMIN};
+    case Action::kReadCycle:
+    case Action::kReadPublishedScorecard:
+    case Action::kReadOwnAccount:
+    case Action::kVerifyLog:
+      return {};
   }
   return {};
 }
@@ -177,19 +275,70 @@ std::string Describe(const Permission& p) {
       return "open reporting cycles";
     case Action::kRecordMeeting:
       return "record a review meeting";
+    case Action::kReadScorecard:
+      return "read the scorecard";
+    case Action::kReadPublishedScorecard:
+      return "read the published scorecard";
+    case Action::kReadReport:
+      return "read the performance report";
+    case Action::kReadFigure:
+      return "read the figure";
+    case Action::kReadFigureHistory:
+      return "read the figure's history";
+    case Action::kReadOwnAccount:
+      return "read their own account";
+    case Action::kReadOutstandingWork:
+      return "read another person's outstanding work";
+    case Action::kReadLateReturns:
+      return "read late returns";
+    case Action::kReadAssuranceTrail:
+      return "read the assurance trail";
+    case Action::kReadEscalations:
+      return "read escalations";
+    case Action::kReadCycle:
+      return "read the cycle";
+    case Action::kReadLog:
+      return "read the event log";
+    case Action::kVerifyLog:
+      return "verify the log";
   }
   return "do that";
 }
 
 Result<Authority> Authorize(const CouncilModel& model, std::string_view actor,
                             const Permission& permission, std::string_view unit, LocalDay day) {
+  if (IsPublic(permission)) return Authority{};
   const std::vector<v1::Role> roles = RolesFor(permission);
-  if (model.FindPerson(actor) == nullptr) {
+  const Person* person = model.FindPerson(actor);
+  if (person == nullptr) {
     return MakeError(ErrorCode::kPermissionDenied,
                      fmt::format("'{}' is not a registered person", actor));
   }
+  if (OpenToEveryPerson(permission)) return Authority{};
   for (v1::Role role : roles) {
     if (model.FindGrant(actor, role, unit, day) != nullptr) return Authority{.role = role};
+  }
+  const std::vector<v1::Role> everywhere = RolesReadingEverywhere(permission);
+  for (v1::Role role : everywhere) {
+    for (const RoleGrant& g : person->grants) {
+      if (g.role == role && g.InForceOn(day)) return Authority{.role = role};
+    }
+  }
+  if (IsRead(permission.action)) {
+    std::string needed;
+    if (roles == AllRoles()) {
+      needed = "a role on a scope covering it";
+    } else if (!roles.empty()) {
+      needed = fmt::format("the {} role on a scope covering it", RoleList(roles));
+    }
+    if (everywhere == AllRoles()) {
+      needed = "a role in force";
+    } else if (!everywhere.empty()) {
+      needed += fmt::format(", or the {} role anywhere", RoleList(everywhere));
+    }
+    return MakeError(ErrorCode::kPermissionDenied,
+                     fmt::format("{} may not {} for '{}': that needs {} on {}", actor,
+                                 Describe(permission), unit, needed, FormatLocalDay(day)));
   }
   const bool delegable =
       permission.action == Action::kSignOff || permission.action == Action::kRejectFigure;
@@ -200,11 +349,7 @@ Result<Authority> Authorize(const CouncilModel& model, std::string_view actor,
       }
     }
   }
-  std::string needed;
-  for (size_t i = 0; i < roles.size(); ++i) {
-    if (i > 0) needed += i + 1 == roles.size() ? " or " : ", ";
-    needed += RoleName(roles[i]);
-  }
+  std::string needed = RoleList(roles);
   if (needed.empty()) needed = "a role no one holds";
   return MakeError(ErrorCode::kPermissionDenied,
                    fmt::format("{} may not {} for '{}': that needs the {} role on a scope "

@@ -6,6 +6,17 @@
 // PermissionDenied a person can act on ("p-7 may not sign off at directorate level for
 // 'svc-housing': that needs the director role on a scope covering it on 2011-10-21").
 //
+// Reads are actions too (kRead*): every GET route of the API asks Authorize before it reads,
+// so who may read what is decided here and nowhere else. A read is granted three ways:
+//   - by a role whose grant's scope covers the unit read (RolesFor), as commands are;
+//   - by a role that reads everywhere whatever its grant's scope (RolesReadingEverywhere): the
+//     auditor, the performance team and the admin read every unit's scorecard, report, figure
+//     and trail, and anyone with a role in force may read a cycle's timetable;
+//   - to every registered person (OpenToEveryPerson: their own account and outstanding work,
+//     the log's verification report), or to anyone at all (IsPublic: published scorecards).
+// Permission to read is judged on the roles in force on `day` (today), whatever point of the
+// log is read.
+//
 // The rules (who may do what) are the table in authority.cc, documented in engine/README.md.
 // An auditor may read everything and change nothing except raise audit findings.
 //
@@ -22,29 +33,44 @@
 namespace goldthread::engine {
 
 enum class Action {
-  kManageOrg,          // create, rename, move, close units; change accountable people
-  kManagePeople,       // register people, grant and revoke roles, record delegations
-  kManageIndicators,   // define, revise, retire indicators; define priorities
+  kManageOrg,         // create, rename, move, close units; change accountable people
+  kManagePeople,      // register people, grant and revoke roles, record delegations
+  kManageIndicators,  // define, revise, retire indicators; define priorities
   kSetTarget,
-  kEnterFigure,        // submit and amend
+  kEnterFigure,  // submit and amend
   kRestateFigure,
-  kSignOff,            // with `level`
-  kRejectFigure,       // with `level`
+  kSignOff,       // with `level`
+  kRejectFigure,  // with `level`
   kRaiseDataQualityQuery,
   kAnswerDataQualityQuery,
   kLockFigure,
   kPublishFigure,
-  kRaiseFinding,       // with `stage`
+  kRaiseFinding,  // with `stage`
   kRespondToFinding,
-  kJudgeFinding,       // accept, re-open, close; with `stage`
+  kJudgeFinding,  // accept, re-open, close; with `stage`
   kDraftPlan,
   kCertifyPlan,
-  kApprovePlan,        // with `approver`
+  kApprovePlan,  // with `approver`
   kManageRisks,
-  kRecordProgress,     // a priority's progress summary and rating
+  kRecordProgress,  // a priority's progress summary and rating
   kSelfAssess,
-  kManageCycles,       // open cycles
-  kRecordMeeting,      // record a review meeting for a stage
+  kManageCycles,   // open cycles
+  kRecordMeeting,  // record a review meeting for a stage
+
+  // Reads. `unit` is the org unit the answer belongs to.
+  kReadScorecard,           // a unit's scorecard (unit: the unit)
+  kReadPublishedScorecard,  // the published figures of a scorecard: public
+  kReadReport,              // a priority's performance report (unit: the priority's owner)
+  kReadFigure,              // a figure's current state (unit: the indicator's owning unit)
+  kReadFigureHistory,       // a figure's full history (unit: the indicator's owning unit)
+  kReadOwnAccount,          // one's own roles and outstanding work
+  kReadOutstandingWork,     // another person's outstanding work (unit: the council)
+  kReadLateReturns,         // late returns across the council (unit: the council)
+  kReadAssuranceTrail,      // a period's trail (unit: the council, or the directorate asked)
+  kReadEscalations,         // a period's escalations (unit: the council, or the directorate)
+  kReadCycle,               // a cycle's timetable and stage progress
+  kReadLog,                 // the raw event log (unit: the council)
+  kVerifyLog,               // the hash chain's verification report
 };
 
 struct Permission {
@@ -60,8 +86,17 @@ struct Authority {
   std::string on_behalf_of_person_id;
 };
 
-// The roles that grant `permission`, in the order they are tried.
+// The roles that grant `permission` on units their grant's scope covers, in the order tried.
 std::vector<goldthread::v1::Role> RolesFor(const Permission& permission);
+// The roles that grant a read whatever their grant's scope (empty for commands).
+std::vector<goldthread::v1::Role> RolesReadingEverywhere(const Permission& permission);
+// Whether every registered person may do it, whatever their roles (their own account, the
+// verification report).
+bool OpenToEveryPerson(const Permission& permission);
+// Whether anyone may do it, without being a registered person (published scorecards).
+bool IsPublic(const Permission& permission);
+// Whether the action is a read (kRead*, kVerifyLog).
+bool IsRead(Action action);
 // What the permission does, for messages: "sign off at directorate level".
 std::string Describe(const Permission& permission);
 // "service manager", "director", ...
@@ -69,7 +104,8 @@ std::string RoleName(goldthread::v1::Role role);
 std::string LevelName(goldthread::v1::SignOffLevel level);
 
 // Whether `actor` may do `permission` to `unit` on `day`. Sign-offs and rejections may be done
-// by a deputy under a delegation in force that day.
+// by a deputy under a delegation in force that day. For a read allowed to every person or to
+// the public the Authority's role is ROLE_UNSPECIFIED; for a public read `actor` may be "".
 Result<Authority> Authorize(const CouncilModel& model, std::string_view actor,
                             const Permission& permission, std::string_view unit, LocalDay day);
 

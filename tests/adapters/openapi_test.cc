@@ -49,9 +49,18 @@ TEST(OpenApiTest, DocumentsEveryRouteAndNothingElse) {
     // Every command's body schema exists.
     const auto& op = ops.at(m).struct_value().fields();
     if (op.contains("requestBody")) {
-      const auto& schema = op.at("requestBody").struct_value().fields().at("content")
-                               .struct_value().fields().at("application/json").struct_value()
-                               .fields().at("schema").struct_value().fields();
+      const auto& schema = op.at("requestBody")
+                               .struct_value()
+                               .fields()
+                               .at("content")
+                               .struct_value()
+                               .fields()
+                               .at("application/json")
+                               .struct_value()
+                               .fields()
+                               .at("schema")
+                               .struct_value()
+                               .fields();
       if (schema.contains("$ref")) {
         const std::string& ref = schema.at("$ref").string_value();
         EXPECT_TRUE(schemas.contains(ref.substr(ref.rfind('/') + 1))) << ref;
@@ -60,9 +69,54 @@ TEST(OpenApiTest, DocumentsEveryRouteAndNothingElse) {
   }
   for (const auto& [path, item] : paths) {
     for (const auto& [method, op] : item.struct_value().fields()) {
-      EXPECT_TRUE(registered.count({method, path})) << method << " " << path
-                                                    << " is documented but not served";
+      EXPECT_TRUE(registered.count({method, path}))
+          << method << " " << path << " is documented but not served";
     }
+  }
+}
+
+// Every answer is described: each operation has a success response whose every media type
+// carries a schema, and each schema it names exists.
+TEST(OpenApiTest, EveryRouteHasAResponseSchema) {
+  const google::protobuf::Struct doc = LoadDocument();
+  const auto& paths = doc.fields().at("paths").struct_value().fields();
+  const auto& schemas =
+      doc.fields().at("components").struct_value().fields().at("schemas").struct_value().fields();
+  Router router;
+  Metrics metrics;
+  Api api(nullptr, nullptr, &metrics, {.worker_threads = 1});
+  api.Register(&router);
+  for (const auto& [method, pattern] : router.Routes()) {
+    std::string m = method;
+    std::transform(m.begin(), m.end(), m.begin(), ::tolower);
+    ASSERT_TRUE(paths.contains(pattern) && paths.at(pattern).struct_value().fields().contains(m))
+        << m << " " << pattern;
+    const auto& responses = paths.at(pattern)
+                                .struct_value()
+                                .fields()
+                                .at(m)
+                                .struct_value()
+                                .fields()
+                                .at("responses")
+                                .struct_value()
+                                .fields();
+    bool described = false;
+    for (const auto& [code, response] : responses) {
+      if (code.empty() || code[0] != '2') continue;
+      const auto& fields = response.struct_value().fields();
+      if (!fields.contains("content")) continue;
+      for (const auto& [media, content] : fields.at("content").struct_value().fields()) {
+        const auto& c = content.struct_value().fields();
+        ASSERT_TRUE(c.contains("schema")) << m << " " << pattern << " " << code << " " << media;
+        described = true;
+        const auto& schema = c.at("schema").struct_value().fields();
+        if (schema.contains("$ref")) {
+          const std::string& ref = schema.at("$ref").string_value();
+          EXPECT_TRUE(schemas.contains(ref.substr(ref.rfind('/') + 1))) << ref;
+        }
+      }
+    }
+    EXPECT_TRUE(described) << m << " " << pattern << " has no success response schema";
   }
 }
 
