@@ -15,6 +15,8 @@
 
 #include "rocksdb/write_batch.h"
 #include "store/base/errors.h"
+#include "store/base/hex.h"
+#include "store/base/sha256.h"
 #include "store/internal/hash_chain.h"
 #include "store/internal/keys.h"
 #include "store/internal/live_subscription.h"
