@@ -141,10 +141,9 @@ Result<ReadSession> OpenForReading(const std::string& data_dir, const std::strin
 
 int WriteSheet(const Sheet& sheet, const std::string& format, const std::string& out,
                const std::string& csv_text) {
-  Status s = format == "xlsx" ? WriteFileAtomicallyWith(out, [&](const std::string& temp) {
-    return WriteXlsx(sheet, temp);
-  })
-                               : WriteFileAtomically(out, csv_text);
+  auto xlsx = [&](const std::string& temp) { return WriteXlsx(sheet, temp); };
+  Status s = format == "xlsx" ? WriteFileAtomicallyWith(out, xlsx)
+                              : WriteFileAtomically(out, csv_text);
   if (!s) return Fail(s.error().message);
   std::printf("wrote %s: %zu rows\n", out.c_str(), sheet.rows.size());
   return 0;
