@@ -15,6 +15,8 @@
 
 #include "rocksdb/write_batch.h"
 #include "store/base/errors.h"
+#include "store/base/hex.h"
+#include "store/base/sha256.h"
 #include "store/internal/hash_chain.h"
 #include "store/internal/keys.h"
 #include "store/internal/live_subscription.h"
@@ -68,14 +70,18 @@ std::string NewUuid() {
   TakeRandomBytes(b, sizeof b);
   b[6] = (b[6] & 0x0f) | 0x40;
   b[8] = (b[8] & 0x3f) | 0x80;
-  static constexpr char kDigits[] = "0123456789abcdef";
+  const std::string_view bytes(reinterpret_cast<const char*>(b), sizeof b);
   std::string out;
   out.reserve(36);
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    out.push_back(kDigits[b[i] >> 4]);
-    out.push_back(kDigits[b[i] & 0xf]);
-  }
+  AppendHex(&out, bytes.substr(0, 4));
+  out.push_back('-');
+  AppendHex(&out, bytes.substr(4, 2));
+  out.push_back('-');
+  AppendHex(&out, bytes.substr(6, 2));
+  out.push_back('-');
+  AppendHex(&out, bytes.substr(8, 2));
+  out.push_back('-');
+  AppendHex(&out, bytes.substr(10, 6));
   return out;
 }
 

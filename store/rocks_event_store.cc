@@ -10,6 +10,8 @@
 
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/backup_engine.h"
+#include "store/base/hex.h"
+#include "store/base/sha256.h"
 #include "store/internal/hash_chain.h"
 #include "store/internal/keys.h"
 #include "store/internal/live_subscription.h"
@@ -386,7 +388,7 @@ Result<VerifyReport> RocksEventStore::Verify(uint64_t from, uint64_t to) const {
   }
   VerifyReport report;
   report.head_position = head.position;
-  report.head_hash_hex = ToHex(head.hash);
+  report.head_hash_hex = HexEncode(head.hash);
   if (from == 0) from = 1;
   if (to == 0 || to > head.position) to = head.position;
   auto fail = [&](uint64_t pos, std::string problem) {

@@ -24,6 +24,7 @@
 #include "adapters/formats/trail_export.h"
 #include "engine/timetable/workflow.h"
 #include "engine/timetable/workflow_timetables.h"
+#include "store/base/atomic_file.h"
 #include "store/base/clock.h"
 #include "store/event_store.h"
 
@@ -106,52 +107,6 @@ int RunImport(const std::string& data_dir, const std::string& tenant,
   return 0;
 }
 
-// Writes an output file whole or not at all: `fill` writes a temporary file beside `out`, which
-// is renamed over `out` only when `fill` succeeded; otherwise it is removed.
-Status WriteAtomically(const std::string& out,
-                       const std::function<Status(const std::string&)>& fill) {
-  const std::filesystem::path target(out);
-  if (target.filename().empty()) {
-    return MakeError(ErrorCode::kInvalidArgument, fmt::format("--out {} names no file", out),
-                     "out");
-  }
-  // Checked here so that a missing folder is our one line, not libxlsxwriter's message too.
-  const std::filesystem::path folder =
-      target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
-  if (std::error_code ec; !std::filesystem::is_directory(folder, ec)) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("cannot write {}: there is no folder {}", out, folder.string()),
-                     "out");
-  }
-  const std::string temp =
-      (target.parent_path() / fmt::format(".{}.tmp-{}", target.filename().string(), getpid()))
-          .string();
-  Status filled = fill(temp);
-  std::error_code ec;
-  if (filled) {
-    std::filesystem::rename(temp, target, ec);
-    if (!ec) return OkStatus();
-    filled = MakeError(ErrorCode::kUnavailable,
-                       fmt::format("cannot write {}: {}", out, ec.message()), "out");
-  }
-  std::filesystem::remove(temp, ec);
-  return filled;
-}
-
-Status WriteText(const std::string& path, std::string_view text) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr) {
-    return MakeError(ErrorCode::kUnavailable, fmt::format("cannot create {}", path), "out");
-  }
-  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  const bool synced = std::fflush(f) == 0 && fsync(fileno(f)) == 0;
-  const bool closed = std::fclose(f) == 0;
-  if (!written || !synced || !closed) {
-    return MakeError(ErrorCode::kUnavailable, fmt::format("writing {} failed", path), "out");
-  }
-  return OkStatus();
-}
-
 // The store read-only and the council's read models folded in memory (nothing persisted), under
 // the same rules as `serve`: the main workflow's sign-off levels and figure deadlines.
 struct ReadSession {
@@ -186,9 +141,9 @@ Result<ReadSession> OpenForReading(const std::string& data_dir, const std::strin
 
 int WriteSheet(const Sheet& sheet, const std::string& format, const std::string& out,
                const std::string& csv_text) {
-  Status s = WriteAtomically(out, [&](const std::string& temp) {
-    return format == "xlsx" ? WriteXlsx(sheet, temp) : WriteText(temp, csv_text);
-  });
+  auto xlsx = [&](const std::string& temp) { return WriteXlsx(sheet, temp); };
+  Status s = format == "xlsx" ? WriteFileAtomicallyWith(out, xlsx)
+                              : WriteFileAtomically(out, csv_text);
   if (!s) return Fail(s.error().message);
   std::printf("wrote %s: %zu rows\n", out.c_str(), sheet.rows.size());
   return 0;
@@ -235,7 +190,7 @@ int RunExportLog(const std::string& data_dir, const std::string& source, const s
   auto store = store::EventStore::Open(data_dir, options);
   if (!store) return Fail(store.error().message);
   uint64_t events = 0;
-  Status s = WriteAtomically(out, [&](const std::string& temp) -> Status {
+  Status s = WriteFileAtomicallyWith(out, [&](const std::string& temp) -> Status {
     std::FILE* f = std::fopen(temp.c_str(), "wb");
     if (f == nullptr) {
       return MakeError(ErrorCode::kUnavailable, fmt::format("cannot create {}", temp), "out");
@@ -246,10 +201,9 @@ int RunExportLog(const std::string& data_dir, const std::string& source, const s
       }
       return OkStatus();
     });
-    const bool synced = std::fflush(f) == 0 && fsync(fileno(f)) == 0;
-    const bool closed = std::fclose(f) == 0;
+    const bool closed = std::fclose(f) == 0;  // WriteFileAtomicallyWith syncs the file
     if (!n) return Unexpected(n.error());
-    if (!synced || !closed) {
+    if (!closed) {
       return MakeError(ErrorCode::kUnavailable, "writing the export failed", "out");
     }
     events = *n;
@@ -269,7 +223,7 @@ int RunExportCalendar(const std::string& data_dir, const std::string& tenant,
   auto work = session->reads->OutstandingWork(person);
   if (!work) return Fail(work.error().message);
   const std::string ics = DeadlinesCalendar(*work, tenant);
-  Status s = WriteAtomically(out, [&](const std::string& temp) { return WriteText(temp, ics); });
+  Status s = WriteFileAtomically(out, ics);
   if (!s) return Fail(s.error().message);
   int deadlines = 0;
   for (const auto& item : work->items()) deadlines += item.has_deadline();

@@ -23,6 +23,7 @@
 #include "engine/model/rag.h"
 #include "engine/scheduler/scheduler.h"
 #include "engine/timetable/workflow_timetables.h"
+#include "store/base/atomic_file.h"
 #include "store/event_store.h"
 
 namespace goldthread::adapters {
@@ -798,18 +799,6 @@ Status SyncTree(const fs::path& dir) {
   return OkStatus();
 }
 
-Status SyncFolder(const fs::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0 || ::fsync(fd) != 0) {
-    const int err = errno;
-    if (fd >= 0) ::close(fd);
-    return MakeError(ErrorCode::kInternal,
-                     fmt::format("cannot sync {} to disk: {}", dir.string(), std::strerror(err)));
-  }
-  ::close(fd);
-  return OkStatus();
-}
-
 // Refuses a folder that holds anything: the demo never mixes with an existing store.
 Status RequireNewFolder(const fs::path& target) {
   std::error_code ec;
@@ -894,7 +883,7 @@ Result<DemoReport> CreateDemoCouncil(const DemoOptions& options) {
   }
   // The demo is complete and in place; should syncing the parent's entry fail, the rename
   // may not survive a power cut, which loses only the demo, not anything of the user's.
-  IgnoreError(SyncFolder(folder.parent_path()));
+  IgnoreError(SyncFolder(folder.parent_path().string()));
   return report;
 }
 

@@ -5,19 +5,13 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "engine/model/event_codec.h"
+#include "store/base/hex.h"
 #include "store/base/json_text.h"
 
 namespace goldthread::adapters {
 namespace {
 
 namespace pbutil = google::protobuf::util;
-
-std::string Hex(std::string_view bytes) {
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) out += fmt::format("{:02x}", c);
-  return out;
-}
 
 }  // namespace
 
@@ -33,8 +27,8 @@ Result<std::string> EnvelopeToCloudEvent(const store::Envelope& e, std::string_v
   attribute("time", pbutil::TimeUtil::ToString(e.recorded_at()));
   attribute("position", std::to_string(e.position()));
   attribute("streamversion", std::to_string(e.stream_version()));
-  attribute("hash", Hex(e.hash()));
-  attribute("previoushash", Hex(e.previous_hash()));
+  attribute("hash", HexEncode(e.hash()));
+  attribute("previoushash", HexEncode(e.previous_hash()));
   for (auto [name, value] : {std::pair<std::string_view, const std::string*>{"actor", &e.actor()},
                              {"commandid", &e.command_id()},
                              {"correlationid", &e.correlation_id()},

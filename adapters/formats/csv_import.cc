@@ -1,7 +1,6 @@
 #include "adapters/formats/csv_import.h"
 
 #include <fmt/format.h>
-#include <openssl/sha.h>
 
 #include <algorithm>
 #include <cctype>
@@ -11,6 +10,8 @@
 #include <set>
 
 #include "adapters/formats/csv.h"
+#include "store/base/hex.h"
+#include "store/base/sha256.h"
 
 namespace goldthread::adapters {
 namespace {
@@ -264,10 +265,8 @@ std::string Describe(const Error& e) {
 
 // The import's id: the file's content, so a second run of the same file repeats each command id.
 std::string ImportId(std::string_view text) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
   std::string id = "import-";
-  for (int i = 0; i < 8; ++i) id += fmt::format("{:02x}", digest[i]);
+  AppendHex(&id, std::string_view(Sha256(text)).substr(0, 8));
   return id;
 }
 

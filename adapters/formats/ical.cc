@@ -2,9 +2,10 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
-#include <openssl/sha.h>
 
 #include "engine/model/event_summary.h"
+#include "store/base/hex.h"
+#include "store/base/sha256.h"
 
 namespace goldthread::adapters {
 namespace {
@@ -23,11 +24,7 @@ std::string Uid(std::string_view tenant, const v1::OutstandingWork& work, const 
   const std::string key = fmt::format("{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}", tenant, work.person_id(),
                                       static_cast<int>(i.kind()), i.indicator_id(), i.period(),
                                       static_cast<int>(i.level()), i.query_id(), i.finding_id());
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(), digest);
-  std::string uid;
-  for (int k = 0; k < 16; ++k) uid += fmt::format("{:02x}", digest[k]);
-  return uid + "@goldthread";
+  return HexEncode(std::string_view(Sha256(key)).substr(0, 16)) + "@goldthread";
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "adapters/notify/internal/curl_transfer.h"
 #include "adapters/notify/secret_file.h"
+#include "store/base/hex.h"
 
 namespace goldthread::adapters {
 
@@ -35,7 +36,7 @@ std::string WebhookSignature(std::string_view secret, std::string_view body) {
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
        reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac, &length);
   std::string out = "sha256=";
-  for (unsigned int i = 0; i < length; ++i) out += fmt::format("{:02x}", mac[i]);
+  out += HexEncode(mac, length);
   return out;
 }
 

@@ -1,7 +1,6 @@
 #include "engine/command/command_handler.h"
 
 #include <fmt/format.h>
-#include <openssl/sha.h>
 
 #include <openssl/rand.h>
 
@@ -11,6 +10,7 @@
 #include "engine/model/api_tokens.h"
 #include "engine/model/event_codec.h"
 #include "engine/command/internal/decide.h"
+#include "store/base/sha256.h"
 
 namespace goldthread::engine {
 
@@ -21,12 +21,6 @@ using internal::StateKind;
 namespace {
 
 constexpr size_t kMaxCommandIdBytes = 100;
-
-std::string Sha256(const std::string& bytes) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
-  return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
-}
 
 // The store's idempotency key: command ids are the caller's, so they are scoped to the tenant
 // and the actor — two people can never collide, nor read each other's results.

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
+
+#include "store/base/hex.h"
+#include "store/base/sha256.h"
 
 namespace goldthread::engine {
 
@@ -13,15 +15,13 @@ Result<std::string> NewApiToken(std::string_view token_id) {
     return MakeError(ErrorCode::kInternal, "the random source failed; no token was issued");
   }
   std::string token = fmt::format("gt_{}_", token_id);
-  for (unsigned char b : secret) token += fmt::format("{:02x}", b);
+  token += HexEncode(secret, sizeof secret);
   OPENSSL_cleanse(secret, sizeof secret);
   return token;
 }
 
 std::string ApiTokenDigest(std::string_view token) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest);
-  return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
+  return Sha256(token);
 }
 
 Result<std::string> AuthenticateApiToken(const CouncilModel& model, std::string_view token,

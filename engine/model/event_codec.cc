@@ -1,7 +1,9 @@
 #include "engine/model/event_codec.h"
 
 #include <fmt/format.h>
-#include <openssl/sha.h>
+
+#include "store/base/hex.h"
+#include "store/base/sha256.h"
 
 namespace goldthread::engine {
 
@@ -102,10 +104,8 @@ Status CheckTenant(std::string_view tenant) {
 }
 
 std::string DerivedId(std::string_view prefix, std::string_view command_id) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(command_id.data()), command_id.size(), digest);
   std::string out(prefix);
-  for (int i = 0; i < 5; ++i) out += fmt::format("{:02x}", digest[i]);
+  AppendHex(&out, std::string_view(Sha256(command_id)).substr(0, 5));
   return out;
 }
 

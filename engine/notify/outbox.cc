@@ -1,7 +1,6 @@
 #include "engine/notify/outbox.h"
 
 #include <fmt/format.h>
-#include <openssl/sha.h>
 
 #include <algorithm>
 #include <utility>
@@ -9,6 +8,8 @@
 
 #include "engine/model/event_codec.h"
 #include "engine/model/event_summary.h"
+#include "store/base/hex.h"
+#include "store/base/sha256.h"
 
 namespace goldthread::engine {
 
@@ -48,10 +49,8 @@ std::string DeliveryId(std::string_view source_event_id, v1::NotificationChannel
                        std::string_view recipient) {
   const std::string input =
       fmt::format("{}\n{}\n{}", source_event_id, ChannelName(channel), recipient);
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
   std::string out = "d";
-  for (int i = 0; i < 16; ++i) out += fmt::format("{:02x}", digest[i]);
+  AppendHex(&out, std::string_view(Sha256(input)).substr(0, 16));
   return out;
 }
 

@@ -16,19 +16,13 @@
 #include "engine/model/period.h"
 #include "engine/model/reporting_period.h"
 #include "engine/model/sign_off_progress.h"
+#include "store/base/hex.h"
 
 namespace goldthread::engine {
 
 namespace v1 = goldthread::v1;
 
 namespace {
-
-std::string Hex(const std::string& bytes) {
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) out += fmt::format("{:02x}", c);
-  return out;
-}
 
 // The periods of `frequency` that lie within `outer`, in order.
 std::vector<Period> PeriodsWithin(v1::Frequency frequency, const Period& outer) {
@@ -381,7 +375,7 @@ Result<v1::TrailVerification> VerifyForTrail(const store::EventStore& store, uin
   auto page = store.ReadAll(position, store::Direction::kForward, 1);
   if (!page) return Unexpected(page.error());
   if (!page->events.empty() && page->events[0].position() == position) {
-    out.set_hash_hex(Hex(page->events[0].hash()));
+    out.set_hash_hex(HexEncode(page->events[0].hash()));
   }
   return out;
 }

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
-#include <openssl/sha.h>
 
 #include <algorithm>
 #include <fstream>
@@ -12,6 +11,7 @@
 
 #include "engine/timetable/calendar.h"
 #include "engine/timetable/internal/day_rule.h"
+#include "store/base/sha256.h"
 
 namespace goldthread::engine {
 namespace {
@@ -160,13 +160,6 @@ const Result<Calendar>& WeekendsOnly() {
   static const Result<Calendar> calendar =
       Calendar::FromHolidays({}, kCheckFirstFiscalYear - 1, kCheckLastFiscalYear + 2);
   return calendar;
-}
-
-std::string Sha256(std::string_view bytes) {
-  std::string out(SHA256_DIGEST_LENGTH, '\0');
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-         reinterpret_cast<unsigned char*>(out.data()));
-  return out;
 }
 
 // Checks one definition, appending "file:line: reason" for every problem.

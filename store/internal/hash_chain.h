@@ -11,12 +11,7 @@
 
 namespace goldthread::store::internal {
 
-inline constexpr size_t kHashBytes = 32;
-
-// SHA-256 of `data` (32 raw bytes).
-std::string Sha256(std::string_view data);
-// Lower-case hex of raw bytes.
-std::string ToHex(std::string_view bytes);
+inline constexpr size_t kHashBytes = 32;  // SHA-256 (store/base/sha256.h)
 
 // The canonical bytes of `e` for format version 1: every field except payload, payload_redacted,
 // previous_hash and hash, with the payload represented by payload_sha256.

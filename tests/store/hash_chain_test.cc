@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "store/base/hex.h"
+#include "store/base/sha256.h"
 #include "store/internal/keys.h"
 #include "tests/store/store_test_util.h"
 #include "tests/testing/temp_dir.h"
@@ -35,14 +37,14 @@ Envelope SampleEnvelope() {
 }
 
 TEST(Sha256Test, MatchesTheStandardTestVectors) {
-  EXPECT_EQ(ToHex(Sha256("abc")),
+  EXPECT_EQ(HexEncode(Sha256("abc")),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  EXPECT_EQ(ToHex(Sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(HexEncode(Sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
-TEST(ToHexTest, IsLowerCaseTwoDigitsPerByte) {
-  EXPECT_EQ(ToHex(std::string("\x00\x0f\xa0\xff", 4)), "000fa0ff");
-  EXPECT_EQ(ToHex(""), "");
+TEST(HexEncodeTest, IsLowerCaseTwoDigitsPerByte) {
+  EXPECT_EQ(HexEncode(std::string("\x00\x0f\xa0\xff", 4)), "000fa0ff");
+  EXPECT_EQ(HexEncode(""), "");
 }
 
 TEST(CanonicalBytesTest, FollowTheDocumentedLayoutByteByByte) {
@@ -68,7 +70,7 @@ TEST(CanonicalBytesTest, FollowTheDocumentedLayoutByteByByte) {
   str("corr");
   str("");
   str(Sha256("payload bytes"));
-  EXPECT_EQ(ToHex(CanonicalBytes(e)), ToHex(want));
+  EXPECT_EQ(HexEncode(CanonicalBytes(e)), HexEncode(want));
 }
 
 TEST(CanonicalBytesTest, LeaveOutThePayloadRedactionAndTheHashes) {

@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "store/base/hex.h"
 #include "store/internal/hash_chain.h"
 #include "store/internal/keys.h"
 #include "tests/store/store_test_util.h"
@@ -238,7 +239,7 @@ TEST(VerifyTest, ReportsTheHeadHashInHex) {
   ASSERT_TRUE(report);
   EXPECT_TRUE(report->ok);
   EXPECT_EQ(report->head_position, 3u);
-  EXPECT_EQ(report->head_hash_hex, internal::ToHex(store->Head().hash));
+  EXPECT_EQ(report->head_hash_hex, HexEncode(store->Head().hash));
   EXPECT_EQ(report->head_hash_hex.size(), 64u);
 }
 
