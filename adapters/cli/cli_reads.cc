@@ -3,8 +3,11 @@
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
+#include <memory>
 
+#include "adapters/cli/internal/cli_commands.h"
 #include "engine/council_engine.h"
 #include "engine/read/read_models.h"
 #include "engine/read/timetable_deadlines.h"
@@ -155,5 +158,95 @@ int RunTrail(const ReadCommandOptions& options, const std::string& period,
   }
   return 0;
 }
+
+namespace internal {
+namespace {
+
+struct ReadCommandState {
+  std::string projection = "read-index";
+  bool from_scratch = false;
+  ReadCommandOptions read_options;
+  std::string indicator_id, period, directorate, trail_format = "json";
+};
+
+}  // namespace
+
+void AddReadCommands(CLI::App& app, CliContext& cli) {
+  std::string& data_dir = cli.data_dir;
+  std::string& tenant = cli.tenant;
+  auto state = std::make_shared<ReadCommandState>();
+  std::string& projection = state->projection;
+  bool& from_scratch = state->from_scratch;
+  ReadCommandOptions& read_options = state->read_options;
+  std::string& indicator_id = state->indicator_id;
+  std::string& period = state->period;
+  std::string& directorate = state->directorate;
+  std::string& trail_format = state->trail_format;
+  auto* rebuild = app.add_subcommand(
+      "rebuild",
+      "Rebuild the read models (scorecards, histories, outstanding work, the assurance trail) "
+      "by replaying the whole log from the start, with a progress line. An interrupted rebuild "
+      "resumes; the old models stay in use until the new ones have caught up. Stop the server "
+      "first.");
+  rebuild->add_option("--data-dir", data_dir, "Folder holding the store")->capture_default_str();
+  rebuild->add_option("--tenant", tenant, "The council")->capture_default_str();
+  rebuild->add_option("--projection", projection, "Which read models (read-index: all of them)")
+      ->capture_default_str();
+  rebuild->add_flag("--from-scratch", from_scratch,
+                    "Discard what an interrupted rebuild left and start again from position 1");
+
+  read_options.workflows_dir = EnvOr("GOLDTHREAD_WORKFLOWS", "");
+  auto add_as_of = [&](CLI::App* command) {
+    command->add_option("--data-dir", data_dir, "Folder holding the store")->capture_default_str();
+    command->add_option("--tenant", tenant, "The council")->capture_default_str();
+    auto* as_of = command->add_option(
+        "--as-of", read_options.as_of,
+        "Show it as it stood at this moment (RFC 3339, e.g. 2011-11-02T17:00:00Z): what the "
+        "committee saw on the day");
+    command->add_option("--at-position", read_options.at_position,
+                        "Show it as it stood at this log position")
+        ->excludes(as_of)
+        ->check(CLI::PositiveNumber);
+    command->add_option("--workflows", read_options.workflows_dir,
+                        "Folder of workflow timetables (default: the shipped workflows/)");
+    command->add_option("--workflow", read_options.main_workflow,
+                        "The council's main timetable (its sign-off levels and deadlines)")
+        ->capture_default_str();
+  };
+  auto* history = app.add_subcommand(
+      "history",
+      "Print one figure's full history as JSON: every value with who entered it and when, "
+      "amendments with reasons, sign-offs and rejections, queries, reminders, escalations, "
+      "findings, locks, restatements, publication, and the value each stage and committee saw.");
+  add_as_of(history);
+  history->add_option("--indicator", indicator_id, "Indicator id, e.g. NI-192")->required();
+  history->add_option("--period", period, "Period id, e.g. FY2011-Q2")->required();
+  auto* trail = app.add_subcommand(
+      "trail",
+      "Print the Audit Committee's assurance trail for a period: every figure's sign-off chain, "
+      "four-eyes compliance, amendments and restatements, queries, findings, escalations and "
+      "timeliness, sealed with the verified log's head hash. Exits 1 if the log fails "
+      "verification.");
+  add_as_of(trail);
+  trail->add_option("--period", period, "Period id, e.g. FY2011-Q2")->required();
+  trail->add_option("--directorate", directorate, "Only this directorate's figures");
+  trail->add_option("--format", trail_format, "json, csv (one row per figure) or html (printable)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"json", "csv", "html"}));
+  cli.commands.emplace_back(rebuild, [&cli, state] {
+    return RunRebuild(cli.data_dir, cli.tenant, state->projection, state->from_scratch);
+  });
+  auto run_read = [&cli, state, history] {
+    ReadCommandOptions& read_options = state->read_options;
+    read_options.data_dir = cli.data_dir;
+    read_options.tenant = cli.tenant;
+    if (history->parsed()) return RunHistory(read_options, state->indicator_id, state->period);
+    return RunTrail(read_options, state->period, state->directorate, state->trail_format);
+  };
+  cli.commands.emplace_back(history, run_read);
+  cli.commands.emplace_back(trail, run_read);
+}
+
+}  // namespace internal
 
 }  // namespace goldthread::adapters

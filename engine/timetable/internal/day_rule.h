@@ -1,6 +1,6 @@
 // Resolving a workflow's day rules (proto DayRule) against a period end and the calendar.
-// Private to the engine: used by the workflow validator (engine/workflow.cc) and the schedule
-// (engine/schedule.cc), which must agree on what every rule means.
+// Private to the engine: used by the workflow validator (internal/workflow_validation.cc) and
+// the schedule (engine/schedule.cc), which must agree on what every rule means.
 //
 // Pure functions; thread-safe.
 #ifndef GOLDTHREAD_ENGINE_TIMETABLE_INTERNAL_DAY_RULE_H_
