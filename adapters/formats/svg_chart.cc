@@ -27,10 +27,13 @@ constexpr double kDrawLimit = 1e15;
 constexpr double kLeft = 60;
 constexpr double kRight = 16;
 constexpr double kTop = 30;
-constexpr double kBottom = 34;
+constexpr double kBottom = 40;
 
-// Labels under the x axis are cut to this many characters (the <desc> has them whole).
-constexpr size_t kLabelChars = 10;
+// Labels under the x axis: at most this many characters (the <desc> has them whole), in a
+// font this size, whose characters are taken to be this wide.
+constexpr size_t kLabelChars = 12;
+constexpr int kLabelFontSize = 11;
+constexpr double kLabelCharWidth = 6.5;
 
 // A coordinate: one decimal, never "-0.0".
 std::string Coord(double v) {
@@ -152,6 +155,20 @@ std::string Shorten(std::string_view text, size_t limit) {
   return out;
 }
 
+// The lines of an x-axis label in `chars` characters: the label whole when it fits; else split
+// at its last '-' ("FY2011" over "Q2") when both parts fit; else cut with "…".
+std::vector<std::string> LabelLines(std::string_view label, size_t chars) {
+  chars = std::clamp<size_t>(chars, 2, kLabelChars);
+  if (CodePoints(label).size() <= chars) return {std::string(label)};
+  const size_t dash = label.rfind('-');
+  if (dash != std::string_view::npos && dash > 0 && dash + 1 < label.size() &&
+      CodePoints(label.substr(0, dash)).size() <= chars &&
+      CodePoints(label.substr(dash + 1)).size() <= chars) {
+    return {std::string(label.substr(0, dash)), std::string(label.substr(dash + 1))};
+  }
+  return {Shorten(label, chars)};
+}
+
 std::optional<double> Finite(const std::optional<double>& v) {
   if (!v || !std::isfinite(*v)) return std::nullopt;
   return std::clamp(*v, -kDrawLimit, kDrawLimit);
@@ -170,7 +187,7 @@ double NiceStep(double range) {
   const double raw = range / 4;
   const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
   const double normalised = raw / magnitude;
-  const double nice = normalised <= 1 ? 1 : normalised <= 2 ? 2 : normalised <= 5 ? 5 : 10;
+  const double nice = normalised < 1.5 ? 1 : normalised < 3 ? 2 : normalised < 7 ? 5 : 10;
   return nice * magnitude;
 }
 
@@ -184,6 +201,11 @@ Scale ScaleFor(const std::vector<double>& drawn) {
     const double band = lo == 0 ? 1 : std::abs(lo) * 0.1;
     lo -= band;
     hi += band;
+  } else {
+    // A little room, so the highest and lowest points do not sit on the frame.
+    const double room = (hi - lo) * 0.05;
+    lo -= room;
+    hi += room;
   }
   const double step = NiceStep(hi - lo);
   if (!std::isfinite(step) || step <= 0) {
@@ -373,9 +395,18 @@ std::string RenderSvgChart(const ChartSeries& series, const SvgChartOptions& opt
     svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="end">{}</text>)", Coord(x0 - 8),
                        Coord(y0 - 14), XmlEscape(Shorten(series.unit, kLabelChars)));
   }
+  const auto label_chars = static_cast<size_t>(std::max(0.0, (slot - 4) / kLabelCharWidth));
   for (size_t i = 0; i < points.size(); ++i) {
-    svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle">{}</text>)", Coord(x_of(i)),
-                       Coord(y1 + 18), XmlEscape(Shorten(points[i].label, kLabelChars)));
+    const std::vector<std::string> lines = LabelLines(points[i].label, label_chars);
+    svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle" font-size="{}">)",
+                       Coord(x_of(i)), Coord(y1 + 16), kLabelFontSize);
+    if (lines.size() == 1) {
+      svg += XmlEscape(lines[0]);
+    } else {
+      svg += fmt::format(R"(<tspan x="{0}">{1}</tspan><tspan x="{0}" dy="13">{2}</tspan>)",
+                         Coord(x_of(i)), XmlEscape(lines[0]), XmlEscape(lines[1]));
+    }
+    svg += "</text>";
   }
   if (drawn.empty()) {
     svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle">No figures to show</text>)",

@@ -25,6 +25,9 @@
 //   - every text (title, labels, unit) XML-escaped, with characters XML cannot carry (control
 //     characters, invalid UTF-8) replaced, so hostile labels cannot break out of the markup.
 //
+// Labels: a period's label goes under its marker whole when it fits the period's width,
+// otherwise on two lines split at its last '-' ("FY2011" over "Q2"), otherwise cut with "…".
+//
 // Scale: the y axis spans every value and target drawn, widened to "nice" tick steps (1, 2 or
 // 5 × 10^n); all-equal values get a band around them (no division by zero); a range crossing
 // zero draws the zero line. Output is a pure function of the input: numbers are formatted with

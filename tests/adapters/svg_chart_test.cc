@@ -281,12 +281,22 @@ TEST(SvgChartTest, IsOneAccessibleSvgWithAMarkerPerPeriodAValueLineAndADashedTar
   ASSERT_EQ(target.size(), 1u);
   EXPECT_FALSE(target[0]->attributes.at("stroke-dasharray").empty());
   EXPECT_EQ(Subpaths(target[0]->attributes.at("d")), 1);  // one continuous step
-  // Axis labels: a label per period under the axis, and the unit.
+  // Axis labels: a label per period under the axis (too wide for its slot at 480 pixels, so on
+  // two lines split at the '-'), the unit, the legend.
   std::vector<std::string> labels;
   for (const Node* text : doc.All("text")) labels.push_back(text->text);
-  for (const char* label : {"FY2009-Q3", "FY2011-Q2", "%", "Value", "Target"}) {
+  for (const Node* line : doc.All("tspan")) labels.push_back(line->text);
+  for (const char* label : {"FY2009", "Q3", "FY2011", "Q2", "%", "Value", "Target"}) {
     EXPECT_NE(std::find(labels.begin(), labels.end(), label), labels.end()) << label;
   }
+  EXPECT_EQ(doc.All("tspan").size(), 16u);
+  // Wide enough, they stay whole.
+  const Document wide = Parse(RenderSvgChart(EightQuarters(), {.width = 1200}));
+  ASSERT_EQ(wide.error, "");
+  EXPECT_TRUE(wide.All("tspan").empty());
+  bool whole = false;
+  for (const Node* text : wide.All("text")) whole = whole || text->text == "FY2009-Q3";
+  EXPECT_TRUE(whole);
   // Higher values are drawn higher (smaller y).
   auto points = doc.WithClass("gt-chart__point");
   EXPECT_LT(MarkerY(doc, points[7]), MarkerY(doc, points[0]));
@@ -408,7 +418,7 @@ TEST(SvgChartTest, AllEqualValuesSitInsideThePlotWithoutDividingByZero) {
   const double y = MarkerY(doc, points[0]);
   EXPECT_EQ(MarkerY(doc, points[2]), y);
   EXPECT_GT(y, 30.0);          // below the plot's top
-  EXPECT_LT(y, 220.0 - 34.0);  // above its bottom
+  EXPECT_LT(y, 220.0 - 40.0);  // above its bottom
   ExpectNoScriptNoInlineStyle(doc, svg);
   // All zero too.
   for (auto& p : series.points) p.value = p.target = 0.0;
