@@ -130,7 +130,7 @@ std::variant<E, HttpResponse> ParseEnum(const google::protobuf::EnumDescriptor* 
 
 // One of `allowed` (the first is the default when the parameter is absent).
 std::variant<std::string, HttpResponse> ParseChoice(const HttpRequest& request, const char* name,
-                                                   std::initializer_list<const char*> allowed) {
+                                                    std::initializer_list<const char*> allowed) {
   if (!Has(request, name)) return std::string(*allowed.begin());
   const std::string v = Query(request, name);
   std::string names;
@@ -155,9 +155,8 @@ std::variant<std::string, HttpResponse> ParsePeriodFilter(const HttpRequest& req
 std::optional<HttpResponse> RefuseAsOf(const HttpRequest& request) {
   for (const char* name : {"as_of", "at_position"}) {
     if (Has(request, name)) {
-      return Invalid(fmt::format("{} is not taken here: reference data answers as it stands now",
-                                 name),
-                     name);
+      return Invalid(
+          fmt::format("{} is not taken here: reference data answers as it stands now", name), name);
     }
   }
   return std::nullopt;
@@ -281,8 +280,8 @@ HttpResponse Api::ListOrgUnits(const std::string& person, const HttpRequest& req
     auto unit = ParseUnitFilter(model, request);
     if (auto* e = std::get_if<HttpResponse>(&unit)) return std::move(*e);
     const std::string& scope = std::get<std::string>(unit);
-    if (auto refused = Refusal(model, person, engine::Action::kReadOrgStructure,
-                               model.council_id(), today)) {
+    if (auto refused =
+            Refusal(model, person, engine::Action::kReadOrgStructure, model.council_id(), today)) {
       return std::move(*refused);
     }
     const std::string& wanted = std::get<std::string>(status);
@@ -309,8 +308,8 @@ HttpResponse Api::GetOrgUnit(const std::string& person, const HttpRequest& reque
       return Problem(404, "/problems/not-found", "Not found",
                      fmt::format("there is no org unit '{}'", id), "unit_id");
     }
-    if (auto refused = Refusal(model, person, engine::Action::kReadOrgStructure,
-                               model.council_id(), today)) {
+    if (auto refused =
+            Refusal(model, person, engine::Action::kReadOrgStructure, model.council_id(), today)) {
       return std::move(*refused);
     }
     const v1::OrgUnitList tree = engine::OrgUnitTree(model);
@@ -369,10 +368,10 @@ HttpResponse Api::GetPerson(const std::string& person, const HttpRequest& reques
       return Problem(404, "/problems/not-found", "Not found",
                      fmt::format("there is no person '{}'", id), "person_id");
     }
-    if (auto refused = Refusal(
-            model, person,
-            id == person ? engine::Action::kReadOwnAccount : engine::Action::kReadPerson,
-            p->home_unit_id, today)) {
+    if (auto refused =
+            Refusal(model, person,
+                    id == person ? engine::Action::kReadOwnAccount : engine::Action::kReadPerson,
+                    p->home_unit_id, today)) {
       return std::move(*refused);
     }
     return Encode(engine::PersonViewOf(*p, today));
@@ -383,8 +382,8 @@ HttpResponse Api::ListFindings(const std::string& person, const engine::AsOf& as
                                const HttpRequest& request) {
   auto paging = ParsePaging(request);
   if (auto* e = std::get_if<HttpResponse>(&paging)) return std::move(*e);
-  auto status =
-      ParseChoice(request, "status", {"all", "unresolved", "open", "responded", "accepted", "closed"});
+  auto status = ParseChoice(request, "status",
+                            {"all", "unresolved", "open", "responded", "accepted", "closed"});
   if (auto* e = std::get_if<HttpResponse>(&status)) return std::move(*e);
   auto stage = ParseEnum<v1::ChallengeStage>(v1::ChallengeStage_descriptor(), request, "stage");
   if (auto* e = std::get_if<HttpResponse>(&stage)) return std::move(*e);
@@ -417,8 +416,8 @@ HttpResponse Api::ListFindings(const std::string& person, const engine::AsOf& as
       if (status_differs) continue;
       if (!scope.empty() && !model.IsWithin(f.unit_id(), scope)) continue;
       const v1::FindingSubject& subject = f.subject();
-      const std::string& subject_indicator = subject.has_figure() ? subject.figure().indicator_id()
-                                                                  : subject.indicator_id();
+      const std::string& subject_indicator =
+          subject.has_figure() ? subject.figure().indicator_id() : subject.indicator_id();
       if (Has(request, "indicator") && subject_indicator != indicator) continue;
       if (!wanted_period.empty() &&
           (!subject.has_figure() || subject.figure().period() != wanted_period)) {
@@ -495,14 +494,15 @@ void Api::RegisterListRoutes(Router* router) {
   reference("/api/v1/people", "list_people", &Api::ListPeople);
   reference("/api/v1/people/{person_id}", "get_person", &Api::GetPerson);
   // Read models: as_of / at_position, through Read().
-  auto read_model = [&](const char* path, const char* name,
-                        HttpResponse (Api::*fn)(const std::string&, const engine::AsOf&,
-                                                const HttpRequest&)) {
-    AddOnPool(router, verb::get, path, name, [this, fn](HttpRequest& request) {
-      return Read(request, [this, fn](const std::string& person, const engine::AsOf& as_of,
-                                      const HttpRequest& r) { return (this->*fn)(person, as_of, r); });
-    });
-  };
+  auto read_model =
+      [&](const char* path, const char* name,
+          HttpResponse (Api::*fn)(const std::string&, const engine::AsOf&, const HttpRequest&)) {
+        AddOnPool(router, verb::get, path, name, [this, fn](HttpRequest& request) {
+          return Read(request,
+                      [this, fn](const std::string& person, const engine::AsOf& as_of,
+                                 const HttpRequest& r) { return (this->*fn)(person, as_of, r); });
+        });
+      };
   read_model("/api/v1/findings", "list_findings", &Api::ListFindings);
   read_model("/api/v1/findings/{finding_id}", "get_finding", &Api::GetFinding);
   read_model("/api/v1/cycles", "list_cycles", &Api::ListCycles);

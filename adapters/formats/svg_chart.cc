@@ -251,8 +251,8 @@ std::string Marker(double x, double y, v1::Rag rag) {
                          Coord(x - 4.5), Coord(y - 4.5));
     default:
       return fmt::format(
-          R"(<circle cx="{}" cy="{}" r="4" fill="#ffffff" stroke="#505a5f" stroke-width="2"/>)",
-          cx, cy);
+          R"(<circle cx="{}" cy="{}" r="4" fill="#ffffff" stroke="#505a5f" stroke-width="2"/>)", cx,
+          cy);
   }
 }
 
@@ -307,9 +307,8 @@ std::string RenderSvgChart(const ChartSeries& series, const SvgChartOptions& opt
   const std::string id = SanitisedId(options.id_prefix);
   const int places = static_cast<int>(std::min<uint32_t>(series.decimal_places, 6));
 
-  const size_t first = series.points.size() > kMaxChartPoints
-                           ? series.points.size() - kMaxChartPoints
-                           : 0;
+  const size_t first =
+      series.points.size() > kMaxChartPoints ? series.points.size() - kMaxChartPoints : 0;
   const std::vector<ChartPoint> points(series.points.begin() + static_cast<long>(first),
                                        series.points.end());
   std::vector<double> drawn;
@@ -340,7 +339,8 @@ std::string RenderSvgChart(const ChartSeries& series, const SvgChartOptions& opt
     const ChartPoint& latest = points.back();
     if (auto v = Finite(latest.value)) {
       desc += fmt::format(" Latest, {}: {}", latest.label, value_text(*latest.value));
-      if (Finite(latest.target)) desc += fmt::format(" against a target of {}", value_text(*latest.target));
+      if (Finite(latest.target))
+        desc += fmt::format(" against a target of {}", value_text(*latest.target));
       desc += fmt::format(" ({}).", RagWord(latest.rag));
     } else {
       desc += fmt::format(" Latest, {}: no figure.", latest.label);
@@ -365,8 +365,7 @@ std::string RenderSvgChart(const ChartSeries& series, const SvgChartOptions& opt
       R"(font-family="sans-serif" font-size="12" fill="{text}">)"
       R"(<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>)",
       fmt::arg("w", static_cast<int>(width)), fmt::arg("h", static_cast<int>(height)),
-      fmt::arg("id", id),
-      fmt::arg("text", kTextColour), fmt::arg("title", XmlEscape(series.title)),
+      fmt::arg("id", id), fmt::arg("text", kTextColour), fmt::arg("title", XmlEscape(series.title)),
       fmt::arg("desc", XmlEscape(desc)));
 
   // Axes, ticks and their labels.
@@ -380,9 +379,8 @@ std::string RenderSvgChart(const ChartSeries& series, const SvgChartOptions& opt
     const double v = scale.lo + (scale.hi - scale.lo) * k / intervals;
     const double y = y_of(v);
     svg += fmt::format(R"(<path d="M{} {}H{}" fill="none"/>)", Coord(x0 - 4), Coord(y), Coord(x0));
-    tick_labels += fmt::format(R"(<text x="{}" y="{}" text-anchor="end">{}</text>)",
-                               Coord(x0 - 8), Coord(y + 4),
-                               XmlEscape(Number(v, scale.decimals)));
+    tick_labels += fmt::format(R"(<text x="{}" y="{}" text-anchor="end">{}</text>)", Coord(x0 - 8),
+                               Coord(y + 4), XmlEscape(Number(v, scale.decimals)));
   }
   svg += "</g>";
   if (scale.lo < 0 && scale.hi > 0) {
@@ -458,8 +456,8 @@ std::string RenderSvgChart(const ChartSeries& series, const SvgChartOptions& opt
       previous_value = false;
       continue;
     }
-    value_path += fmt::format("{}{} {}", previous_value ? "L" : "M", Coord(x_of(i)),
-                              Coord(y_of(*v)));
+    value_path +=
+        fmt::format("{}{} {}", previous_value ? "L" : "M", Coord(x_of(i)), Coord(y_of(*v)));
     joined = joined || previous_value;
     previous_value = true;
   }
@@ -478,9 +476,8 @@ std::string RenderSvgChart(const ChartSeries& series, const SvgChartOptions& opt
     std::string words = p.label + ": " + value_text(*p.value);
     if (Finite(p.target)) words += " (target " + value_text(*p.target) + ")";
     words += fmt::format(", {}", RagWord(p.rag));
-    svg += fmt::format(
-        R"(<g class="gt-chart__point gt-chart__point--{}"><title>{}</title>{}</g>)",
-        RagModifier(p.rag), XmlEscape(words), Marker(x_of(i), y_of(*v), p.rag));
+    svg += fmt::format(R"(<g class="gt-chart__point gt-chart__point--{}"><title>{}</title>{}</g>)",
+                       RagModifier(p.rag), XmlEscape(words), Marker(x_of(i), y_of(*v), p.rag));
   }
   svg += "</svg>";
   return svg;

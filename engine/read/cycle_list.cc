@@ -25,8 +25,7 @@ v1::CycleView CycleViewOf(const CycleState& state, const CycleTimetable& timetab
     *s->mutable_opens_at() = TimestampOf(stage.opens_at);
     *s->mutable_due_at() = TimestampOf(stage.due_at);
     auto progress = state.stages.find(stage.id);
-    const StageProgress p =
-        progress == state.stages.end() ? StageProgress{} : progress->second;
+    const StageProgress p = progress == state.stages.end() ? StageProgress{} : progress->second;
     if (p.completed) {
       s->set_status(p.on_time ? "completed on time" : "completed late");
     } else if (p.closed_incomplete) {

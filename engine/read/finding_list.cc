@@ -18,7 +18,8 @@ Result<v1::FindingView> BuildFindingView(const LogSnapshot& snapshot, std::strin
   v1::FindingView view;
   for (const RecordedEvent& r : *events) {
     state.Apply(r.envelope, r.event);
-    if (r.event.has_challenge_finding_raised()) *view.mutable_raised_at() = r.envelope.recorded_at();
+    if (r.event.has_challenge_finding_raised())
+      *view.mutable_raised_at() = r.envelope.recorded_at();
     const EventSummary summary = SummariseEvent(r.event, std::nullopt);
     v1::FindingEntry* entry = view.add_entries();
     entry->set_position(r.envelope.position());

@@ -26,8 +26,8 @@ class ListRoutesTest : public CouncilFixture {
  protected:
   void SetUp() override {
     CouncilFixture::SetUp();
-    auto set = engine::WorkflowSet::Load(engine::DefaultWorkflowsDir(),
-                                         engine::DefaultBankHolidaysPath());
+    auto set =
+        engine::WorkflowSet::Load(engine::DefaultWorkflowsDir(), engine::DefaultBankHolidaysPath());
     ASSERT_TRUE(set) << set.error().ToString();
     api_handler_ = std::make_unique<engine::CommandHandler>(
         store_.get(), clock_.get(),
@@ -61,7 +61,9 @@ class ListRoutesTest : public CouncilFixture {
     MustRun("p-perf", retire);
 
     v1::Command about_figure = Finding("p-sm", "2011-10-20");
-    about_figure.mutable_raise_challenge_finding()->mutable_subject()->mutable_figure()
+    about_figure.mutable_raise_challenge_finding()
+        ->mutable_subject()
+        ->mutable_figure()
         ->set_indicator_id("NI-192");
     about_figure.mutable_raise_challenge_finding()->mutable_subject()->mutable_figure()->set_period(
         "FY2011-Q2");
@@ -185,8 +187,8 @@ class ListRoutesTest : public CouncilFixture {
 TEST_F(ListRoutesTest, EveryListAndItemNeedsAToken) {
   for (const std::string& path : std::vector<std::string>{
            "/api/v1/indicators", "/api/v1/indicators/NI-192", "/api/v1/org-units",
-        "/api/v1/org-units/svc-homes", "/api/v1/people", "/api/v1/people/p-sm",
-        "/api/v1/findings", "/api/v1/findings/" + figure_finding_, "/api/v1/cycles"}) {
+           "/api/v1/org-units/svc-homes", "/api/v1/people", "/api/v1/people/p-sm",
+           "/api/v1/findings", "/api/v1/findings/" + figure_finding_, "/api/v1/cycles"}) {
     ExpectProblem("", path, 401);
   }
 }
@@ -203,10 +205,12 @@ TEST_F(ListRoutesTest, IndicatorsAreTheLiveOnesTheCallerMayRead) {
   EXPECT_EQ(Ids(Read<v1::IndicatorList>("p-care", "/api/v1/indicators")), (Strings{"CA-1"}));
   EXPECT_TRUE(Read<v1::IndicatorList>("p-none", "/api/v1/indicators").indicators().empty());
   // Filters.
-  EXPECT_EQ(Ids(Read<v1::IndicatorList>("p-dir", "/api/v1/indicators?org_unit=dir-place&status=all")),
-            (Strings{"NI-192", "WS-1"}));
-  EXPECT_EQ(Ids(Read<v1::IndicatorList>("p-perf", "/api/v1/indicators?perspective=PERSPECTIVE_FINANCE")),
-            (Strings{"CA-1"}));
+  EXPECT_EQ(
+      Ids(Read<v1::IndicatorList>("p-dir", "/api/v1/indicators?org_unit=dir-place&status=all")),
+      (Strings{"NI-192", "WS-1"}));
+  EXPECT_EQ(
+      Ids(Read<v1::IndicatorList>("p-perf", "/api/v1/indicators?perspective=PERSPECTIVE_FINANCE")),
+      (Strings{"CA-1"}));
   EXPECT_TRUE(Read<v1::IndicatorList>("p-perf", "/api/v1/indicators?frequency=FREQUENCY_MONTHLY")
                   .indicators()
                   .empty());
@@ -248,11 +252,12 @@ TEST_F(ListRoutesTest, IndicatorsRefuseAnotherUnitAndMalformedFilters) {
 }
 
 TEST_F(ListRoutesTest, IndicatorsArePagedById) {
-  v1::IndicatorList first = Read<v1::IndicatorList>("p-perf", "/api/v1/indicators?status=all&limit=2");
+  v1::IndicatorList first =
+      Read<v1::IndicatorList>("p-perf", "/api/v1/indicators?status=all&limit=2");
   EXPECT_EQ(Ids(first), (Strings{"CA-1", "NI-192"}));
   EXPECT_EQ(first.next(), "WS-1");
-  v1::IndicatorList second =
-      Read<v1::IndicatorList>("p-perf", "/api/v1/indicators?status=all&limit=2&from=" + first.next());
+  v1::IndicatorList second = Read<v1::IndicatorList>(
+      "p-perf", "/api/v1/indicators?status=all&limit=2&from=" + first.next());
   EXPECT_EQ(Ids(second), (Strings{"WS-1"}));
   EXPECT_EQ(second.next(), "");
   const ClientResponse raw = Get("p-perf", "/api/v1/indicators?status=all&from=WS-1");
@@ -289,9 +294,9 @@ TEST_F(ListRoutesTest, OrgUnitsAreTheTreeForAnyoneWithARole) {
 }
 
 TEST_F(ListRoutesTest, PeopleAreEveryoneForAdminsAndOneselfAndColleaguesForOthers) {
-  const Strings everyone{"admin",  "p-audit", "p-board", "p-care",     "p-dir",  "p-entry",
-                         "p-entry2", "p-lead", "p-none", "p-perf", "p-perf2", "p-scrutiny",
-                         "p-sm",   "p-sm2"};
+  const Strings everyone{"admin",   "p-audit",    "p-board", "p-care", "p-dir",
+                         "p-entry", "p-entry2",   "p-lead",  "p-none", "p-perf",
+                         "p-perf2", "p-scrutiny", "p-sm",    "p-sm2"};
   EXPECT_EQ(Ids(Read<v1::PersonList>("admin", "/api/v1/people")), everyone);
   EXPECT_EQ(Ids(Read<v1::PersonList>("p-perf", "/api/v1/people")), everyone);
   EXPECT_EQ(Ids(Read<v1::PersonList>("p-audit", "/api/v1/people")), everyone);
@@ -362,7 +367,8 @@ TEST_F(ListRoutesTest, FindingsAreScopedToTheirUnitAndFiltered) {
 
   // Each scoped role sees the finding about its own unit.
   EXPECT_EQ(Ids(Read<v1::FindingList>("p-entry", "/api/v1/findings")), (Strings{figure_finding_}));
-  EXPECT_EQ(Ids(Read<v1::FindingList>("p-care", "/api/v1/findings")), (Strings{indicator_finding_}));
+  EXPECT_EQ(Ids(Read<v1::FindingList>("p-care", "/api/v1/findings")),
+            (Strings{indicator_finding_}));
   EXPECT_TRUE(Read<v1::FindingList>("p-none", "/api/v1/findings").findings().empty());
   // Filters.
   const std::string list = "/api/v1/findings?";

@@ -107,8 +107,9 @@ Document Parse(const std::string& s) {
     doc.error = why + " at byte " + std::to_string(i);
     return doc;
   };
-  auto is_name = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' ||
-                                     c == '_' || c == ':'; };
+  auto is_name = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == ':';
+  };
   while (i < s.size()) {
     if (s[i] != '<') {
       const size_t next = s.find('<', i);
@@ -347,9 +348,9 @@ TEST(SvgChartTest, HostileTextIsEscapedAndCannotBreakOutOfTheMarkup) {
 
 TEST(SvgChartTest, MissingValuesLeaveGapsInTheLineAndAreSaidInWords) {
   ChartSeries series = EightQuarters();
-  series.points[2].value.reset();                   // not submitted
-  series.points[5].value = std::nan("");            // not a number: treated as missing
-  series.points[6].target.reset();                  // no target that period
+  series.points[2].value.reset();         // not submitted
+  series.points[5].value = std::nan("");  // not a number: treated as missing
+  series.points[6].target.reset();        // no target that period
   series.points[2].rag = v1::RAG_GREY;
   const std::string svg = RenderSvgChart(series);
   const Document doc = Parse(svg);
@@ -397,8 +398,7 @@ TEST(SvgChartTest, ASinglePointIsAMarkerWithoutALine) {
   EXPECT_TRUE(doc.WithClass("gt-chart__value-line").empty());
   EXPECT_EQ(doc.WithClass("gt-chart__target").size(), 1u);
   const std::string& desc = doc.Children(0, "desc")[0]->text;
-  EXPECT_NE(desc.find("1 period from FY2011-Q2 to FY2011-Q2. Lower is better."),
-            std::string::npos)
+  EXPECT_NE(desc.find("1 period from FY2011-Q2 to FY2011-Q2. Lower is better."), std::string::npos)
       << desc;
   EXPECT_NE(desc.find("12 days against a target of 10 days (red)"), std::string::npos) << desc;
   ExpectNoScriptNoInlineStyle(doc, svg);
@@ -446,8 +446,7 @@ TEST(SvgChartTest, NegativeValuesGetAZeroLineAndNegativeTicks) {
   auto points = doc.WithClass("gt-chart__point");
   ASSERT_EQ(points.size(), 3u);
   EXPECT_GT(MarkerY(doc, points[0]), MarkerY(doc, points[2]));  // -50 drawn below 30
-  EXPECT_NE(doc.Children(0, "desc")[0]->text.find("M01: -50 £k, target 0 £k"),
-            std::string::npos);
+  EXPECT_NE(doc.Children(0, "desc")[0]->text.find("M01: -50 £k, target 0 £k"), std::string::npos);
   ExpectNoScriptNoInlineStyle(doc, svg);
 }
 
@@ -504,9 +503,9 @@ TEST(SvgChartTest, XmlEscapeEscapesMarkupAndDropsWhatXmlCannotCarry) {
   EXPECT_EQ(XmlEscape(controls), "tab\tline\nnulx");
   EXPECT_EQ(XmlEscape(std::string("caf\xc3\xa9 \xe2\x82\xac")), "caf\xc3\xa9 \xe2\x82\xac");
   EXPECT_EQ(XmlEscape("\xff"), "\xEF\xBF\xBD");
-  EXPECT_EQ(XmlEscape("\xc3"), "\xEF\xBF\xBD");             // truncated sequence
-  EXPECT_EQ(XmlEscape("\xc0\xaf"), "\xEF\xBF\xBD");         // overlong '/'
-  EXPECT_EQ(XmlEscape("\xed\xa0\x80"), "\xEF\xBF\xBD");     // a surrogate
+  EXPECT_EQ(XmlEscape("\xc3"), "\xEF\xBF\xBD");          // truncated sequence
+  EXPECT_EQ(XmlEscape("\xc0\xaf"), "\xEF\xBF\xBD");      // overlong '/'
+  EXPECT_EQ(XmlEscape("\xed\xa0\x80"), "\xEF\xBF\xBD");  // a surrogate
 }
 
 TEST(SvgChartTest, ChartPointsFromTrendTakesSubmittedNumbersTargetsAndRag) {
