@@ -177,6 +177,65 @@ def main():
         if secured:
             body["security"] = [{"bearer": []}]
         op(path, "get", body)
+    # The lists (adapters/api/list_routes.cc): reference data as it stands now, findings and
+    # cycles as of any point.
+    def query(name, description, enum=None):
+        schema = {"type": "string"}
+        if enum:
+            schema["enum"] = enum
+        return {"name": name, "in": "query", "schema": schema, "description": description}
+
+    def enum_query(name, enum_name, description):
+        return query(name, description, [v for v in enums[enum_name] if not v.endswith("_UNSPECIFIED")])
+
+    paging = [
+        query("from", "the first id to include (a page's `next`); default: the first"),
+        {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000},
+         "description": "items per page, 1 to 1000 (default 100)"}]
+    org_unit = query("org_unit", "only this org unit and those below it (the caller must be allowed the read on it: 403)")
+    lists = [
+        ("/api/v1/indicators", "listIndicators", "IndicatorList", False,
+         "Indicators the caller may read (a role covering the owning unit, or auditor, performance team or admin anywhere), by id",
+         [org_unit, query("priority", "only indicators serving this priority"),
+          enum_query("perspective", "Perspective", "balanced-scorecard perspective"),
+          enum_query("frequency", "Frequency", "reporting frequency"),
+          query("status", "live (default), retired or all", ["live", "retired", "all"])] + paging),
+        ("/api/v1/indicators/{indicator_id}", "getIndicator", "IndicatorView", False,
+         "An indicator's current pro forma and every target", []),
+        ("/api/v1/org-units", "listOrgUnits", "OrgUnitList", False,
+         "The org structure depth first from the council (anyone with a role in force)",
+         [org_unit, enum_query("kind", "OrgUnitKind", "only units of this kind"),
+          query("status", "open (default), closed or all", ["open", "closed", "all"])]),
+        ("/api/v1/org-units/{unit_id}", "getOrgUnit", "OrgUnitView", False,
+         "One org unit (anyone with a role in force)", []),
+        ("/api/v1/people", "listPeople", "PersonList", False,
+         "People the caller may read: oneself, people whose home unit a role of theirs covers; everyone for auditors, the performance team and admins. By id",
+         [org_unit, enum_query("role", "Role", "only people holding this role today")] + paging),
+        ("/api/v1/people/{person_id}", "getPerson", "PersonView", False,
+         "A person and every grant made to them", []),
+        ("/api/v1/findings", "listFindings", "FindingList", True,
+         "Challenge findings the caller may read (a role covering the finding's unit, or auditor, performance team or admin anywhere), by id",
+         [query("status", "all (default), unresolved (not closed), open, responded, accepted or closed",
+                ["all", "unresolved", "open", "responded", "accepted", "closed"]),
+          org_unit, query("indicator", "only findings about this indicator or one of its figures"),
+          query("period", "only findings about a figure of this period"),
+          enum_query("stage", "ChallengeStage", "only findings raised at this stage"),
+          query("owner", "only findings this person owns")] + paging),
+        ("/api/v1/findings/{finding_id}", "getFinding", "FindingView", True,
+         "One challenge finding with every event of its stream", []),
+        ("/api/v1/cycles", "listCycles", "CycleList", True,
+         "Every cycle opened, newest period first, with its stages (anyone with a role in force)",
+         [query("workflow", "only cycles of this workflow"), query("period", "only cycles of this period"),
+          query("status", "all (default), open or closed", ["all", "open", "closed"])]),
+    ]
+    for path, op_id, schema, takes_as_of, summary, extra in lists:
+        body = {"operationId": op_id, "summary": summary, "security": [{"bearer": []}],
+                "parameters": (as_of if takes_as_of else []) + extra,
+                "responses": {"200": {"description": "OK", "content": json_content(ref(schema))},
+                              "400": problem, "401": problem, "403": problem, "404": problem}}
+        if takes_as_of:
+            body["responses"]["503"] = problem
+        op(path, "get", body)
     op("/api/v1/cycles/{workflow_id}/{period}", "get", {
         "operationId": "getCycle", "security": [{"bearer": []}],
         "summary": "A cycle's stages with their open and due instants, reminders and status",

@@ -453,6 +453,7 @@ void Api::Register(Router* router) {
               [this, field](HttpRequest& request) { return Command(field, request); });
   }
   RegisterReadRoutes(router);
+  RegisterListRoutes(router);
   RegisterCalendarFeed(router, handler_, options_.read_models,
                        [this](std::function<void()> work) { pool_->Post(std::move(work)); });
   AddOnPool(router, verb::get, "/api/v1/figures/{indicator_id}/{period}", "get_figure",

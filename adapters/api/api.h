@@ -120,6 +120,21 @@ class Api {
   HttpResponse GetEscalations(const std::string& person, const engine::AsOf& as_of,
                               const HttpRequest& request);
   HttpResponse GetCycle(const std::string& person, const HttpRequest& request);
+  // Lists and their single items (list_routes.cc): reference data from the council model as it
+  // stands now, findings and cycles from the read models.
+  void RegisterListRoutes(Router* router);
+  HttpResponse ListIndicators(const std::string& person, const HttpRequest& request);
+  HttpResponse GetIndicator(const std::string& person, const HttpRequest& request);
+  HttpResponse ListOrgUnits(const std::string& person, const HttpRequest& request);
+  HttpResponse GetOrgUnit(const std::string& person, const HttpRequest& request);
+  HttpResponse ListPeople(const std::string& person, const HttpRequest& request);
+  HttpResponse GetPerson(const std::string& person, const HttpRequest& request);
+  HttpResponse ListFindings(const std::string& person, const engine::AsOf& as_of,
+                            const HttpRequest& request);
+  HttpResponse GetFinding(const std::string& person, const engine::AsOf& as_of,
+                          const HttpRequest& request);
+  HttpResponse ListCycles(const std::string& person, const engine::AsOf& as_of,
+                          const HttpRequest& request);
   // The answer of `compute` at the position `as_of` names, from the cache when it was computed
   // before. Only for answers that are a pure function of the position.
   HttpResponse AtPosition(const std::string& key, const engine::AsOf& as_of,

@@ -22,6 +22,7 @@
 #include "engine/model/council_model.h"
 #include "engine/model/local_date.h"
 #include "engine/read/as_of.h"
+#include "engine/read/cycle_list.h"
 
 namespace goldthread::adapters {
 
@@ -364,41 +365,7 @@ HttpResponse Api::GetCycle(const std::string& person, const HttpRequest& request
   }
   auto timetable = handler_->options().timetables(workflow, period);
   if (!timetable) return ProblemFromError(timetable.error());
-  v1::CycleView view;
-  view.set_workflow_id(workflow);
-  view.set_period(period);
-  *view.mutable_opened_at() =
-      pbutil::TimeUtil::MicrosecondsToTimestamp(cycle->opened_at.time_since_epoch().count());
-  for (const std::string& p : timetable->figure_periods) view.add_figure_periods(p);
-  const TimePoint now = handler_->clock().Now();
-  for (const engine::TimedStage& stage : timetable->stages) {
-    v1::CycleStageView* s = view.add_stages();
-    s->set_stage_id(stage.id);
-    s->set_title(stage.title);
-    *s->mutable_opens_at() =
-        pbutil::TimeUtil::MicrosecondsToTimestamp(stage.opens_at.time_since_epoch().count());
-    *s->mutable_due_at() =
-        pbutil::TimeUtil::MicrosecondsToTimestamp(stage.due_at.time_since_epoch().count());
-    auto progress = cycle->stages.find(stage.id);
-    const engine::StageProgress p =
-        progress == cycle->stages.end() ? engine::StageProgress{} : progress->second;
-    if (p.completed) {
-      s->set_status(p.on_time ? "completed on time" : "completed late");
-    } else if (p.closed_incomplete) {
-      s->set_status("closed incomplete");
-    } else if (p.fell_due || (p.opened && now >= stage.due_at)) {
-      s->set_status("overdue");
-    } else if (p.opened) {
-      s->set_status("open");
-    } else {
-      s->set_status("pending");
-    }
-    for (const engine::TimedReminder& reminder : stage.reminders) {
-      *s->add_reminders_at() =
-          pbutil::TimeUtil::MicrosecondsToTimestamp(reminder.at.time_since_epoch().count());
-    }
-  }
-  return JsonMessage(view);
+  return JsonMessage(engine::CycleViewOf(*cycle, *timetable, handler_->clock().Now()));
 }
 
 void Api::RegisterReadRoutes(Router* router) {

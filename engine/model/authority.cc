@@ -52,6 +52,10 @@ bool IsRead(Action action) {
     case Action::kReadAssuranceTrail:
     case Action::kReadEscalations:
     case Action::kReadCycle:
+    case Action::kReadIndicator:
+    case Action::kReadOrgStructure:
+    case Action::kReadPerson:
+    case Action::kReadFinding:
     case Action::kReadLog:
     case Action::kVerifyLog:
       return true;
@@ -70,9 +74,14 @@ std::vector<v1::Role> RolesReadingEverywhere(const Permission& p) {
     case Action::kReadLateReturns:
     case Action::kReadAssuranceTrail:
     case Action::kReadEscalations:
+    case Action::kReadIndicator:
+    case Action::kReadPerson:
+    case Action::kReadFinding:
       return CouncilWideReaders();
     case Action::kReadCycle:
-      // Anyone with a role anywhere may see the timetable they work to.
+    case Action::kReadOrgStructure:
+      // Anyone with a role anywhere may see the timetable they work to and the structure they
+      // work in.
       return AllRoles();
     default:
       return {};
@@ -168,11 +177,18 @@ std::vector<v1::Role> RolesFor(const Permission& p) {
     case Action::kReadLateReturns:
     case Action::kReadAssuranceTrail:
     case Action::kReadEscalations:
+    case Action::kReadIndicator:
+    case Action::kReadFinding:
+      return AllRoles();
+    case Action::kReadPerson:
+      // Colleagues: anyone with a role whose scope covers the person's home unit. Oneself is
+      // kReadOwnAccount.
       return AllRoles();
     case Action::kReadLog:
       // The log itself: only for grants whose scope is the whole council.
       return {R::ROLE_AUDITOR, R::ROLE_PERFORMANCE_TEAM, R::ROLE_ADMIN};
     case Action::kReadCycle:
+    case Action::kReadOrgStructure:
     case Action::kReadPublishedScorecard:
     case Action::kReadOwnAccount:
     case Action::kVerifyLog:
@@ -297,6 +313,14 @@ std::string Describe(const Permission& p) {
       return "read escalations";
     case Action::kReadCycle:
       return "read the cycle";
+    case Action::kReadIndicator:
+      return "read the indicator";
+    case Action::kReadOrgStructure:
+      return "read the org structure";
+    case Action::kReadPerson:
+      return "read another person's record";
+    case Action::kReadFinding:
+      return "read the challenge finding";
     case Action::kReadLog:
       return "read the event log";
     case Action::kVerifyLog:

@@ -10,8 +10,9 @@
 // so who may read what is decided here and nowhere else. A read is granted three ways:
 //   - by a role whose grant's scope covers the unit read (RolesFor), as commands are;
 //   - by a role that reads everywhere whatever its grant's scope (RolesReadingEverywhere): the
-//     auditor, the performance team and the admin read every unit's scorecard, report, figure
-//     and trail, and anyone with a role in force may read a cycle's timetable;
+//     auditor, the performance team and the admin read every unit's scorecard, report, figure,
+//     indicator, finding and trail, and every person's record; anyone with a role in force may
+//     read a cycle's timetable and the org structure;
 //   - to every registered person (OpenToEveryPerson: their own account and outstanding work,
 //     the log's verification report), or to anyone at all (IsPublic: published scorecards).
 // Permission to read is judged on the roles in force on `day` (today), whatever point of the
@@ -68,7 +69,11 @@ enum class Action {
   kReadLateReturns,         // late returns across the council (unit: the council)
   kReadAssuranceTrail,      // a period's trail (unit: the council, or the directorate asked)
   kReadEscalations,         // a period's escalations (unit: the council, or the directorate)
-  kReadCycle,               // a cycle's timetable and stage progress
+  kReadCycle,               // a cycle's timetable and stage progress, and the list of cycles
+  kReadIndicator,           // an indicator's pro forma and targets (unit: its owning unit)
+  kReadOrgStructure,        // the org units (unit: the council)
+  kReadPerson,              // another person's record and grants (unit: their home unit)
+  kReadFinding,             // a challenge finding and its answers (unit: the finding's unit)
   kReadLog,                 // the raw event log (unit: the council)
   kVerifyLog,               // the hash chain's verification report
 };

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "engine/read/assurance_trail.h"
+#include "engine/read/cycle_list.h"
+#include "engine/read/finding_list.h"
 #include "engine/model/event_codec.h"
 #include "engine/model/event_summary.h"
 #include "engine/read/figure_history.h"
@@ -115,6 +117,24 @@ Result<v1::LateReturns> ReadModels::LateReturns(const AsOf& as_of) {
   if (!snapshot) return Unexpected(snapshot.error());
   return BuildLateReturns(**snapshot, {.evaluated_at = EvaluatedAt(as_of, **snapshot),
                                        .deadlines = options_.deadlines});
+}
+
+Result<v1::FindingList> ReadModels::Findings(const AsOf& as_of) {
+  auto snapshot = Snapshot(as_of);
+  if (!snapshot) return Unexpected(snapshot.error());
+  return BuildFindingList(**snapshot, EvaluatedAt(as_of, **snapshot));
+}
+
+Result<v1::FindingView> ReadModels::Finding(std::string_view finding_id, const AsOf& as_of) {
+  auto snapshot = Snapshot(as_of);
+  if (!snapshot) return Unexpected(snapshot.error());
+  return BuildFindingView(**snapshot, finding_id, EvaluatedAt(as_of, **snapshot));
+}
+
+Result<v1::CycleList> ReadModels::Cycles(const TimetableProvider& timetables, const AsOf& as_of) {
+  auto snapshot = Snapshot(as_of);
+  if (!snapshot) return Unexpected(snapshot.error());
+  return BuildCycleList(**snapshot, timetables, EvaluatedAt(as_of, **snapshot));
 }
 
 }  // namespace goldthread::engine

@@ -23,6 +23,7 @@
 #include <string_view>
 
 #include "engine/read/as_of.h"
+#include "engine/timetable/cycle_timetable.h"
 #include "engine/read/indexed_snapshot.h"
 #include "engine/read/outstanding_work.h"
 #include "engine/projection/projection_runner.h"
@@ -87,6 +88,16 @@ class ReadModels {
   Result<goldthread::v1::OutstandingWork> OutstandingWork(std::string_view person_id,
                                                           const AsOf& as_of = AsOf::Head());
   Result<goldthread::v1::LateReturns> LateReturns(const AsOf& as_of = AsOf::Head());
+
+  // Every challenge finding / one of them (finding_list.h), overdue judged at the clock's now
+  // for the head and at the position's own time for a past point.
+  Result<goldthread::v1::FindingList> Findings(const AsOf& as_of = AsOf::Head());
+  Result<goldthread::v1::FindingView> Finding(std::string_view finding_id,
+                                              const AsOf& as_of = AsOf::Head());
+  // Every cycle opened (cycle_list.h), with the stages `timetables` gives; stage status judged
+  // as findings are.
+  Result<goldthread::v1::CycleList> Cycles(const TimetableProvider& timetables,
+                                           const AsOf& as_of = AsOf::Head());
 
   ProjectionRunner& runner() { return *runner_; }
   const ReadModelOptions& options() const { return options_; }

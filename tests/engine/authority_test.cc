@@ -80,6 +80,41 @@ TEST_F(AuthorityReadTest, OwnAccountVerificationAndCyclesAreOpenToRegisteredPeop
   }
 }
 
+TEST_F(AuthorityReadTest, IndicatorsFindingsAndPeopleAreReadOnUnitsTheRoleCovers) {
+  MustRun("admin", Grant("p-board", v1::ROLE_AUDITOR, "board-health"));
+  for (Action read : {Action::kReadIndicator, Action::kReadFinding, Action::kReadPerson}) {
+    EXPECT_TRUE(Allowed("p-entry", read, "svc-homes"));
+    EXPECT_TRUE(Allowed("p-dir", read, "svc-homes"));
+    EXPECT_FALSE(Allowed("p-care", read, "svc-homes"));
+    EXPECT_FALSE(Allowed("p-entry", read, "dir-place"));
+    // Auditors (p-board, granted on the board only), the performance team and admins read
+    // them everywhere.
+    EXPECT_TRUE(Allowed("p-board", read, "svc-care"));
+    EXPECT_TRUE(Allowed("p-perf", read, "svc-care"));
+    EXPECT_TRUE(Allowed("admin", read, "svc-care"));
+    EXPECT_FALSE(Allowed("nobody", read, "svc-homes"));
+  }
+  auto refused = May("p-care", Action::kReadPerson, "svc-homes");
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("p-care may not read another person's record for "
+                                         "'svc-homes'"),
+            std::string::npos)
+      << refused.error().message;
+}
+
+TEST_F(AuthorityReadTest, TheOrgStructureIsReadByAnyoneWithARoleInForce) {
+  EXPECT_TRUE(Allowed("p-board", Action::kReadOrgStructure, "council"));
+  EXPECT_TRUE(Allowed("p-entry", Action::kReadOrgStructure, "council"));
+  v1::Command none;
+  none.mutable_register_person()->set_person_id("p-none");
+  none.mutable_register_person()->set_name("No role");
+  none.mutable_register_person()->set_home_unit_id("svc-care");
+  MustRun("admin", none);
+  EXPECT_FALSE(Allowed("p-none", Action::kReadOrgStructure, "council"));
+  EXPECT_FALSE(Allowed("p-none", Action::kReadCycle, "council"));
+  EXPECT_TRUE(Allowed("p-none", Action::kReadOwnAccount, "council"));
+}
+
 TEST_F(AuthorityReadTest, PublishedScorecardsArePublic) {
   EXPECT_TRUE(Allowed("", Action::kReadPublishedScorecard, "svc-homes"));
   EXPECT_FALSE(Allowed("", Action::kReadScorecard, "svc-homes"));
@@ -100,6 +135,12 @@ TEST_F(AuthorityReadTest, ARefusalNamesTheReadTheUnitAndWhatWouldAllowIt) {
 TEST_F(AuthorityReadTest, ReadActionsAreReadsAndGrantNoCommand) {
   EXPECT_TRUE(IsRead(Action::kReadLog));
   EXPECT_TRUE(IsRead(Action::kVerifyLog));
+  for (Action read : {Action::kReadIndicator, Action::kReadOrgStructure, Action::kReadPerson,
+                      Action::kReadFinding}) {
+    EXPECT_TRUE(IsRead(read));
+    EXPECT_FALSE(OpenToEveryPerson({.action = read}));
+    EXPECT_FALSE(IsPublic({.action = read}));
+  }
   EXPECT_FALSE(IsRead(Action::kSignOff));
   EXPECT_TRUE(RolesReadingEverywhere({.action = Action::kSignOff}).empty());
   EXPECT_FALSE(OpenToEveryPerson({.action = Action::kEnterFigure}));

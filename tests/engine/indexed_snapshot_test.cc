@@ -9,7 +9,9 @@
 #include <random>
 
 #include "engine/read/assurance_trail.h"
+#include "engine/read/cycle_list.h"
 #include "engine/read/figure_history.h"
+#include "engine/read/finding_list.h"
 #include "engine/read/fresh_fold.h"
 #include "engine/read/outstanding_work.h"
 #include "engine/read/performance_report.h"
@@ -115,6 +117,10 @@ class AsOfPropertyTest : public CouncilFixture, public ::testing::WithParamInter
     }
     ExpectSame(BuildLateReturns(**indexed, work), BuildLateReturns(**folded, work), "late returns");
     EXPECT_EQ((*indexed)->Findings(), (*folded)->Findings());
+    ExpectSame(BuildFindingList(**indexed, evaluated), BuildFindingList(**folded, evaluated),
+               "findings");
+    ExpectSame(BuildCycleList(**indexed, {}, evaluated), BuildCycleList(**folded, {}, evaluated),
+               "cycles");
     EXPECT_EQ((*indexed)->UnlockedFigures(), (*folded)->UnlockedFigures());
   }
 
