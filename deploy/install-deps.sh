@@ -8,6 +8,7 @@ PACKAGES=(
   librocksdb-dev libboost1.81-dev libprotobuf-dev protobuf-compiler libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libcli11-dev libhowardhinnant-date-dev
   libcurl4-openssl-dev
+  libsodium-dev  # Argon2id password hashing and web session tokens (adapters/web)
   # .xlsx exports (goldthread export scorecard|trail --format xlsx): a small, well-kept C
   # library that writes Office Open XML; hand-writing the zip and XML parts would be the
   # alternative.
