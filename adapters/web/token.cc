@@ -4,14 +4,11 @@
 
 #include <stdexcept>
 
+#include "store/base/hex.h"
+#include "store/base/sha256.h"
+
 namespace goldthread::web {
 namespace {
-std::string Hex(const unsigned char* bytes, size_t n) {
-  std::string out(n * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), bytes, n);
-  out.pop_back();
-  return out;
-}
 void EnsureSodium() {
   static const bool ok = sodium_init() >= 0;
   if (!ok) throw std::runtime_error("libsodium failed to initialise");
@@ -22,14 +19,12 @@ std::string RandomToken() {
   EnsureSodium();
   unsigned char bytes[32];
   randombytes_buf(bytes, sizeof bytes);
-  return Hex(bytes, sizeof bytes);
+  return HexEncode(bytes, sizeof bytes);
 }
 
 std::string HashToken(std::string_view token) {
-  EnsureSodium();
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(token.data()), token.size());
-  return Hex(digest, sizeof digest);
+  // The one SHA-256 of store/base, so a stored token hash reads the same everywhere.
+  return Sha256Hex(token);
 }
 
 bool TokensEqual(std::string_view a, std::string_view b) {
