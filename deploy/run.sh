@@ -17,4 +17,10 @@ data=var/goldthread
 if [[ ! -e "$data" ]]; then
   "$bin" demo --data-dir "$data"
 fi
+if [[ -r "$data/demo-accounts.txt" ]]; then
+  echo
+  cat "$data/demo-accounts.txt"
+  echo
+fi
+echo "goldthread: open http://127.0.0.1:8080/ in a browser (Ctrl-C stops it)"
 exec "$bin" serve --data-dir "$data" --listen 127.0.0.1:8080

@@ -1,13 +1,17 @@
 // `goldthread demo`: a demo council created in a new folder, and the tokens to try it with.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 
 #include "adapters/cli/internal/cli_commands.h"
 #include "adapters/demo/demo_council.h"
 #include "engine/model/local_date.h"
+#include "store/base/atomic_file.h"
 #include "store/base/clock.h"
 
 namespace goldthread::adapters::internal {
@@ -40,7 +44,20 @@ int RunDemo(DemoOptions options, const std::string& today) {
   std::printf("The current cycle is %s, as of %s; %d of its figures are not yet submitted.\n\n",
               report->current_period.c_str(), engine::FormatLocalDay(options.today).c_str(),
               report->figures_not_submitted);
-  std::printf("Demo users (API tokens valid %u days, shown only now):\n\n", options.token_days);
+  // The web sign-ins, kept in the data folder (readable by its owner only) so that
+  // deploy/run.sh can show them at every start of the demo.
+  std::string accounts = fmt::format(
+      "Sign in at http://127.0.0.1:8080/sign-in as any of these demo people:\n\n");
+  for (const DemoUser& u : report->users) {
+    accounts += fmt::format("  {:<36} {:<32} password {}\n", u.role + ",", u.email, u.password);
+  }
+  const std::string accounts_path = options.data_dir + "/demo-accounts.txt";
+  if (auto s = WriteFileAtomically(accounts_path, accounts); !s) return Fail(s.error());
+  std::filesystem::permissions(accounts_path, std::filesystem::perms::owner_read |
+                                                  std::filesystem::perms::owner_write);
+  std::printf("%s\n(kept in %s)\n\n", accounts.c_str(), accounts_path.c_str());
+
+  std::printf("API tokens (valid %u days, shown only now):\n\n", options.token_days);
   for (const DemoUser& u : report->users) {
     std::printf("  %s, %s (%s), %s\n    may: %s\n    token: %s\n\n", u.role.c_str(), u.name.c_str(),
                 u.person_id.c_str(), u.scope.c_str(), u.may.c_str(), u.token.c_str());
@@ -48,7 +65,8 @@ int RunDemo(DemoOptions options, const std::string& today) {
   std::printf("Start it:  goldthread serve --data-dir %s --tenant %s\n", options.data_dir.c_str(),
               options.tenant.c_str());
   std::printf(
-      "Then:      curl -H 'Authorization: Bearer <token>' "
+      "Then open http://127.0.0.1:8080/ in a browser, or\n"
+      "           curl -H 'Authorization: Bearer <token>' "
       "http://127.0.0.1:8080/api/v1/me  (the whole API: docs/openapi.json)\n");
   return 0;
 }

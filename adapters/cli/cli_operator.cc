@@ -32,11 +32,11 @@ Result<OperatorSession> OpenForOperator(const std::string& data_dir, const std::
 
 int RunInit(const std::string& data_dir, const std::string& tenant, const std::string& council_id,
             const std::string& council_name, const std::string& admin_id,
-            const std::string& admin_name) {
+            const std::string& admin_name, const std::string& admin_email) {
   auto session = OpenForOperator(data_dir, tenant);
   if (!session) return Fail(session.error());
-  auto r =
-      session->engine->commands().Bootstrap(council_id, council_name, admin_id, admin_name, "init");
+  auto r = session->engine->commands().Bootstrap(council_id, council_name, admin_id, admin_name,
+                                                 "init", admin_email);
   if (!r) return Fail(r.error());
   std::printf("started tenant %s: council %s, administrator %s\n", tenant.c_str(),
               council_id.c_str(), admin_id.c_str());
@@ -56,7 +56,7 @@ int RunTokenCreate(const std::string& data_dir, const std::string& tenant,
 }
 
 struct InitOptions {
-  std::string council_id = "council", council_name, admin_id = "admin", admin_name;
+  std::string council_id = "council", council_name, admin_id = "admin", admin_name, admin_email;
 };
 
 struct TokenOptions {
@@ -70,7 +70,7 @@ void AddInitCommand(CLI::App& app, CliContext& cli) {
   std::string& data_dir = cli.data_dir;
   std::string& tenant = cli.tenant;
   auto options = std::make_shared<InitOptions>();
-  auto& [council_id, council_name, admin_id, admin_name] = *options;
+  auto& [council_id, council_name, admin_id, admin_name, admin_email] = *options;
   auto* init = app.add_subcommand(
       "init", "Start a council in an empty store: its top org unit and first administrator.");
   init->add_option("--data-dir", data_dir, "Folder holding the store")->capture_default_str();
@@ -81,9 +81,11 @@ void AddInitCommand(CLI::App& app, CliContext& cli) {
   init->add_option("--admin-id", admin_id, "Person id of the first administrator")
       ->capture_default_str();
   init->add_option("--admin-name", admin_name, "The first administrator's name")->required();
+  init->add_option("--admin-email", admin_email,
+                   "The first administrator's e-mail address, to sign in to the web with");
   cli.commands.emplace_back(init, [&cli, options] {
     return RunInit(cli.data_dir, cli.tenant, options->council_id, options->council_name,
-                   options->admin_id, options->admin_name);
+                   options->admin_id, options->admin_name, options->admin_email);
   });
 }
 

@@ -81,6 +81,10 @@ void AddServeCommand(CLI::App& app, CliContext& cli) {
   serve->add_option("--openapi", serve_options.openapi_path,
                     "The API description served at /api/v1/openapi.json (default: the source "
                     "tree's docs/openapi.json)");
+  serve_options.web_dir = EnvOr("GOLDTHREAD_WEB_DIR", "");
+  serve->add_option("--web-dir", serve_options.web_dir,
+                    "The web interface's templates/ and static/ (default: share/goldthread/web "
+                    "beside the executable's bin/)");
   serve->add_flag("--simulate", serve_options.simulate,
                   "Simulated time: the clock moves only through POST /api/v1/clock, firing "
                   "whatever falls due on the way (for rehearsals and training)");

@@ -5,16 +5,28 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
 #include "adapters/api/api.h"
 #include "adapters/http/http_server.h"
+#include "adapters/web/web_app.h"
 #include "engine/council_engine.h"
 #include "engine/scheduler/timer_loop.h"
 #include "store/event_store.h"
 
 namespace goldthread::adapters {
+
+namespace {
+// share/goldthread/web beside the running executable's bin/ folder.
+std::string DefaultWebDir() {
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "share/goldthread/web";
+  return (exe.parent_path().parent_path() / "share" / "goldthread" / "web").string();
+}
+}  // namespace
 
 int RunServe(const ServeOptions& options) {
   const size_t colon = options.listen.rfind(':');
@@ -131,8 +143,18 @@ int RunServe(const ServeOptions& options) {
            .simulated_clock = simulated.get(),
            .openapi_path = options.openapi_path,
            .read_models = reads});
+  auto web = web::WebApp::Create(&handler, reads,
+                                 {.web_dir = options.web_dir.empty() ? DefaultWebDir()
+                                                                     : options.web_dir,
+                                  .timetables = handler.options().timetables,
+                                  .simulated_clock = options.simulate});
+  if (!web) {
+    std::fprintf(stderr, "goldthread: %s\n", web.error().message.c_str());
+    return 3;
+  }
   Router router;
   api.Register(&router);
+  (*web)->Register(&router);
   auto server = HttpServer::Start(http, &router, &metrics);
   if (!server) {
     std::fprintf(stderr, "goldthread: %s\n", server.error().message.c_str());
@@ -170,6 +192,7 @@ int RunServe(const ServeOptions& options) {
   timer_loop.store(nullptr);
   if (timers) timers->Stop();
   if (*notifications) (*notifications)->Stop();  // notifications: before the store closes
+  (*web)->Drain();
   api.Drain();
   reads->runner().StopFollowing();
   spdlog::info("goldthread stopped on signal {}", signal);

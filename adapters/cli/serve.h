@@ -34,6 +34,10 @@ struct ServeOptions {
   // docs/openapi.json, served at /api/v1/openapi.json. Env: GOLDTHREAD_OPENAPI. Default: the
   // source tree's. A path that cannot be read stops serve with exit 2.
   std::string openapi_path;
+  // The web interface's templates/ and static/. Env: GOLDTHREAD_WEB_DIR. Default:
+  // share/goldthread/web beside the executable's bin/ (the build tree and an installation
+  // both have it there).
+  std::string web_dir;
   // The council's main timetable: its sign-off levels and finding escalation apply to every
   // figure and finding. Default: chesterfield-service-first.
   std::string main_workflow = "chesterfield-service-first";

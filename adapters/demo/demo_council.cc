@@ -17,6 +17,8 @@
 
 #include "adapters/demo/council_seed.h"
 #include "adapters/demo/simulated_timeline.h"
+#include "adapters/web/password.h"
+#include "adapters/web/token.h"
 #include "engine/command/command_handler.h"
 #include "engine/council_engine.h"
 #include "engine/model/period.h"
@@ -167,7 +169,8 @@ class DemoBuilder {
 
   Status SetUpCouncil() {
     if (auto r = handler_->Bootstrap(council_.id(), council_.name(), AdminId(),
-                                     council_.administrator().name(), "demo-boot");
+                                     council_.administrator().name(), "demo-boot",
+                                     fmt::format("{}@{}", AdminId(), council_.email_domain()));
         !r) {
       return Unexpected(r.error());
     }
@@ -720,14 +723,42 @@ class DemoBuilder {
       c.mutable_issue_api_token()->set_expires_in_days(options_.token_days);
       v1::CommandResult result;
       if (auto s = Exec(AdminId(), c, &result); !s) return Unexpected(s.error());
+      auto account = SignInFor(u.person_id());
+      if (!account) return Unexpected(account.error());
       out.push_back({.person_id = u.person_id(),
                      .name = seed_.person_names.at(u.person_id()),
                      .role = u.role(),
                      .scope = seed_.unit_names.at(u.scope_unit_id()),
                      .may = u.may(),
-                     .token = result.secret()});
+                     .token = result.secret(),
+                     .email = account->first,
+                     .password = account->second});
     }
     return out;
+  }
+
+  // Invites the person and sets a random password through the invitation, as the web's
+  // set-password page does. Returns their e-mail address and the password.
+  Result<std::pair<std::string, std::string>> SignInFor(const std::string& person_id) {
+    v1::Command invite;
+    invite.mutable_invite_person()->set_person_id(person_id);
+    v1::CommandResult invited;
+    if (auto s = Exec(AdminId(), invite, &invited); !s) return Unexpected(s.error());
+    const std::string random = web::RandomToken();
+    const std::string password =
+        fmt::format("{}-{}-{}", random.substr(0, 4), random.substr(4, 4), random.substr(8, 4));
+    auto hash = web::HashPassword(password);
+    if (!hash) return MakeError(ErrorCode::kInternal, "a demo password could not be hashed");
+    v1::Command set;
+    set.mutable_set_password()->set_person_id(person_id);
+    set.mutable_set_password()->set_invitation_token(invited.secret());
+    set.mutable_set_password()->set_password_hash(*hash);
+    if (auto s = Exec(person_id, set); !s) return Unexpected(s.error());
+    std::string email;
+    (void)handler_->ReadModel([&](const engine::CouncilModel& model) {
+      if (const engine::Person* p = model.FindPerson(person_id)) email = p->email;
+    });
+    return std::make_pair(email, password);
   }
 
   // The council, as read from its file, and who does what in it.

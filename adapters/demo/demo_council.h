@@ -74,7 +74,7 @@ struct DemoOptions {
   uint32_t token_days = 90;
 };
 
-// A demo user: one per role, with an API token.
+// A demo user: one per role, with an API token and a web sign-in.
 struct DemoUser {
   std::string person_id;
   std::string name;
@@ -82,6 +82,10 @@ struct DemoUser {
   std::string scope;  // the unit the role is held on, by name
   std::string may;    // what the role may do, in a sentence
   std::string token;  // the bearer token (shown only here; only its hash is stored)
+  // Signing in to the web interface: the person's e-mail address and a random password set
+  // through an invitation (only its Argon2id hash is in the log).
+  std::string email;
+  std::string password;
 };
 
 struct DemoReport {

@@ -16,6 +16,10 @@
 
 namespace goldthread::engine {
 
+// The actor the web interface records failed sign-ins as (no person is signed in then). An
+// id no person may be registered under (RegisterPerson refuses it).
+inline constexpr char kWebSystemActor[] = "system.web";
+
 // Who is asking, and how.
 struct CommandContext {
   // The person acting (a person id). Required.

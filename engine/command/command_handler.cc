@@ -100,6 +100,12 @@ Result<Decision> Decide(const internal::DecideContext& c, const v1::Command& com
     case v1::Command::kIssueApiToken:
     case v1::Command::kRevokeApiToken:
       return internal::DecideTokens(c, command);
+    case v1::Command::kInvitePerson:
+    case v1::Command::kSetPassword:
+    case v1::Command::kRecordSignIn:
+    case v1::Command::kRecordSignOut:
+    case v1::Command::kRecordSignInFailure:
+      return internal::DecideAccounts(c, command);
     case v1::Command::kAcknowledgeEscalation:
       return internal::DecideAcknowledgement(c, command, figure, finding);
     case v1::Command::BODY_NOT_SET:
@@ -596,7 +602,8 @@ Result<v1::CommandResult> CommandHandler::Bootstrap(const std::string& council_i
                                                     const std::string& council_name,
                                                     const std::string& admin_person_id,
                                                     const std::string& admin_name,
-                                                    const std::string& command_id) {
+                                                    const std::string& command_id,
+                                                    const std::string& admin_email) {
   if (auto s = CheckId(council_id, "council_id"); !s) return Unexpected(s.error());
   if (auto s = CheckId(admin_person_id, "admin_person_id"); !s) return Unexpected(s.error());
   if (auto s = internal::RequireText(council_name, "council_name", 200); !s) {
@@ -604,6 +611,11 @@ Result<v1::CommandResult> CommandHandler::Bootstrap(const std::string& council_i
   }
   if (auto s = internal::RequireText(admin_name, "admin_name", 200); !s) {
     return Unexpected(s.error());
+  }
+  if (!admin_email.empty() &&
+      (admin_email.size() > 254 || admin_email.find('@') == std::string::npos ||
+       admin_email.find_first_of(" \t\r\n<>,;") != std::string::npos)) {
+    return InvalidField("admin_email", fmt::format("'{}' is not an e-mail address", admin_email));
   }
   const std::string org_key = fmt::format("{}/bootstrap/{}/org", options_.tenant, command_id);
   const std::string person_key =
@@ -634,6 +646,7 @@ Result<v1::CommandResult> CommandHandler::Bootstrap(const std::string& council_i
   auto* registered = person.mutable_person_registered();
   registered->set_person_id(admin_person_id);
   registered->set_name(admin_name);
+  registered->set_email(admin_email);
   registered->set_home_unit_id(council_id);
   v1::Event grant;
   auto* granted = grant.mutable_role_granted();

@@ -99,14 +99,16 @@ class CommandHandler {
   Result<BatchOutcome> ExecuteAll(const std::vector<BatchCommand>& commands, BatchMode mode);
   static constexpr size_t kMaxBatchCommands = 50'000;
 
-  // Starts a tenant: writes the council unit, its first administrator and their admin role
-  // (in force from 2000-01-01, so back-dated histories and simulations can be administered).
+  // Starts a tenant: writes the council unit, its first administrator (with `admin_email`, the
+  // address they sign in to the web with, when given) and their admin role (in force from
+  // 2000-01-01, so back-dated histories and simulations can be administered).
   // Refused (kAlreadyExists) once the tenant has an org structure.
   Result<goldthread::v1::CommandResult> Bootstrap(const std::string& council_id,
                                                   const std::string& council_name,
                                                   const std::string& admin_person_id,
                                                   const std::string& admin_name,
-                                                  const std::string& command_id);
+                                                  const std::string& command_id,
+                                                  const std::string& admin_email = "");
 
   // For the operator's command line (`goldthread token create`), who holds the data folder and
   // so needs no role: issues a token for a registered person, recorded with actor

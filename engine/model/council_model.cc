@@ -1,6 +1,7 @@
 #include "engine/model/council_model.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace goldthread::engine {
 namespace {
@@ -19,6 +20,14 @@ std::string_view StreamSubject(std::string_view stream) {
 LocalDay DayOr(const v1::LocalDate& d, LocalDay fallback) {
   auto parsed = ParseLocalDay(d.iso(), "date");
   return parsed ? *parsed : fallback;
+}
+
+// E-mail addresses are matched without regard to ASCII case ("Jo@Council.gov.uk").
+std::string AsciiLower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
 }
 
 template <typename Map>
@@ -75,6 +84,7 @@ void CouncilModel::Apply(const store::Envelope& envelope, const v1::Event& event
       p.email = e.email();
       p.job_title = e.job_title();
       p.home_unit_id = e.home_unit_id();
+      if (!e.email().empty()) person_by_email_[AsciiLower(e.email())] = e.person_id();
       break;
     }
     case v1::Event::kRoleGranted:
@@ -198,6 +208,32 @@ void CouncilModel::Apply(const store::Envelope& envelope, const v1::Event& event
       if (auto* t = FindIn(tokens_, event.api_token_revoked().token_id())) t->revoked = true;
       break;
 
+    case v1::Event::kInvitationIssued: {
+      const auto& e = event.invitation_issued();
+      invitations_[e.invitation_id()] = Invitation{
+          .id = e.invitation_id(),
+          .person_id = e.person_id(),
+          .token_sha256 = e.token_sha256(),
+          .expires_at = TimePoint(std::chrono::seconds(e.expires_at().seconds()))};
+      Account& a = accounts_[e.person_id()];
+      a.person_id = e.person_id();
+      a.latest_invitation_id = e.invitation_id();
+      break;
+    }
+    case v1::Event::kPasswordSet: {
+      const auto& e = event.password_set();
+      if (auto* i = FindIn(invitations_, e.invitation_id())) i->used = true;
+      Account& a = accounts_[e.person_id()];
+      a.person_id = e.person_id();
+      a.password_hash = e.password_hash();
+      break;
+    }
+    // Recorded for the trail; they change no rule.
+    case v1::Event::kSignedIn:
+    case v1::Event::kSignedOut:
+    case v1::Event::kSignInFailed:
+      break;
+
     // Folded per stream elsewhere (figure_state.h, finding_state.h) or by projections.
     case v1::Event::kFigureSubmitted:
     case v1::Event::kFigureAmended:
@@ -244,6 +280,16 @@ const Priority* CouncilModel::FindPriority(std::string_view id) const {
 const Plan* CouncilModel::FindPlan(std::string_view id) const { return FindIn(plans_, id); }
 const Risk* CouncilModel::FindRisk(std::string_view id) const { return FindIn(risks_, id); }
 const ApiToken* CouncilModel::FindToken(std::string_view id) const { return FindIn(tokens_, id); }
+const Invitation* CouncilModel::FindInvitation(std::string_view id) const {
+  return FindIn(invitations_, id);
+}
+const Account* CouncilModel::FindAccount(std::string_view person_id) const {
+  return FindIn(accounts_, person_id);
+}
+const Person* CouncilModel::FindPersonByEmail(std::string_view email) const {
+  auto it = person_by_email_.find(AsciiLower(email));
+  return it == person_by_email_.end() ? nullptr : FindPerson(it->second);
+}
 
 std::vector<std::string> CouncilModel::UnitAndAncestors(std::string_view unit) const {
   std::vector<std::string> chain;

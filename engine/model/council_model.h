@@ -106,6 +106,22 @@ struct ApiToken {
   bool revoked = false;
 };
 
+// A web sign-in invitation (InvitationIssued): a one-time link to set a password.
+struct Invitation {
+  std::string id;
+  std::string person_id;
+  std::string token_sha256;  // 32 bytes
+  TimePoint expires_at;
+  bool used = false;
+};
+
+// A person's web sign-in account: the password set through their latest invitation.
+struct Account {
+  std::string person_id;
+  std::string password_hash;  // Argon2id string; empty until a password is set
+  std::string latest_invitation_id;
+};
+
 struct Risk {
   std::string id;
   std::string unit_id;
@@ -131,6 +147,11 @@ class CouncilModel {
   const Plan* FindPlan(std::string_view id) const;
   const Risk* FindRisk(std::string_view id) const;
   const ApiToken* FindToken(std::string_view id) const;
+  const Invitation* FindInvitation(std::string_view id) const;
+  // The person's sign-in account, or null when they were never invited.
+  const Account* FindAccount(std::string_view person_id) const;
+  // The person registered with `email` (compared without regard to ASCII case), or null.
+  const Person* FindPersonByEmail(std::string_view email) const;
   bool HasCouncil() const { return !council_id_.empty(); }
   const std::string& council_id() const { return council_id_; }
   const std::map<std::string, OrgUnit, std::less<>>& units() const { return units_; }
@@ -174,6 +195,9 @@ class CouncilModel {
   std::map<std::string, Plan, std::less<>> plans_;
   std::map<std::string, Risk, std::less<>> risks_;
   std::map<std::string, ApiToken, std::less<>> tokens_;
+  std::map<std::string, Invitation, std::less<>> invitations_;
+  std::map<std::string, Account, std::less<>> accounts_;
+  std::map<std::string, std::string, std::less<>> person_by_email_;  // lower-cased e-mail → id
 };
 
 }  // namespace goldthread::engine

@@ -37,6 +37,9 @@ std::string AssessmentStream(std::string_view tenant, std::string_view unit_id,
 std::string TokenStream(std::string_view tenant, std::string_view token_id) {
   return fmt::format("{}/token/{}", tenant, token_id);
 }
+std::string AccountStream(std::string_view tenant, std::string_view person_id) {
+  return fmt::format("{}/account/{}", tenant, person_id);
+}
 std::string CycleStream(std::string_view tenant, std::string_view workflow_id,
                         std::string_view period) {
   return fmt::format("{}/cycle/{}/{}", tenant, workflow_id, period);

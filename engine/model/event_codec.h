@@ -40,6 +40,8 @@ std::string RiskStream(std::string_view tenant, std::string_view risk_id);
 std::string AssessmentStream(std::string_view tenant, std::string_view unit_id,
                              std::string_view period);
 std::string TokenStream(std::string_view tenant, std::string_view token_id);
+// A person's web sign-in account; `person_id` "unknown" holds failures naming nobody.
+std::string AccountStream(std::string_view tenant, std::string_view person_id);
 std::string CycleStream(std::string_view tenant, std::string_view workflow_id,
                         std::string_view period);
 

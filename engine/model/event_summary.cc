@@ -270,6 +270,30 @@ EventSummary SummariseEvent(const v1::Event& event, std::optional<uint32_t> dp) 
       s.reason = e.error();
       break;
     }
+    case v1::Event::kInvitationIssued:
+      s.summary = fmt::format("{} invited to set a password", event.invitation_issued().person_id());
+      break;
+    case v1::Event::kPasswordSet:
+      s.summary = fmt::format("{} set a password", event.password_set().person_id());
+      break;
+    case v1::Event::kSignedIn:
+      s.summary = fmt::format("{} signed in from {}", event.signed_in().person_id(),
+                              event.signed_in().remote_address());
+      break;
+    case v1::Event::kSignedOut: {
+      const auto& e = event.signed_out();
+      const char* why = e.reason() == v1::SIGN_OUT_REASON_IDLE      ? " (idle timeout)"
+                        : e.reason() == v1::SIGN_OUT_REASON_EXPIRED ? " (session lifetime)"
+                                                                    : "";
+      s.summary = fmt::format("{} signed out{}", e.person_id(), why);
+      break;
+    }
+    case v1::Event::kSignInFailed: {
+      const auto& e = event.sign_in_failed();
+      s.summary = fmt::format("failed sign-in as {} from {}", e.email(), e.remote_address());
+      s.reason = e.reason();
+      break;
+    }
     case v1::Event::kNotificationAbandoned: {
       const auto& e = event.notification_abandoned();
       s.summary = fmt::format("notification {} to {} abandoned after {} attempts",

@@ -46,16 +46,29 @@ v1::Role RoleForLevel(v1::SignOffLevel level) {
   }
 }
 
-// Escalations raised on a stream about what `outstanding` names.
-uint32_t EscalationsAbout(const std::vector<RecordedEvent>& events, std::string_view outstanding) {
-  uint32_t n = 0;
+// How `item` has been chased: the reminders and escalations on its stream about what
+// `outstanding` names ("" for every one: a finding's stream is about the finding alone).
+void Chase(const std::vector<RecordedEvent>& events, std::string_view outstanding,
+           v1::WorkItem* item) {
   for (const RecordedEvent& r : events) {
-    if (r.event.has_escalation_raised() &&
-        r.event.escalation_raised().outstanding() == outstanding) {
-      ++n;
+    if (r.event.has_reminder_issued() &&
+        (outstanding.empty() || r.event.reminder_issued().outstanding() == outstanding)) {
+      item->set_reminders(item->reminders() + 1);
+      *item->mutable_last_reminded_at() = r.envelope.recorded_at();
+    }
+    if (!r.event.has_escalation_raised()) continue;
+    const auto& e = r.event.escalation_raised();
+    if (!outstanding.empty() && e.outstanding() != outstanding) continue;
+    item->set_escalations(item->escalations() + 1);
+    item->set_escalation_rung(std::max(item->escalation_rung(), e.rung()));
+    *item->mutable_last_escalated_at() = r.envelope.recorded_at();
+    for (const std::string& person : e.recipient_person_ids()) {
+      const auto& named = item->escalated_to_person_ids();
+      if (std::find(named.begin(), named.end(), person) == named.end()) {
+        item->add_escalated_to_person_ids(person);
+      }
     }
   }
-  return n;
 }
 
 void Judge(v1::WorkItem* item, std::optional<TimePoint> deadline, TimePoint now) {
@@ -130,7 +143,7 @@ Result<std::vector<v1::WorkItem>> AllWork(const LogSnapshot& snapshot, const Cou
       v1::WorkItem* item = add(v1::WORK_KIND_SUBMIT_FIGURE);
       item->set_description(fmt::format("submit {} for {}", key.indicator_id, key.period));
       item->mutable_responsible_person_ids()->Add(enterers.begin(), enterers.end());
-      item->set_escalations(EscalationsAbout(*events, "not submitted"));
+      Chase(*events, "not submitted", item);
       Judge(item,
             figure_deadline(key.indicator_id, key.period, item->kind(),
                             v1::SIGN_OFF_LEVEL_UNSPECIFIED),
@@ -163,8 +176,7 @@ Result<std::vector<v1::WorkItem>> AllWork(const LogSnapshot& snapshot, const Cou
         for (const auto& [l, s] : state.sign_offs) signed_other |= s.person_id == person;
         if (!signed_other) item->add_responsible_person_ids(person);
       }
-      item->set_escalations(
-          EscalationsAbout(*events, fmt::format("not signed off at {} level", LevelName(level))));
+      Chase(*events, fmt::format("not signed off at {} level", LevelName(level)), item);
       Judge(item, figure_deadline(key.indicator_id, key.period, item->kind(), level), now);
     }
     for (const auto& [id, query] : state.queries) {
@@ -201,9 +213,7 @@ Result<std::vector<v1::WorkItem>> AllWork(const LogSnapshot& snapshot, const Cou
       item->set_kind(v1::WORK_KIND_RESPOND_TO_FINDING);
       item->set_description(fmt::format("answer finding {}: {}", id, state.raised.finding()));
       item->add_responsible_person_ids(state.raised.owner_person_id());
-      uint32_t escalations = 0;
-      for (const RecordedEvent& r : *events) escalations += r.event.has_escalation_raised();
-      item->set_escalations(escalations);
+      Chase(*events, "", item);
       std::optional<TimePoint> deadline;
       if (auto due = ParseLocalDay(state.raised.due().iso(), "due")) {
         deadline = EndOfLondonDay(*due);

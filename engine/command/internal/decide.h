@@ -84,6 +84,8 @@ Result<Decision> DecideAcknowledgement(const DecideContext& c,
 
 // issue and revoke API tokens
 Result<Decision> DecideTokens(const DecideContext& c, const goldthread::v1::Command& command);
+// invitations, passwords, sign-ins and sign-outs (web accounts)
+Result<Decision> DecideAccounts(const DecideContext& c, const goldthread::v1::Command& command);
 
 // Shared checks.
 // A non-empty, trimmed text of at most `max` bytes; InvalidArgument naming `field` otherwise.

@@ -214,6 +214,9 @@ Result<Decision> ChangeAccountable(const DecideContext& c, const v1::ChangeAccou
 
 Result<Decision> Register(const DecideContext& c, const v1::RegisterPerson& cmd) {
   if (auto s = CheckId(cmd.person_id(), "person_id"); !s) return Unexpected(s.error());
+  if (cmd.person_id().rfind("system.", 0) == 0) {
+    return InvalidField("person_id", "person ids starting 'system.' name goldthread's own actors");
+  }
   if (auto s = RequireText(cmd.name(), "name", 200); !s) return Unexpected(s.error());
   if (!cmd.email().empty() &&
       (cmd.email().size() > 254 || cmd.email().find('@') == std::string::npos ||
@@ -230,6 +233,13 @@ Result<Decision> Register(const DecideContext& c, const v1::RegisterPerson& cmd)
     return MakeError(ErrorCode::kAlreadyExists,
                      fmt::format("person '{}' is already registered", cmd.person_id()),
                      "person_id");
+  }
+  // People sign in with their address, so it names one person.
+  if (const Person* other = cmd.email().empty() ? nullptr : c.model.FindPersonByEmail(cmd.email())) {
+    return MakeError(ErrorCode::kAlreadyExists,
+                     fmt::format("{} is already the address of {} ({})", cmd.email(), other->name,
+                                 other->id),
+                     "email");
   }
   return One([&](v1::Event& e) {
     auto* p = e.mutable_person_registered();

@@ -230,6 +230,24 @@ Result<Target> TargetOf(std::string_view tenant, const CommandContext& context,
       const auto& id = command.revoke_api_token().token_id();
       return Named(TokenStream(tenant, id), id, "token_id");
     }
+    case v1::Command::kInvitePerson: {
+      const auto& id = command.invite_person().person_id();
+      auto t = Named(AccountStream(tenant, id), id, "person_id");
+      if (t) t->created_id = DerivedId("I-", key);
+      return t;
+    }
+    case v1::Command::kSetPassword: {
+      const auto& id = command.set_password().person_id();
+      return Named(AccountStream(tenant, id), id, "person_id");
+    }
+    case v1::Command::kRecordSignIn:
+    case v1::Command::kRecordSignOut:
+      return Named(AccountStream(tenant, context.actor), context.actor, "actor");
+    case v1::Command::kRecordSignInFailure: {
+      const auto& id = command.record_sign_in_failure().person_id();
+      if (id.empty()) return Target{.stream = AccountStream(tenant, "unknown")};
+      return Named(AccountStream(tenant, id), id, "person_id");
+    }
     case v1::Command::BODY_NOT_SET:
       break;
   }
