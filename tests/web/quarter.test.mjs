@@ -41,6 +41,16 @@ async function person (role, { javaScript = true } = {}) {
   return { context, page }
 }
 
+// Presses Tab until the element matching `selector` has the focus (keyboard-only use).
+async function tabTo (page, selector, max = 60) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab')
+    // A selector, not page.evaluate: it works with the page's JavaScript turned off too.
+    if (await page.locator(`${selector}:focus`).count() > 0) return
+  }
+  throw new Error(`Tab never reached ${selector}`)
+}
+
 function slug (s) { return s.replace(/[^a-z0-9]+/gi, '-').toLowerCase() }
 
 // A value the indicator rates red: far on the wrong side of its target.
@@ -196,18 +206,73 @@ try {
   assert.match(await auditor.page.locator('#as-of-note').innerText(), /5 October 2026/)
   assert.match(await auditor.page.locator('main').innerText(), /Nothing has been recorded/, 'as it stood before it was entered')
 
-  // ---- the key steps once more with JavaScript off
-  const noJs = await person('data entry officer', { javaScript: false })
-  const more = (await noJs.page.locator('#my-work a').allInnerTexts())
+  // ---- keyboard only, and JavaScript off: sign in, enter a figure, sign it off
+  const kb = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1100, height: 900 } })
+  const kp = await kb.newPage()
+  await kp.goto(env.base + '/sign-in')
+  await tabTo(kp, '#email')
+  await kp.keyboard.type(env.accounts['data entry officer'].email)
+  await tabTo(kp, '#password')
+  await kp.keyboard.type(env.accounts['data entry officer'].password)
+  await kp.keyboard.press('Enter')
+  await kp.waitForURL(/\/my-work$/)
+  const kbFigures = (await kp.locator('#my-work a').allInnerTexts())
     .filter((t) => t.startsWith('submit ')).map((t) => t.replace(/^submit (\S+) for (\S+)$/, '$1/$2'))
     .filter((f) => f !== C)
-  assert.ok(more.length >= 1, 'another figure to enter without JavaScript')
-  await submitFigure(noJs.page, more[0], { commentary: 'Entered without JavaScript' })
-  const noJsHos = await person('service manager', { javaScript: false })
-  await noJsHos.page.goto(`${env.base}/figures/${more[0]}/sign-off`)
-  await noJsHos.page.check('#level-SIGN_OFF_LEVEL_SERVICE')
-  await noJsHos.page.click('button:has-text("Sign off")')
-  assert.match(noJsHos.page.url(), /saved=signed-off$/, 'signed off without JavaScript')
+  assert.ok(kbFigures.length >= 1, 'a figure left to enter by keyboard without JavaScript')
+  const K = kbFigures[0]
+  await kp.goto(`${env.base}/figures/${K}`)
+  await tabTo(kp, '#value')
+  await kp.keyboard.type('1')
+  await tabTo(kp, '#commentary')
+  await kp.keyboard.type('Entered with the keyboard only')
+  await tabTo(kp, 'button[value="submit"]')
+  await kp.keyboard.press('Enter')
+  await kp.waitForURL(/saved=submitted$/)
+  await kp.screenshot({ path: `${screenshots}/${String(++shot).padStart(2, '0')}-no-javascript-history.png`, fullPage: true })
+  await kb.close()
+  const kbHos = await browser.newContext({ javaScriptEnabled: false })
+  const kh = await kbHos.newPage()
+  await kh.goto(env.base + '/sign-in')
+  await tabTo(kh, '#email')
+  await kh.keyboard.type(env.accounts['service manager'].email)
+  await tabTo(kh, '#password')
+  await kh.keyboard.type(env.accounts['service manager'].password)
+  await kh.keyboard.press('Enter')
+  await kh.waitForURL(/\/my-work$/)
+  await kh.goto(`${env.base}/figures/${K}/sign-off`)
+  await tabTo(kh, '#level-SIGN_OFF_LEVEL_SERVICE')
+  await kh.keyboard.press('Space')
+  await tabTo(kh, 'button[value="sign_off"]')
+  await kh.keyboard.press('Enter')
+  await kh.waitForURL(/saved=signed-off$/)
+  await kbHos.close()
+
+  // ---- failed sign-ins are limited, with a clear message, and recorded
+  const guess = await browser.newContext()
+  const gp = await guess.newPage()
+  for (let i = 0; i < 5; i++) {
+    await gp.goto(env.base + '/sign-in')
+    await gp.fill('#email', env.accounts['scrutiny member'].email)
+    await gp.fill('#password', `wrong guess ${i}`)
+    await gp.click('button:has-text("Sign in")')
+    assert.match(await gp.locator('.govuk-error-summary').innerText(), /not right/)
+  }
+  await gp.goto(env.base + '/sign-in')
+  await gp.fill('#email', env.accounts['scrutiny member'].email)
+  await gp.fill('#password', env.accounts['scrutiny member'].password)
+  await gp.click('button:has-text("Sign in")')
+  assert.match(await gp.locator('.govuk-error-summary').innerText(), /Too many failed attempts[^]*minute/,
+    'after five failures even the right password waits')
+  await look(gp, 'sign-in-locked-out')
+  await guess.close()
+  const failures = await env.api('/api/v1/log?stream=demo/account/cllr-webb')
+  assert.equal(failures.status, 200, JSON.stringify(failures.body))
+  assert.ok((JSON.stringify(failures.body).match(/SignInFailed/g) || []).length >= 6,
+    'each failure, the locked-out attempt included, is an event in the log')
+  const account = await env.api('/api/v1/log?stream=demo/account/entry-planning')
+  assert.match(JSON.stringify(account.body), /PasswordSet[^]*SignedIn/)
+  assert.ok(!JSON.stringify(account.body).includes('$argon2id$'), 'the log route never hands out a password hash')
 
   // ---- no password in any log line
   for (const [role, a] of Object.entries(env.accounts)) {
