@@ -43,6 +43,7 @@ int RunCli(int argc, char** argv) {
   internal::AddInitCommand(app, cli);
   internal::AddDemoCommand(app, cli);
   internal::AddTokenCommands(app, cli);
+  internal::AddInviteCommand(app, cli);
   internal::AddReadCommands(app, cli);
   ImportExportCli import_export;
   import_export.Register(app, &cli.data_dir, &cli.tenant);

@@ -6,12 +6,15 @@
 #include <string>
 
 #include "adapters/cli/internal/cli_commands.h"
+#include "adapters/web/token.h"
 #include "engine/command/command_handler.h"
 #include "engine/council_engine.h"
 #include "store/event_store.h"
 
 namespace goldthread::adapters::internal {
 namespace {
+
+namespace v1 = goldthread::v1;
 
 // Opens the store and a command handler for the operator's own commands (init, token).
 struct OperatorSession {
@@ -55,6 +58,24 @@ int RunTokenCreate(const std::string& data_dir, const std::string& tenant,
   return 0;
 }
 
+int RunInvite(const std::string& data_dir, const std::string& tenant, const std::string& person,
+              const std::string& base_url) {
+  auto session = OpenForOperator(data_dir, tenant);
+  if (!session) return Fail(session.error());
+  v1::Command c;
+  c.mutable_invite_person()->set_person_id(person);
+  auto r = session->engine->commands().Execute(
+      {.actor = engine::kOperatorActor, .command_id = "invite-" + web::RandomToken().substr(0, 24)},
+      c);
+  if (!r) return Fail(r.error());
+  std::printf("%s/set-password?invitation=%s\n", base_url.c_str(), r->secret().c_str());
+  std::fprintf(stderr,
+               "invitation for %s, valid 72 hours, shown only now: send it to them to set a "
+               "password.\n",
+               person.c_str());
+  return 0;
+}
+
 struct InitOptions {
   std::string council_id = "council", council_name, admin_id = "admin", admin_name, admin_email;
 };
@@ -86,6 +107,25 @@ void AddInitCommand(CLI::App& app, CliContext& cli) {
   cli.commands.emplace_back(init, [&cli, options] {
     return RunInit(cli.data_dir, cli.tenant, options->council_id, options->council_name,
                    options->admin_id, options->admin_name, options->admin_email);
+  });
+}
+
+void AddInviteCommand(CLI::App& app, CliContext& cli) {
+  struct InviteOptions {
+    std::string person, base_url = "http://127.0.0.1:8080";
+  };
+  auto options = std::make_shared<InviteOptions>();
+  auto* invite = app.add_subcommand(
+      "invite",
+      "Invite a registered person to set a web password, and print the one-time link (valid 72 "
+      "hours). For the operator who holds the data folder, e.g. for the first administrator.");
+  invite->add_option("--data-dir", cli.data_dir, "Folder holding the store")->capture_default_str();
+  invite->add_option("--tenant", cli.tenant, "The council")->capture_default_str();
+  invite->add_option("--person", options->person, "Person id to invite")->required();
+  invite->add_option("--base-url", options->base_url, "Where people reach the web interface")
+      ->capture_default_str();
+  cli.commands.emplace_back(invite, [&cli, options] {
+    return RunInvite(cli.data_dir, cli.tenant, options->person, options->base_url);
   });
 }
 

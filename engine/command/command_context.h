@@ -20,6 +20,10 @@ namespace goldthread::engine {
 // id no person may be registered under (RegisterPerson refuses it).
 inline constexpr char kWebSystemActor[] = "system.web";
 
+// The operator who holds the data folder (`goldthread invite` on the command line): needs no
+// role, as holding the folder is already full control.
+inline constexpr char kOperatorActor[] = "system.operator";
+
 // Who is asking, and how.
 struct CommandContext {
   // The person acting (a person id). Required.

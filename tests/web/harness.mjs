@@ -1,7 +1,7 @@
 // Starts a demo council on a simulated clock for the browser tests: `goldthread demo` into a
 // fresh folder, an API token for moving the clock, then `goldthread serve --simulate`.
 import { spawn, execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, mkdirSync } from 'node:fs'
+import { mkdtempSync, readFileSync, mkdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import net from 'node:net'
@@ -51,7 +51,10 @@ export async function startDemo ({ bin, today, start, screenshots }) {
     } catch { }
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
-  if (screenshots) mkdirSync(screenshots, { recursive: true })
+  if (screenshots) {
+    rmSync(screenshots, { recursive: true, force: true })  // only this run's pages
+    mkdirSync(screenshots, { recursive: true })
+  }
   return {
     base,
     data,

@@ -40,6 +40,8 @@ void AddServeCommand(CLI::App& app, CliContext& cli);
 // cli_operator.cc: init (start a council) and token create (an API token for a person).
 void AddInitCommand(CLI::App& app, CliContext& cli);
 void AddTokenCommands(CLI::App& app, CliContext& cli);
+// `invite`: a one-time link to set a web password (cli_operator.cc).
+void AddInviteCommand(CLI::App& app, CliContext& cli);
 // cli_demo.cc: demo.
 void AddDemoCommand(CLI::App& app, CliContext& cli);
 // cli_reads.cc: rebuild, history, trail.

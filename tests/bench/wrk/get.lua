@@ -1,11 +1,14 @@
--- wrk script: authenticated GETs of one path. Env: GT_TOKEN, GT_PATH, GT_NAME.
+-- wrk script: authenticated GETs of one path. Env: GT_TOKEN (a bearer token) or GT_COOKIE (a
+-- web session cookie, "gt_session=..."), GT_PATH, GT_NAME.
 -- Prints RESULT lines for requests/s and p50/p99 latency (ms) under GT_NAME.
 local token = os.getenv("GT_TOKEN")
 local path = os.getenv("GT_PATH")
+local cookie = os.getenv("GT_COOKIE")
 local name = os.getenv("GT_NAME") or "get"
 
 request = function()
-  return wrk.format("GET", path, {["Authorization"] = token and ("Bearer " .. token) or nil})
+  return wrk.format("GET", path, {["Authorization"] = token and ("Bearer " .. token) or nil,
+                                  ["Cookie"] = cookie})
 end
 
 done = function(summary, latency, requests)
