@@ -14,8 +14,10 @@
 #include <fmt/format.h>
 #include <google/protobuf/util/time_util.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "adapters/formats/spreadsheet_export.h"
@@ -39,7 +41,8 @@ namespace {
 // A unit id as the engine makes them: letters, digits, '-', '_' and '.', at most 100.
 bool WellFormedId(const std::string& id) {
   return !id.empty() && id.size() <= 100 &&
-         id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") ==
+         id.find_first_not_of(
+             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") ==
              std::string::npos;
 }
 
@@ -71,8 +74,8 @@ Data RowData(const v1::ScorecardRow& row) {
   d.set("link", fmt::format("/figures/{}/{}/history", UrlEncode(row.indicator_id()),
                             UrlEncode(row.figure_period())));
   d.set("value_text", ValueText(row));
-  d.set("target_text", row.has_target() ? FormatValue(row.target(), places, row.unit())
-                                        : "No target");
+  d.set("target_text",
+        row.has_target() ? FormatValue(row.target(), places, row.unit()) : "No target");
   auto compare = [&](const char* name, bool has, double value, v1::Trend trend,
                      const std::string& period) {
     d.set(std::string(name) + "_text",
@@ -201,7 +204,8 @@ HttpResponse WebApp::GetScorecardChooser(Visit& visit, bool published) {
       data.set("error_period", "Select a period, for example FY2011-Q2");
     }
     if (errors.empty()) {
-      return Redirect(visit, fmt::format("{}/{}/{}", base, UrlEncode(unit), UrlEncode(parsed->id())));
+      return Redirect(visit,
+                      fmt::format("{}/{}/{}", base, UrlEncode(unit), UrlEncode(parsed->id())));
     }
   }
   const std::string chosen_period = period.empty() ? DefaultPeriod(visit) : period;
@@ -265,14 +269,16 @@ HttpResponse WebApp::GetScorecardPage(Visit& visit, bool published) {
     const engine::OrgUnit* u = model.Unit(unit);
     found = u != nullptr;
   });
-  if (!found) return ErrorPage(visit, 404, "Page not found", fmt::format("There is no unit {}", unit));
-  if (auto refused = RefuseRead(visit,
-                                published ? engine::Action::kReadPublishedScorecard
-                                          : engine::Action::kReadScorecard,
-                                unit)) {
+  if (!found)
+    return ErrorPage(visit, 404, "Page not found", fmt::format("There is no unit {}", unit));
+  if (auto refused = RefuseRead(
+          visit,
+          published ? engine::Action::kReadPublishedScorecard : engine::Action::kReadScorecard,
+          unit)) {
     return std::move(*refused);
   }
-  if (reads_ == nullptr) return ErrorPage(visit, 503, "Not available", "this server has no read models");
+  if (reads_ == nullptr)
+    return ErrorPage(visit, 503, "Not available", "this server has no read models");
   std::string problem;
   const engine::AsOf as_of =
       published ? engine::AsOf::Head() : AsOfFromQuery(visit.request.query, &problem);

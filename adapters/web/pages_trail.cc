@@ -14,8 +14,10 @@
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "adapters/formats/spreadsheet_export.h"
@@ -38,7 +40,8 @@ namespace {
 
 bool WellFormedId(const std::string& id) {
   return !id.empty() && id.size() <= 100 &&
-         id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") ==
+         id.find_first_not_of(
+             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") ==
              std::string::npos;
 }
 
@@ -70,8 +73,8 @@ std::string RolesText(const std::vector<v1::Role>& roles) {
 }
 
 TimePoint TimeOf(const google::protobuf::Timestamp& t) {
-  return TimePoint(std::chrono::microseconds(
-      google::protobuf::util::TimeUtil::TimestampToMicroseconds(t)));
+  return TimePoint(
+      std::chrono::microseconds(google::protobuf::util::TimeUtil::TimestampToMicroseconds(t)));
 }
 
 Result<std::string> XlsxBytes(const adapters::Sheet& sheet) {
@@ -112,7 +115,8 @@ HttpResponse WebApp::GetCycles(Visit& visit) {
   if (auto refused = RefuseRead(visit, engine::Action::kReadCycle, CouncilId())) {
     return std::move(*refused);
   }
-  if (reads_ == nullptr) return ErrorPage(visit, 503, "Not available", "this server has no read models");
+  if (reads_ == nullptr)
+    return ErrorPage(visit, 503, "Not available", "this server has no read models");
   auto list = reads_->Cycles(options_.timetables);
   if (!list) return ErrorPage(visit, list.error());
   List cycles;
@@ -136,7 +140,8 @@ HttpResponse WebApp::GetCycle(Visit& visit) {
   const std::string workflow = visit.request.params["workflow"];
   const std::string period = visit.request.params["period"];
   if (!WellFormedId(workflow)) {
-    return ErrorPage(visit, 404, "Page not found", fmt::format("There is no workflow {}", workflow));
+    return ErrorPage(visit, 404, "Page not found",
+                     fmt::format("There is no workflow {}", workflow));
   }
   auto parsed = engine::Period::Parse(period);
   if (!parsed) {
@@ -146,7 +151,8 @@ HttpResponse WebApp::GetCycle(Visit& visit) {
   if (auto refused = RefuseRead(visit, engine::Action::kReadCycle, CouncilId())) {
     return std::move(*refused);
   }
-  if (reads_ == nullptr) return ErrorPage(visit, 503, "Not available", "this server has no read models");
+  if (reads_ == nullptr)
+    return ErrorPage(visit, 503, "Not available", "this server has no read models");
   auto list = reads_->Cycles(options_.timetables);
   if (!list) return ErrorPage(visit, list.error());
   const v1::CycleView* cycle = nullptr;
@@ -216,7 +222,8 @@ HttpResponse WebApp::GetCycle(Visit& visit) {
         if (ids.empty()) {
           outstanding = "Nothing outstanding";
         } else {
-          outstanding = fmt::format("{} figure{} {}: ", ids.size(), ids.size() == 1 ? "" : "s", what);
+          outstanding =
+              fmt::format("{} figure{} {}: ", ids.size(), ids.size() == 1 ? "" : "s", what);
           for (size_t i = 0; i < ids.size() && i < 12; ++i) outstanding += (i ? ", " : "") + ids[i];
           if (ids.size() > 12) outstanding += fmt::format(" and {} more", ids.size() - 12);
         }
@@ -252,13 +259,15 @@ HttpResponse WebApp::GetTrail(Visit& visit) {
   const std::string council = CouncilId();
   const std::string directorate = q.count("directorate") > 0 ? q["directorate"] : "";
   if (!directorate.empty() && !WellFormedId(directorate)) {
-    return ErrorPage(visit, 404, "Page not found", fmt::format("There is no directorate {}", directorate));
+    return ErrorPage(visit, 404, "Page not found",
+                     fmt::format("There is no directorate {}", directorate));
   }
   const std::string scope = directorate.empty() ? council : directorate;
   if (auto refused = RefuseRead(visit, engine::Action::kReadAssuranceTrail, scope)) {
     return std::move(*refused);
   }
-  if (reads_ == nullptr) return ErrorPage(visit, 503, "Not available", "this server has no read models");
+  if (reads_ == nullptr)
+    return ErrorPage(visit, 503, "Not available", "this server has no read models");
   const std::string format = q.count("format") > 0 ? q["format"] : "";
   if (!format.empty() && format != "html" && format != "csv" && format != "xlsx" &&
       format != "json") {
@@ -274,7 +283,8 @@ HttpResponse WebApp::GetTrail(Visit& visit) {
   }
   std::string problem;
   const engine::AsOf as_of = AsOfFromQuery(q, &problem);
-  if (!problem.empty()) return ErrorPage(visit, 400, "There is a problem with the request", problem);
+  if (!problem.empty())
+    return ErrorPage(visit, 400, "There is a problem with the request", problem);
   // Directorates the visitor may read the trail of, for the chooser.
   List directorates;
   bool directorate_known = directorate.empty();
@@ -294,7 +304,8 @@ HttpResponse WebApp::GetTrail(Visit& visit) {
     }
   });
   if (!directorate_known) {
-    return ErrorPage(visit, 404, "Page not found", fmt::format("There is no directorate {}", directorate));
+    return ErrorPage(visit, 404, "Page not found",
+                     fmt::format("There is no directorate {}", directorate));
   }
   auto trail = reads_->AssuranceTrail(parsed->id(), directorate, as_of);
   if (!trail) return ErrorPage(visit, trail.error());
@@ -418,8 +429,8 @@ HttpResponse WebApp::GetTrail(Visit& visit) {
       findings.push_back(fd);
     }
     d.set("findings", findings);
-    const bool any = f.sign_offs_size() + f.changes_size() + f.queries_size() +
-                         f.findings_size() + f.escalations_size() >
+    const bool any = f.sign_offs_size() + f.changes_size() + f.queries_size() + f.findings_size() +
+                         f.escalations_size() >
                      0;
     if (!any) d.set("nothing_recorded", true);
     figures.push_back(d);

@@ -139,8 +139,7 @@ class WebApp {
   adapters::HttpResponse FigureForm(Visit& visit, unsigned status,
                                     const std::map<std::string, std::string>& values, List errors);
   adapters::HttpResponse SignOffForm(Visit& visit, unsigned status,
-                                     const std::map<std::string, std::string>& values,
-                                     List errors);
+                                     const std::map<std::string, std::string>& values, List errors);
 
   void RegisterReadPages(adapters::Router* router);  // pages_reads.cc
   adapters::HttpResponse GetScorecardChooser(Visit& visit, bool published);

@@ -63,10 +63,9 @@ class WebReadPagesTest : public CouncilFixture {
     auto reads = engine::ReadModels::Open(tamperable_.get(), clock_.get(), {.tenant = kTenant});
     ASSERT_TRUE(reads) << reads.error().ToString();
     reads_ = std::move(*reads);
-    auto web = web::WebApp::Create(web_handler_.get(), reads_.get(),
-                                   {.web_dir = GOLDTHREAD_WEB_DIR,
-                                    .timetables = timetables_,
-                                    .worker_threads = 2});
+    auto web = web::WebApp::Create(
+        web_handler_.get(), reads_.get(),
+        {.web_dir = GOLDTHREAD_WEB_DIR, .timetables = timetables_, .worker_threads = 2});
     ASSERT_TRUE(web) << web.error().ToString();
     web_ = std::move(*web);
     web_->Register(&router_);
@@ -143,8 +142,8 @@ class WebReadPagesTest : public CouncilFixture {
     EXPECT_EQ(form.status, 200u);
     const std::string cookie = SessionCookie(form);
     std::smatch m;
-    EXPECT_TRUE(std::regex_search(form.body, m,
-                                  std::regex("name=\"csrf_token\" value=\"([^\"]+)\"")))
+    EXPECT_TRUE(
+        std::regex_search(form.body, m, std::regex("name=\"csrf_token\" value=\"([^\"]+)\"")))
         << form.body;
     const std::string body = "email=" + web::UrlEncode(person + "@anyshire.example") +
                              "&password=" + web::UrlEncode(password) +
