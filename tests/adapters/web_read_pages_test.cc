@@ -95,6 +95,8 @@ class WebReadPagesTest : public CouncilFixture {
     auto opened = web_handler_->Execute({.actor = "p-perf", .command_id = "open-q2"}, open);
     ASSERT_TRUE(opened) << opened.error().ToString();
 
+    // A day later (6 October 2011), the figures.
+    clock_->Advance(std::chrono::hours(24));
     // NI-192: 61.2 against 60, green, signed off at every level and published.
     MustRun("p-entry", Submit("NI-192", "FY2011-Q2", 61.2, "bring sites reopened"));
     MustRun("p-sm", SignOff("NI-192", "FY2011-Q2", kService, 1));
@@ -207,11 +209,14 @@ TEST_F(WebReadPagesTest, ScorecardShowsValuesRatingsAndLinks) {
 }
 
 TEST_F(WebReadPagesTest, ScorecardAsItStoodShowsThePast) {
-  // Every event is from 5 October 2011: at the end of the 4th there was no figure.
-  const ClientResponse r = Get("p-sm", "/scorecards/svc-homes/FY2011-Q2?as_of_date=2011-10-04");
+  // The council was set up on 5 October 2011, the figures submitted on the 6th.
+  const ClientResponse r = Get("p-sm", "/scorecards/svc-homes/FY2011-Q2?as_of_date=2011-10-05");
   ASSERT_EQ(r.status, 200u) << r.body;
   EXPECT_NE(r.body.find("A past view"), std::string::npos);
   EXPECT_EQ(r.body.find("61.2%"), std::string::npos);
+  EXPECT_NE(r.body.find("Not submitted"), std::string::npos);
+  // Before the unit existed: not found.
+  EXPECT_EQ(Get("p-sm", "/scorecards/svc-homes/FY2011-Q2?as_of_date=2011-10-01").status, 404u);
 }
 
 TEST_F(WebReadPagesTest, ScorecardRefusalsAndMalformedRequests) {
@@ -273,14 +278,15 @@ TEST_F(WebReadPagesTest, PublishedScorecardShowsOnlyPublishedFiguresToAnyone) {
   EXPECT_NE(r.body.find("61.2%"), std::string::npos);
   EXPECT_EQ(r.body.find("HM-2"), std::string::npos);
   EXPECT_EQ(r.body.find("40.0%"), std::string::npos);
-  // When it was published, in UK time (the clock stands at 5 October 2011, 11am BST).
-  EXPECT_NE(r.body.find("gt-published-on\">5 October 2011"), std::string::npos) << r.body;
+  // When it was published, in UK time (6 October 2011, 11am BST).
+  EXPECT_NE(r.body.find("gt-published-on\">6 October 2011"), std::string::npos) << r.body;
   // No internal detail: no sign-off column, no link into the signed-in pages.
   EXPECT_EQ(r.body.find("/figures/"), std::string::npos);
   const ClientResponse list = Get("", "/public");
   ASSERT_EQ(list.status, 200u);
   EXPECT_NE(list.body.find("value=\"svc-homes\""), std::string::npos);
-  EXPECT_EQ(Get("", "/public/svc-homes/FY2011-Q2.csv").status, 400u);
+  // No downloads of the published scorecard: the .csv is not a period.
+  EXPECT_EQ(Get("", "/public/svc-homes/FY2011-Q2.csv").status, 404u);
   EXPECT_EQ(Get("", "/public/svc-homes/nonsense").status, 404u);
 }
 
