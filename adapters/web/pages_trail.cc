@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <set>
 #include <sstream>
 
 #include "adapters/formats/spreadsheet_export.h"
@@ -206,8 +207,12 @@ HttpResponse WebApp::GetCycle(Visit& visit) {
       if (!settled && (timed->completion == engine::StageCompletion::kAllFiguresSubmitted ||
                        timed->completion == engine::StageCompletion::kAllFiguresSignedOff)) {
         std::vector<std::string> ids;
+        std::set<std::string> seen;
         for (const v1::Scorecard& card : cards) {
           for (const v1::ScorecardRow& row : card.rows()) {
+            // A quarter's scorecard shows a monthly indicator's last month, and the month's
+            // shows the quarter's indicators: each figure once.
+            if (!seen.insert(row.indicator_id() + " " + row.figure_period()).second) continue;
             bool done = row.submitted();
             if (timed->completion == engine::StageCompletion::kAllFiguresSignedOff) {
               done = done && std::find(row.signed_levels().begin(), row.signed_levels().end(),
