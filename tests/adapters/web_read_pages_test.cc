@@ -336,6 +336,9 @@ TEST_F(WebReadPagesTest, TrailIsRefusedToDataEntryAndChecksItsQuery) {
   const ClientResponse refused = Get("p-entry", "/trail?period=FY2011-Q2");
   EXPECT_EQ(refused.status, 403u);
   EXPECT_EQ(refused.body.find("head-hash"), std::string::npos);
+  // Signed in already: the 403 page does not offer to sign in (a template named sign_in is a
+  // partial in every page's data, so the page's flag has another name).
+  EXPECT_EQ(refused.body.find("href=\"/sign-in\""), std::string::npos);
   EXPECT_EQ(Get("p-entry", "/trail?period=FY2011-Q2&format=csv").status, 403u);
   EXPECT_EQ(Get("p-audit", "/trail?period=Q9").status, 400u);
   EXPECT_EQ(Get("p-audit", "/trail?period=FY2011-Q2&as_of_date=nope").status, 400u);
