@@ -208,7 +208,9 @@ HttpResponse WebApp::GetScorecardChooser(Visit& visit, bool published) {
                       fmt::format("{}/{}/{}", base, UrlEncode(unit), UrlEncode(parsed->id())));
     }
   }
-  const std::string chosen_period = period.empty() ? DefaultPeriod(visit) : period;
+  // A period that is not one is not offered back: the default is selected instead.
+  const std::string chosen_period =
+      period.empty() || !engine::Period::Parse(period) ? DefaultPeriod(visit) : period;
   add_period(chosen_period);
   List unit_list;
   for (const UnitChoice& u : units) {
