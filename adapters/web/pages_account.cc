@@ -121,16 +121,6 @@ HttpResponse WebApp::PostSignIn(Visit& visit) {
     (void)handler_->Execute({.actor = engine::kWebSystemActor, .command_id = NewCommandId()}, c);
   };
 
-  if (const long wait = throttle_.RetryAfterSeconds(lowered, remote); wait > 0) {
-    record_failure("", "locked out after too many failed attempts");
-    errors.push_back(ErrorItem(
-        "email", fmt::format("Too many failed attempts to sign in. Wait {} minute{} and try again",
-                             (wait + 59) / 60, (wait + 59) / 60 == 1 ? "" : "s")));
-    HttpResponse r = SignInForm(visit, 429, email, next, std::move(errors));
-    r.headers.emplace_back("Retry-After", std::to_string(wait));
-    return r;
-  }
-
   std::string person_id;
   std::string stored_hash;
   (void)handler_->ReadModel([&](const engine::CouncilModel& model) {
@@ -139,6 +129,16 @@ HttpResponse WebApp::PostSignIn(Visit& visit) {
       if (const engine::Account* a = model.FindAccount(p->id)) stored_hash = a->password_hash;
     }
   });
+  if (const long wait = throttle_.RetryAfterSeconds(lowered, remote); wait > 0) {
+    record_failure(person_id, "locked out after too many failed attempts");
+    errors.push_back(ErrorItem(
+        "email", fmt::format("Too many failed attempts to sign in. Wait {} minute{} and try again",
+                             (wait + 59) / 60, (wait + 59) / 60 == 1 ? "" : "s")));
+    HttpResponse r = SignInForm(visit, 429, email, next, std::move(errors));
+    r.headers.emplace_back("Retry-After", std::to_string(wait));
+    return r;
+  }
+
   // Check a password even when there is none to check, so the time taken does not tell
   // whether the address has an account.
   static const std::string kDummy = HashPassword("goldthread-no-account").value_or("");

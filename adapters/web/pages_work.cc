@@ -61,12 +61,15 @@ HttpResponse WebApp::GetMyWork(Visit& visit) {
   const TimePoint now = handler_->clock().Now();
 
   std::map<std::string, std::string> names;
+  std::map<std::string, std::string> titles;
   (void)handler_->ReadModel([&](const engine::CouncilModel& model) {
     for (const auto& [id, p] : model.people()) names[id] = p.name;
+    for (const auto& [id, i] : model.indicators()) titles[id] = i.definition.title();
   });
   auto item_data = [&](const v1::WorkItem& item) {
     Data d = MessageData(item);
     d.set("link", LinkFor(item));
+    if (auto t = titles.find(item.indicator_id()); t != titles.end()) d.set("title", t->second);
     if (item.has_deadline()) {
       d.set("deadline_relative", Relative(TimeOf(item.deadline()), now));
     } else {

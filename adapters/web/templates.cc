@@ -39,10 +39,11 @@ Result<std::string> TemplateSet::Render(const std::string& name, const Data& dat
     return MakeError(ErrorCode::kNotFound, fmt::format("no template '{}'", name));
   }
   kainjow::mustache::mustache tmpl(it->second);
-  // Partials resolve by name against this set; the data given is not changed.
+  // Partials are the templates whose names start with '_' (kainjow looks partials up among
+  // the data, so a page's own data keys must never meet a template's name).
   Data with_partials = data;
   for (const auto& [partial, source] : sources_) {
-    if (partial == name) continue;
+    if (partial.empty() || partial[0] != '_') continue;
     const std::string* text = &source;
     with_partials.set(partial, kainjow::mustache::partial([text] { return *text; }));
   }

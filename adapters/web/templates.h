@@ -1,8 +1,8 @@
 // TemplateSet: the web interface's HTML, as mustache templates (kainjow mustache) loaded once
 // from a folder.
 //
-// Every `*.mustache` file is a template named by its file name without the extension, and each
-// is also a partial (`{{> summary_list}}`). Values are HTML-escaped by default (`{{value}}`
+// Every `*.mustache` file is a template named by its file name without the extension; those
+// whose names start with '_' are the partials others include (`{{> _error_summary}}`). Values are HTML-escaped by default (`{{value}}`
 // escapes & < > " and '); a template opts out only with `{{{...}}}`, which goldthread's
 // templates use only for HTML it rendered itself (the page body inside the layout, SVG charts
 // it drew). Templates are logic-less: pages hand them data, never code.

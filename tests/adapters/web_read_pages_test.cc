@@ -65,7 +65,7 @@ class WebReadPagesTest : public CouncilFixture {
     reads_ = std::move(*reads);
     auto web = web::WebApp::Create(
         web_handler_.get(), reads_.get(),
-        {.web_dir = GOLDTHREAD_WEB_DIR, .timetables = timetables_, .worker_threads = 2});
+        {.web_dir = GOLDTHREAD_TEST_WEB_DIR, .timetables = timetables_, .worker_threads = 2});
     ASSERT_TRUE(web) << web.error().ToString();
     web_ = std::move(*web);
     web_->Register(&router_);
@@ -336,8 +336,7 @@ TEST_F(WebReadPagesTest, TrailIsRefusedToDataEntryAndChecksItsQuery) {
   const ClientResponse refused = Get("p-entry", "/trail?period=FY2011-Q2");
   EXPECT_EQ(refused.status, 403u);
   EXPECT_EQ(refused.body.find("head-hash"), std::string::npos);
-  // Signed in already: the 403 page does not offer to sign in (a template named sign_in is a
-  // partial in every page's data, so the page's flag has another name).
+  // Signed in already: the 403 page does not offer to sign in.
   EXPECT_EQ(refused.body.find("href=\"/sign-in\""), std::string::npos);
   EXPECT_EQ(Get("p-entry", "/trail?period=FY2011-Q2&format=csv").status, 403u);
   EXPECT_EQ(Get("p-audit", "/trail?period=Q9").status, 400u);

@@ -19,7 +19,8 @@ void CouncilFixture::SetUp() {
   store_ = std::move(*opened);
   handler_ = std::make_unique<engine::CommandHandler>(store_.get(), clock_.get(),
                                                       engine::HandlerOptions{.tenant = kTenant});
-  auto boot = handler_->Bootstrap("council", "Anyshire Council", "admin", "Ada Admin", "boot");
+  auto boot = handler_->Bootstrap("council", "Anyshire Council", "admin", "Ada Admin", "boot",
+                                  "admin@anyshire.example");
   ASSERT_TRUE(boot) << boot.error().ToString();
 
   auto unit = [&](const std::string& id, v1::OrgUnitKind kind, const std::string& parent) {
