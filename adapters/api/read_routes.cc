@@ -23,6 +23,7 @@
 #include "engine/model/local_date.h"
 #include "engine/read/as_of.h"
 #include "engine/read/cycle_list.h"
+#include "engine/read/scorecard.h"
 
 namespace goldthread::adapters {
 
@@ -73,60 +74,6 @@ std::variant<engine::AsOf, HttpResponse> ParseAsOf(const HttpRequest& request) {
     return engine::AsOf::Position(std::stoull(v));
   }
   return engine::AsOf::Head();
-}
-
-// A published scorecard: only rows whose figure was published, without the internal sign-off
-// detail; counts recomputed from those rows; roll-up and self-assessments left out (they
-// summarise unpublished figures).
-void KeepPublishedOnly(v1::Scorecard* card) {
-  google::protobuf::RepeatedPtrField<v1::ScorecardRow> kept;
-  std::map<std::string, const v1::ScorecardRow*> by_id;
-  for (v1::ScorecardRow& row : *card->mutable_rows()) {
-    if (!row.published()) continue;
-    row.clear_signed_levels();
-    row.clear_sign_off_state();
-    *kept.Add() = row;
-  }
-  *card->mutable_rows() = std::move(kept);
-  for (const v1::ScorecardRow& row : card->rows()) by_id[row.indicator_id()] = &row;
-  auto recount = [&](google::protobuf::RepeatedPtrField<std::string>* ids, v1::RagCounts* counts) {
-    google::protobuf::RepeatedPtrField<std::string> published;
-    counts->Clear();
-    for (const std::string& id : *ids) {
-      auto it = by_id.find(id);
-      if (it == by_id.end()) continue;
-      *published.Add() = id;
-      switch (it->second->rag()) {
-        case v1::RAG_GREEN:
-          counts->set_green(counts->green() + 1);
-          break;
-        case v1::RAG_AMBER:
-          counts->set_amber(counts->amber() + 1);
-          break;
-        case v1::RAG_RED:
-          counts->set_red(counts->red() + 1);
-          break;
-        case v1::RAG_GREY:
-          counts->set_grey(counts->grey() + 1);
-          break;
-        default:
-          counts->set_not_rated(counts->not_rated() + 1);
-          break;
-      }
-    }
-    *ids = std::move(published);
-  };
-  for (v1::ScorecardPriority& p : *card->mutable_priorities()) {
-    recount(p.mutable_indicator_ids(), p.mutable_counts());
-    p.clear_summary();
-    p.clear_overall_rating();
-    p.clear_progress_recorded();
-  }
-  for (v1::ScorecardPerspective& p : *card->mutable_perspectives()) {
-    recount(p.mutable_indicator_ids(), p.mutable_counts());
-  }
-  card->clear_rollup();
-  card->clear_self_assessments();
 }
 
 }  // namespace
@@ -211,7 +158,7 @@ HttpResponse Api::GetScorecard(const std::string& person, const engine::AsOf& as
                     [&](const engine::AsOf& at) {
                       auto card = options_.read_models->Scorecard(unit, period, at);
                       if (!card) return ProblemFromError(card.error());
-                      if (published_only) KeepPublishedOnly(&*card);
+                      if (published_only) engine::KeepPublishedOnly(&*card);
                       return JsonMessage(*card);
                     });
 }

@@ -259,7 +259,7 @@ HttpResponse WebApp::ErrorPage(Visit& visit, unsigned status, const std::string&
   Data data;
   data.set("heading", title);
   data.set("message", message);
-  if (visit.person_id.empty()) data.set("sign_in", true);
+  if (visit.person_id.empty()) data.set("offer_sign_in", true);
   return Page(visit, status, title, "error", std::move(data));
 }
 

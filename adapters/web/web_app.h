@@ -139,10 +139,19 @@ class WebApp {
   adapters::HttpResponse FigureForm(Visit& visit, unsigned status,
                                     const std::map<std::string, std::string>& values, List errors);
   adapters::HttpResponse SignOffForm(Visit& visit, unsigned status,
-                                     const std::map<std::string, std::string>& values,
-                                     List errors);
+                                     const std::map<std::string, std::string>& values, List errors);
 
   void RegisterReadPages(adapters::Router* router);  // pages_reads.cc
+  adapters::HttpResponse GetScorecardChooser(Visit& visit, bool published);
+  adapters::HttpResponse GetScorecardPage(Visit& visit, bool published);
+  // The period a chooser starts at: the newest cycle opened, else the last quarter ended.
+  std::string DefaultPeriod(Visit& visit);
+
+  void RegisterTrailPages(adapters::Router* router);  // pages_trail.cc
+  adapters::HttpResponse GetCycles(Visit& visit);
+  adapters::HttpResponse GetCycle(Visit& visit);
+  adapters::HttpResponse GetTrail(Visit& visit);
+  std::string CouncilId();
 
   engine::CommandHandler* const handler_;
   engine::ReadModels* const reads_;

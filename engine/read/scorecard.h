@@ -36,6 +36,12 @@ Result<goldthread::v1::Scorecard> BuildScorecard(const LogSnapshot& snapshot,
 // Adds one rating to the counts.
 void CountRag(goldthread::v1::Rag rag, goldthread::v1::RagCounts* counts);
 
+// The published scorecard (GET /api/v1/public/scorecards/..., the web's /public pages): only
+// rows whose figure was published (its current version), without the internal sign-off
+// detail; priority and perspective counts recomputed from those rows; priority summaries,
+// roll-up and self-assessments left out (they summarise unpublished figures).
+void KeepPublishedOnly(goldthread::v1::Scorecard* card);
+
 }  // namespace goldthread::engine
 
 #endif  // GOLDTHREAD_ENGINE_READ_SCORECARD_H_
