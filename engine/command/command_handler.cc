@@ -139,13 +139,13 @@ Status CommandHandler::CatchUpLocked() {
 }
 
 Status CommandHandler::CatchUp() {
-  std::unique_lock lock(model_mu_);
+  WriterMutexLock lock(model_mu_);
   return CatchUpLocked();
 }
 
 Status CommandHandler::ReadModel(const std::function<void(const CouncilModel&)>& read) {
   if (auto s = CatchUp(); !s) return s;
-  std::shared_lock lock(model_mu_);
+  ReaderMutexLock lock(model_mu_);
   read(model_);
   return OkStatus();
 }
@@ -274,7 +274,7 @@ Result<v1::CommandResult> CommandHandler::Execute(const CommandContext& context,
     // 2. Decide against the model caught up past that version.
     Result<Decision> decision = MakeError(ErrorCode::kInternal, "undecided");
     {
-      std::unique_lock lock(model_mu_);
+      WriterMutexLock lock(model_mu_);
       if (auto s = CatchUpLocked(); !s) return Unexpected(s.error());
       const TimePoint now = clock_->Now();
       internal::DecideContext c{.model = model_,
@@ -351,7 +351,7 @@ Result<BatchOutcome> CommandHandler::ExecuteAll(const std::vector<BatchCommand>&
     // model, each touched stream's version, and the figure, finding and cycle states loaded.
     CouncilModel model(options_.tenant);
     {
-      std::unique_lock lock(model_mu_);
+      WriterMutexLock lock(model_mu_);
       if (auto s = CatchUpLocked(); !s) return Unexpected(s.error());
       model = model_;
     }
@@ -547,7 +547,7 @@ Result<v1::CommandResult> CommandHandler::IssueTokenAsOperator(const std::string
     return InvalidField("expires_in_days", "a token lasts 1 to 366 days");
   }
   {
-    std::unique_lock lock(model_mu_);
+    WriterMutexLock lock(model_mu_);
     if (auto s = CatchUpLocked(); !s) return Unexpected(s.error());
     if (model_.FindPerson(person_id) == nullptr) {
       return MakeError(ErrorCode::kNotFound, fmt::format("there is no person '{}'", person_id),
@@ -588,7 +588,7 @@ Result<v1::CommandResult> CommandHandler::IssueTokenAsOperator(const std::string
 
 Result<std::string> CommandHandler::Authenticate(std::string_view bearer_token) {
   if (auto s = CatchUp(); !s) return Unexpected(s.error());
-  std::shared_lock lock(model_mu_);
+  ReaderMutexLock lock(model_mu_);
   return AuthenticateApiToken(model_, bearer_token, clock_->Now());
 }
 

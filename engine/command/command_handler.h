@@ -29,12 +29,12 @@
 
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <vector>
 
+#include "store/base/mutex.h"
+#include "store/base/thread_annotations.h"
 #include "engine/command/command_context.h"
 #include "engine/model/council_model.h"
 #include "engine/model/cycle_state.h"
@@ -131,7 +131,7 @@ class CommandHandler {
 
  private:
   // Applies every event after the model's position (under the exclusive lock).
-  Status CatchUpLocked();
+  Status CatchUpLocked() REQUIRES(model_mu_);
   Status CatchUp();
   // A repeated command id: the first result, after checking it is the same actor and request.
   Result<goldthread::v1::CommandResult> Repeated(const CommandContext& context,
@@ -142,8 +142,8 @@ class CommandHandler {
   const Clock* const clock_;
   const HandlerOptions options_;
 
-  mutable std::shared_mutex model_mu_;
-  CouncilModel model_;  // guarded by model_mu_
+  mutable SharedMutex model_mu_;
+  CouncilModel model_ GUARDED_BY(model_mu_);
 };
 
 }  // namespace goldthread::engine

@@ -27,13 +27,14 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "store/base/mutex.h"
+#include "store/base/thread_annotations.h"
 #include "engine/model/council_model.h"
 #include "engine/read/log_snapshot.h"
 #include "engine/projection/projection.h"
@@ -94,8 +95,8 @@ class CouncilHistory final : public Projection {
     std::shared_ptr<const CouncilModel> model;
   };
   static constexpr size_t kMemoSize = 16;
-  mutable std::mutex memo_mu_;
-  mutable std::vector<Memo> memo_;  // guarded by memo_mu_
+  mutable Mutex memo_mu_;
+  mutable std::vector<Memo> memo_ GUARDED_BY(memo_mu_);
 };
 
 }  // namespace goldthread::engine

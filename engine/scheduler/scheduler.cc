@@ -571,12 +571,12 @@ Result<size_t> Scheduler::FireDueLocked() {
 }
 
 Result<size_t> Scheduler::RunDue() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return FireDueLocked();
 }
 
 Result<std::optional<TimePoint>> Scheduler::NextDue() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   auto actions = DeriveLocked();
   if (!actions) return Unexpected(actions.error());
   const TimePoint now = clock_->Now();
@@ -587,7 +587,7 @@ Result<std::optional<TimePoint>> Scheduler::NextDue() {
 }
 
 Result<size_t> Scheduler::AdvanceTo(SimulatedClock* clock, TimePoint until) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   size_t written = 0;
   while (true) {
     auto fired = FireDueLocked();
@@ -612,12 +612,12 @@ Result<size_t> Scheduler::AdvanceTo(SimulatedClock* clock, TimePoint until) {
 }
 
 size_t Scheduler::pending() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return pending_;
 }
 
 double Scheduler::last_lateness_seconds() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return last_lateness_seconds_;
 }
 

@@ -6,7 +6,7 @@ namespace goldthread::engine {
 
 void TimerLoop::Start() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = false;
   }
   thread_ = std::thread([this] { Run(); });
@@ -14,25 +14,25 @@ void TimerLoop::Start() {
 
 void TimerLoop::Poke() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     poked_ = true;
   }
-  wake_.notify_all();
+  wake_.SignalAll();
 }
 
 void TimerLoop::Stop() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
   }
-  wake_.notify_all();
+  wake_.SignalAll();
   if (thread_.joinable()) thread_.join();
 }
 
 void TimerLoop::Run() {
   while (true) {
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       if (stopping_) return;
       poked_ = false;  // what was appended before this run is seen by it
     }
@@ -49,12 +49,19 @@ void TimerLoop::Run() {
       sleep = std::clamp(until + std::chrono::milliseconds(1), std::chrono::milliseconds(0),
                          options_.max_sleep);
     }
-    std::unique_lock lock(mu_);
-    const bool poked = wake_.wait_for(lock, sleep, [this] { return stopping_ || poked_; });
+    MutexLock lock(mu_);
+    const auto wake_at = std::chrono::steady_clock::now() + sleep;
+    while (!stopping_ && !poked_) {
+      if (!wake_.WaitUntil(mu_, wake_at)) break;
+    }
+    const bool poked = stopping_ || poked_;
     if (stopping_) return;
     if (poked) {
       // Gather the appends of the next `settle` into one run.
-      wake_.wait_for(lock, options_.settle, [this] { return stopping_; });
+      const auto settled_at = std::chrono::steady_clock::now() + options_.settle;
+      while (!stopping_) {
+        if (!wake_.WaitUntil(mu_, settled_at)) break;
+      }
       if (stopping_) return;
     }
   }
