@@ -18,9 +18,11 @@ PACKAGES=(
 # notifications; python3-prometheus-client parses /metrics output as a second, independent
 # reader; python3-aiosmtpd is the real SMTP server on loopback that the e-mail delivery tests
 # send to; python3-openpyxl reads the .xlsx exports and python3-icalendar the calendar feed;
-# wrk load, nginx baseline). Installed only when asked for.
+# wrk load, nginx baseline; clang for deploy/test.sh's -Wthread-safety build). Installed only
+# when asked for.
 if [[ "${GOLDTHREAD_WITH_TEST_TOOLS:-0}" == "1" ]]; then
-  PACKAGES+=(python3 python3-prometheus-client python3-aiosmtpd python3-openpyxl python3-icalendar)
+  PACKAGES+=(python3 python3-prometheus-client python3-aiosmtpd python3-openpyxl python3-icalendar
+             clang)
 fi
 if [[ "${GOLDTHREAD_WITH_BENCH_TOOLS:-0}" == "1" ]]; then
   PACKAGES+=(wrk nginx-light hyperfine curl bc python3)

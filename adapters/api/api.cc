@@ -11,6 +11,7 @@
 #include "adapters/http/http_server.h"
 #include "adapters/http/json_guard.h"
 #include "engine/model/event_codec.h"
+#include "store/base/data_dir.h"
 #include "engine/model/local_date.h"
 #include "goldthread/v1/api.pb.h"
 
@@ -153,7 +154,7 @@ Api::Api(engine::CommandHandler* handler, engine::Scheduler* scheduler, Metrics*
     if (limiter) limiter_ = std::move(*limiter);
   }
   openapi_ = ReadFile(options_.openapi_path.empty()
-                          ? std::string(GOLDTHREAD_SOURCE_DIR) + "/docs/openapi.json"
+                          ? DataPath("openapi.json")
                           : options_.openapi_path);
   if (options_.response_cache_bytes > 0) {
     cache_ = std::make_unique<ResponseCache>(options_.response_cache_bytes);

@@ -10,6 +10,8 @@
 #include <map>
 #include <sstream>
 
+#include "store/base/data_dir.h"
+
 namespace goldthread::engine {
 namespace {
 
@@ -191,7 +193,7 @@ std::string FormatBankHolidayFile(std::span<const BankHoliday> holidays, int fir
 }
 
 std::string DefaultBankHolidaysPath() {
-  return BankHolidaysPathIn(std::string(GOLDTHREAD_SOURCE_DIR) + "/workflows");
+  return BankHolidaysPathIn(DataPath("workflows"));
 }
 
 std::string BankHolidaysPathIn(const std::string& workflows_dir) {
