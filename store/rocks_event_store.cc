@@ -243,10 +243,9 @@ Result<std::optional<AppendResult>> RocksEventStore::FindCommand(
   if (!s.ok() || seen.size() != 24) {
     return MakeError(ErrorCode::kInternal, fmt::format("reading command ids: {}", s.ToString()));
   }
-  return std::optional<AppendResult>(AppendResult{GetBigEndian64(seen),
-                                                  GetBigEndian64(std::string_view(seen).substr(8)),
-                                                  GetBigEndian64(std::string_view(seen).substr(16)),
-                                                  true});
+  return std::optional<AppendResult>(
+      AppendResult{GetBigEndian64(seen), GetBigEndian64(std::string_view(seen).substr(8)),
+                   GetBigEndian64(std::string_view(seen).substr(16)), true});
 }
 
 Result<ReadPage> RocksEventStore::ReadAll(uint64_t from_position, Direction direction,

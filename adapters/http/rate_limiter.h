@@ -22,9 +22,9 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "store/base/errors.h"
 #include "store/base/mutex.h"
 #include "store/base/thread_annotations.h"
-#include "store/base/errors.h"
 
 namespace goldthread::adapters {
 

@@ -17,9 +17,9 @@
 #include <string>
 #include <unordered_map>
 
+#include "adapters/http/http_types.h"
 #include "store/base/mutex.h"
 #include "store/base/thread_annotations.h"
-#include "adapters/http/http_types.h"
 
 namespace goldthread::adapters {
 

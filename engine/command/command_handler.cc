@@ -1,15 +1,14 @@
 #include "engine/command/command_handler.h"
 
 #include <fmt/format.h>
-
 #include <openssl/rand.h>
 
 #include <map>
 #include <set>
 
+#include "engine/command/internal/decide.h"
 #include "engine/model/api_tokens.h"
 #include "engine/model/event_codec.h"
-#include "engine/command/internal/decide.h"
 #include "store/base/sha256.h"
 
 namespace goldthread::engine {
@@ -110,15 +109,15 @@ Result<Decision> Decide(const internal::DecideContext& c, const v1::Command& com
 
 }  // namespace
 
-CommandHandler::CommandHandler(store::EventStore* store, const Clock* clock,
-                               HandlerOptions options)
+CommandHandler::CommandHandler(store::EventStore* store, const Clock* clock, HandlerOptions options)
     : store_(store), clock_(clock), options_(std::move(options)), model_(options_.tenant) {}
 
 Status CommandHandler::CatchUpLocked() {
   store::ReadPage page;
   while (true) {
     if (store_->Head().position <= model_.position()) return OkStatus();
-    if (auto s = store_->ReadAllInto(model_.position() + 1, store::Direction::kForward, 1000, &page);
+    if (auto s =
+            store_->ReadAllInto(model_.position() + 1, store::Direction::kForward, 1000, &page);
         !s) {
       return s;
     }
@@ -295,15 +294,15 @@ Result<v1::CommandResult> CommandHandler::Execute(const CommandContext& context,
     }
 
     // 3. Append with the version decided against.
-    store::AppendRequest request{
-        .stream = target->stream,
-        .expected = version == 0 ? store::ExpectedVersion::NoStream()
-                                 : store::ExpectedVersion::Exact(version),
-        .command_id = key,
-        .actor = context.actor,
-        .correlation_id = context.correlation_id.empty() ? context.command_id
-                                                         : context.correlation_id,
-        .causation_id = context.command_id};
+    store::AppendRequest request{.stream = target->stream,
+                                 .expected = version == 0 ? store::ExpectedVersion::NoStream()
+                                                          : store::ExpectedVersion::Exact(version),
+                                 .command_id = key,
+                                 .actor = context.actor,
+                                 .correlation_id = context.correlation_id.empty()
+                                                       ? context.command_id
+                                                       : context.correlation_id,
+                                 .causation_id = context.command_id};
     for (size_t i = 0; i < decision->events.size(); ++i) {
       if (i == 0) decision->events[i].set_command_sha256(digest);
       request.events.push_back(EncodeEvent(decision->events[i]));
@@ -326,8 +325,7 @@ Result<v1::CommandResult> CommandHandler::Execute(const CommandContext& context,
     result.set_first_position(appended->first_position);
     result.set_last_position(appended->last_position);
     result.set_stream_version(appended->stream_version);
-    result.set_created_id(decision->created_id.empty() ? target->created_id
-                                                       : decision->created_id);
+    result.set_created_id(decision->created_id.empty() ? target->created_id : decision->created_id);
     result.set_secret(decision->secret);
     return result;
   }
@@ -606,8 +604,7 @@ Result<v1::CommandResult> CommandHandler::Bootstrap(const std::string& council_i
     return Unexpected(s.error());
   }
   const std::string org_key = fmt::format("{}/bootstrap/{}/org", options_.tenant, command_id);
-  const std::string person_key =
-      fmt::format("{}/bootstrap/{}/person", options_.tenant, command_id);
+  const std::string person_key = fmt::format("{}/bootstrap/{}/person", options_.tenant, command_id);
 
   v1::Event council;
   auto* created = council.mutable_org_unit_created();

@@ -33,14 +33,14 @@
 #include <string>
 #include <vector>
 
-#include "store/base/mutex.h"
-#include "store/base/thread_annotations.h"
 #include "engine/command/command_context.h"
 #include "engine/model/council_model.h"
 #include "engine/model/cycle_state.h"
 #include "engine/model/figure_state.h"
 #include "engine/model/finding_state.h"
 #include "goldthread/v1/commands.pb.h"
+#include "store/base/mutex.h"
+#include "store/base/thread_annotations.h"
 #include "store/event_store.h"
 
 namespace goldthread::engine {

@@ -139,8 +139,8 @@ class ReadAhead {
   std::vector<store::ReadPage*> free_ GUARDED_BY(mu_);
   std::deque<store::ReadPage*> ready_ GUARDED_BY(mu_);  // in log order
   store::ReadPage* current_ GUARDED_BY(mu_) = nullptr;  // handed out
-  uint64_t next_ GUARDED_BY(mu_) = 0;  // where it reads next, 0 at the end
-  bool finished_ GUARDED_BY(mu_) = false;  // the reader has stopped
+  uint64_t next_ GUARDED_BY(mu_) = 0;                   // where it reads next, 0 at the end
+  bool finished_ GUARDED_BY(mu_) = false;               // the reader has stopped
   bool stop_ GUARDED_BY(mu_) = false;
   std::optional<Error> error_ GUARDED_BY(mu_);
 };

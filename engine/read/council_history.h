@@ -33,11 +33,11 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/model/council_model.h"
+#include "engine/projection/projection.h"
+#include "engine/read/log_snapshot.h"
 #include "store/base/mutex.h"
 #include "store/base/thread_annotations.h"
-#include "engine/model/council_model.h"
-#include "engine/read/log_snapshot.h"
-#include "engine/projection/projection.h"
 
 namespace goldthread::engine {
 

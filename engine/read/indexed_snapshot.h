@@ -18,8 +18,8 @@
 #include <shared_mutex>
 
 #include "engine/read/log_snapshot.h"
-#include "store/base/mutex.h"
 #include "engine/read/read_index.h"
+#include "store/base/mutex.h"
 
 namespace goldthread::engine {
 

@@ -17,10 +17,10 @@
 #include <optional>
 #include <string>
 
+#include "engine/read/outstanding_work.h"
+#include "engine/timetable/cycle_timetable.h"
 #include "store/base/mutex.h"
 #include "store/base/thread_annotations.h"
-#include "engine/timetable/cycle_timetable.h"
-#include "engine/read/outstanding_work.h"
 
 namespace goldthread::engine {
 
@@ -42,8 +42,7 @@ class TimetableDeadlines final : public DeadlineProvider {
   mutable Mutex mu_;
   // cycle period -> timetable (nullopt: the workflow has no cycle for it). Entries are never
   // erased, so a pointer into one stays valid after mu_ is released.
-  mutable std::map<std::string, std::optional<CycleTimetable>, std::less<>> cache_
-      GUARDED_BY(mu_);
+  mutable std::map<std::string, std::optional<CycleTimetable>, std::less<>> cache_ GUARDED_BY(mu_);
 };
 
 }  // namespace goldthread::engine

@@ -11,12 +11,12 @@
 // next RunDue, with `late_by_seconds` saying how late.
 //
 // Reminders and escalations land on the stream of the item they are about (the figure, the
-// finding, the priority, or the cycle for meeting and closure stages), addressed to the people holding the
-// stage's responsible roles (or the rung's roles) on a scope covering the item's unit. A stage
-// completes at the moment the last item is done (the recorded time of the event that finished
-// it), on time or late against its deadline; escalations stop once the item is done. The cycle
-// ends when its last stage falls due or its last escalation rung is reached, the later; a stage
-// still incomplete then is closed incomplete.
+// finding, the priority, or the cycle for meeting and closure stages), addressed to the people
+// holding the stage's responsible roles (or the rung's roles) on a scope covering the item's unit.
+// A stage completes at the moment the last item is done (the recorded time of the event that
+// finished it), on time or late against its deadline; escalations stop once the item is done. The
+// cycle ends when its last stage falls due or its last escalation rung is reached, the later; a
+// stage still incomplete then is closed incomplete.
 //
 //   Scheduler scheduler(store.get(), &clock, {.tenant = "demo", .timetables = provider});
 //   scheduler.RunDue();                               // in service, after each wake-up
@@ -33,15 +33,14 @@
 #include <string>
 #include <vector>
 
-#include "engine/timetable/cycle_timetable.h"
 #include "engine/model/council_model.h"
 #include "engine/model/cycle_state.h"
-#include "engine/timetable/cycle_timetable.h"
 #include "engine/model/figure_state.h"
 #include "engine/model/finding_state.h"
-#include "store/event_store.h"
+#include "engine/timetable/cycle_timetable.h"
 #include "store/base/mutex.h"
 #include "store/base/thread_annotations.h"
+#include "store/event_store.h"
 
 namespace goldthread::engine {
 

@@ -38,13 +38,14 @@ void TimerLoop::Run() {
     }
     std::chrono::milliseconds sleep = options_.max_sleep;
     auto fired = options_.run_due();
-    auto next = fired ? options_.next_due() : Result<std::optional<TimePoint>>(Unexpected(fired.error()));
+    auto next =
+        fired ? options_.next_due() : Result<std::optional<TimePoint>>(Unexpected(fired.error()));
     if (!next) {
       if (options_.on_error) options_.on_error(next.error());
       sleep = options_.retry;
     } else if (next->has_value()) {
-      const auto until = std::chrono::duration_cast<std::chrono::milliseconds>(
-          **next - options_.clock->Now());
+      const auto until =
+          std::chrono::duration_cast<std::chrono::milliseconds>(**next - options_.clock->Now());
       // A due instant in the past or now: run again at once (a millisecond for the clock).
       sleep = std::clamp(until + std::chrono::milliseconds(1), std::chrono::milliseconds(0),
                          options_.max_sleep);

@@ -64,7 +64,7 @@ class TimerLoop {
   CondVar wake_;
   bool poked_ GUARDED_BY(mu_) = false;
   bool stopping_ GUARDED_BY(mu_) = false;
-  std::thread thread_;    // Start/Stop's thread only
+  std::thread thread_;  // Start/Stop's thread only
 };
 
 }  // namespace goldthread::engine

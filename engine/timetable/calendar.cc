@@ -192,9 +192,7 @@ std::string FormatBankHolidayFile(std::span<const BankHoliday> holidays, int fir
   return out;
 }
 
-std::string DefaultBankHolidaysPath() {
-  return BankHolidaysPathIn(DataPath("workflows"));
-}
+std::string DefaultBankHolidaysPath() { return BankHolidaysPathIn(DataPath("workflows")); }
 
 std::string BankHolidaysPathIn(const std::string& workflows_dir) {
   return workflows_dir + "/calendars/england-and-wales-bank-holidays.txt";

@@ -7,7 +7,8 @@
 namespace goldthread {
 
 std::string DataDir() {
-  if (const char* dir = std::getenv("GOLDTHREAD_SHARE_DIR"); dir != nullptr && *dir != '\0') return dir;
+  if (const char* dir = std::getenv("GOLDTHREAD_SHARE_DIR"); dir != nullptr && *dir != '\0')
+    return dir;
   std::error_code ec;
   const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (ec || exe.empty()) return "share/goldthread";

@@ -26,8 +26,8 @@
 namespace goldthread {
 
 // $GOLDTHREAD_SHARE_DIR when set and not empty (a copy of share/goldthread elsewhere; not
-// GOLDTHREAD_DATA_DIR, which names the store, the default --data-dir); else <folder of the running executable>/../
-// share/goldthread, normalised (the executable's own path, symlinks resolved, from
+// GOLDTHREAD_DATA_DIR, which names the store, the default --data-dir); else <folder of the running
+// executable>/../ share/goldthread, normalised (the executable's own path, symlinks resolved, from
 // /proc/self/exe); else, when that cannot be read, "share/goldthread" relative to the working
 // folder. The folder is not checked: a missing file is reported by whoever opens it, naming
 // the path.

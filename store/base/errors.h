@@ -88,16 +88,14 @@ inline Status OkStatus() { return {}; }
 
 // The error of a failed result, as a Failure, for `return Unexpected(...)`.
 inline Failure Unexpected(Error e) { return Failure(std::move(e)); }
-inline Failure MakeError(ErrorCode code, std::string message,
-                                        std::string field = {}) {
+inline Failure MakeError(ErrorCode code, std::string message, std::string field = {}) {
   return Unexpected(Error{code, std::move(message), std::move(field), std::nullopt});
 }
 inline Failure InvalidField(std::string field, std::string message) {
   return MakeError(ErrorCode::kInvalidArgument, std::move(message), std::move(field));
 }
 // A stale expected version, naming stream, expected and current versions.
-Failure ConflictError(std::string_view stream, std::string_view expected,
-                                     uint64_t current);
+Failure ConflictError(std::string_view stream, std::string_view expected, uint64_t current);
 
 // The one way to drop a result deliberately.
 template <typename T>

@@ -21,9 +21,9 @@ template <typename E>
 class unexpected {
  public:
   template <typename G = E>
-    requires(!std::is_same_v<std::remove_cvref_t<G>, unexpected> &&
-             std::is_constructible_v<E, G>)
-  constexpr explicit unexpected(G&& e) : e_(std::forward<G>(e)) {}
+  requires(!std::is_same_v<std::remove_cvref_t<G>, unexpected> &&
+           std::is_constructible_v<E, G>) constexpr explicit unexpected(G&& e)
+      : e_(std::forward<G>(e)) {}
 
   constexpr const E& error() const& noexcept { return e_; }
   constexpr E& error() & noexcept { return e_; }
@@ -67,9 +67,7 @@ class expected {
   using error_type = E;
   using unexpected_type = unexpected<E>;
 
-  constexpr expected()
-    requires std::is_default_constructible_v<T>
-      : has_(true) {
+  constexpr expected() requires std::is_default_constructible_v<T> : has_(true) {
     std::construct_at(&val_);
   }
   constexpr expected(const expected& o) : has_(o.has_) {
@@ -79,8 +77,8 @@ class expected {
       std::construct_at(&err_, o.err_);
     }
   }
-  constexpr expected(expected&& o) noexcept(std::is_nothrow_move_constructible_v<T> &&
-                                            std::is_nothrow_move_constructible_v<E>)
+  constexpr expected(expected&& o) noexcept(
+      std::is_nothrow_move_constructible_v<T>&& std::is_nothrow_move_constructible_v<E>)
       : has_(o.has_) {
     if (has_) {
       std::construct_at(&val_, std::move(o.val_));
@@ -89,9 +87,10 @@ class expected {
     }
   }
   template <typename U, typename G>
-    requires(!std::is_same_v<expected<U, G>, expected> && std::is_constructible_v<T, const U&> &&
-             std::is_constructible_v<E, const G&>)
-  constexpr explicit(!std::is_convertible_v<const U&, T> || !std::is_convertible_v<const G&, E>)
+  requires(!std::is_same_v<expected<U, G>, expected> && std::is_constructible_v<T, const U&> &&
+           std::is_constructible_v<
+               E, const G&>) constexpr explicit(!std::is_convertible_v<const U&, T> ||
+                                                !std::is_convertible_v<const G&, E>)
       expected(const expected<U, G>& o)
       : has_(o.has_value()) {
     if (has_) {
@@ -101,9 +100,9 @@ class expected {
     }
   }
   template <typename U, typename G>
-    requires(!std::is_same_v<expected<U, G>, expected> && std::is_constructible_v<T, U> &&
-             std::is_constructible_v<E, G>)
-  constexpr explicit(!std::is_convertible_v<U, T> || !std::is_convertible_v<G, E>)
+  requires(!std::is_same_v<expected<U, G>, expected> && std::is_constructible_v<T, U> &&
+           std::is_constructible_v<E, G>) constexpr explicit(!std::is_convertible_v<U, T> ||
+                                                             !std::is_convertible_v<G, E>)
       expected(expected<U, G>&& o)
       : has_(o.has_value()) {
     if (has_) {
@@ -113,21 +112,23 @@ class expected {
     }
   }
   template <typename U = T>
-    requires(!std::is_same_v<std::remove_cvref_t<U>, std::in_place_t> &&
-             !std::is_same_v<std::remove_cvref_t<U>, expected> &&
-             !is_expected<std::remove_cvref_t<U>>::value &&
-             !is_unexpected<std::remove_cvref_t<U>>::value && std::is_constructible_v<T, U>)
-  constexpr explicit(!std::is_convertible_v<U, T>) expected(U&& v) : has_(true) {
+  requires(!std::is_same_v<std::remove_cvref_t<U>, std::in_place_t> &&
+           !std::is_same_v<std::remove_cvref_t<U>, expected> &&
+           !is_expected<std::remove_cvref_t<U>>::value &&
+           !is_unexpected<std::remove_cvref_t<U>>::value &&
+           std::is_constructible_v<T, U>) constexpr explicit(!std::is_convertible_v<U, T>)
+      expected(U&& v)
+      : has_(true) {
     std::construct_at(&val_, std::forward<U>(v));
   }
   template <typename G>
-    requires std::is_constructible_v<E, const G&>
+  requires std::is_constructible_v<E, const G&>
   constexpr explicit(!std::is_convertible_v<const G&, E>) expected(const unexpected<G>& u)
       : has_(false) {
     std::construct_at(&err_, u.error());
   }
   template <typename G>
-    requires std::is_constructible_v<E, G>
+  requires std::is_constructible_v<E, G>
   constexpr explicit(!std::is_convertible_v<G, E>) expected(unexpected<G>&& u) : has_(false) {
     std::construct_at(&err_, std::move(u).error());
   }
@@ -156,10 +157,9 @@ class expected {
     }
     return *this;
   }
-  constexpr expected& operator=(expected&& o) noexcept(std::is_nothrow_move_assignable_v<T> &&
-                                                      std::is_nothrow_move_assignable_v<E> &&
-                                                      std::is_nothrow_move_constructible_v<T> &&
-                                                      std::is_nothrow_move_constructible_v<E>) {
+  constexpr expected& operator=(expected&& o) noexcept(
+      std::is_nothrow_move_assignable_v<T>&& std::is_nothrow_move_assignable_v<E>&&
+          std::is_nothrow_move_constructible_v<T>&& std::is_nothrow_move_constructible_v<E>) {
     if (this != &o) {
       if (has_ && o.has_) {
         val_ = std::move(o.val_);
@@ -173,10 +173,10 @@ class expected {
     return *this;
   }
   template <typename U = T>
-    requires(!std::is_same_v<std::remove_cvref_t<U>, expected> &&
-             !is_unexpected<std::remove_cvref_t<U>>::value && std::is_constructible_v<T, U> &&
-             std::is_assignable_v<T&, U>)
-  constexpr expected& operator=(U&& v) {
+  requires(!std::is_same_v<std::remove_cvref_t<U>, expected> &&
+           !is_unexpected<std::remove_cvref_t<U>>::value && std::is_constructible_v<T, U> &&
+           std::is_assignable_v<T&, U>) constexpr expected&
+  operator=(U&& v) {
     if (has_) {
       val_ = std::forward<U>(v);
     } else {
@@ -239,9 +239,9 @@ class expected {
   }
 
   template <typename U>
-  friend constexpr bool operator==(const expected& a, const U& v)
-    requires(!is_expected<U>::value && !is_unexpected<U>::value)
-  {
+  friend constexpr bool operator==(const expected& a,
+                                   const U& v) requires(!is_expected<U>::value &&
+                                                        !is_unexpected<U>::value) {
     return a.has_ && a.val_ == v;
   }
   template <typename G>
@@ -294,13 +294,13 @@ class expected<void, E> {
     if (!has_) std::construct_at(&err_, std::move(o.err_));
   }
   template <typename G>
-    requires std::is_constructible_v<E, const G&>
+  requires std::is_constructible_v<E, const G&>
   constexpr explicit(!std::is_convertible_v<const G&, E>) expected(const unexpected<G>& u)
       : has_(false) {
     std::construct_at(&err_, u.error());
   }
   template <typename G>
-    requires std::is_constructible_v<E, G>
+  requires std::is_constructible_v<E, G>
   constexpr explicit(!std::is_convertible_v<G, E>) expected(unexpected<G>&& u) : has_(false) {
     std::construct_at(&err_, std::move(u).error());
   }
@@ -327,8 +327,8 @@ class expected<void, E> {
     }
     return *this;
   }
-  constexpr expected& operator=(expected&& o) noexcept(std::is_nothrow_move_constructible_v<E> &&
-                                                      std::is_nothrow_move_assignable_v<E>) {
+  constexpr expected& operator=(expected&& o) noexcept(
+      std::is_nothrow_move_constructible_v<E>&& std::is_nothrow_move_assignable_v<E>) {
     if (this != &o) {
       if (!has_ && !o.has_) {
         err_ = std::move(o.err_);
