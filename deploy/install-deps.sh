@@ -18,11 +18,13 @@ PACKAGES=(
 # notifications; python3-prometheus-client parses /metrics output as a second, independent
 # reader; python3-aiosmtpd is the real SMTP server on loopback that the e-mail delivery tests
 # send to; python3-openpyxl reads the .xlsx exports and python3-icalendar the calendar feed;
-# wrk load, nginx baseline). Installed only when asked for.
+# wrk load, nginx baseline; clang for deploy/test.sh's -Wthread-safety build). Installed only
+# when asked for.
 # Node.js and npm install GOV.UK Frontend at build time (never needed at run time).
 PACKAGES+=(nodejs)
 if [[ "${GOLDTHREAD_WITH_TEST_TOOLS:-0}" == "1" ]]; then
-  PACKAGES+=(python3 python3-prometheus-client python3-aiosmtpd python3-openpyxl python3-icalendar)
+  PACKAGES+=(python3 python3-prometheus-client python3-aiosmtpd python3-openpyxl python3-icalendar
+             clang)
   # The browser tests: Debian's Chromium, driven by playwright-core from npm (tests/web).
   PACKAGES+=(chromium chromium-driver)
 fi

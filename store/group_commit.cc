@@ -175,11 +175,11 @@ void RocksEventStore::AppendAsync(AppendRequest request,
     return;
   }
   {
-    std::lock_guard<std::mutex> lock(queue_mu_);
+    MutexLock lock(queue_mu_);
     if (!stopping_) {
       queue_.push_back(
           Pending{std::move(request), std::move(done), std::chrono::steady_clock::now()});
-      queue_cv_.notify_one();
+      queue_cv_.Signal();
       return;
     }
   }
@@ -218,14 +218,14 @@ void RocksEventStore::AppendAllAsync(std::vector<AppendRequest> requests,
     }
   }
   {
-    std::lock_guard<std::mutex> lock(queue_mu_);
+    MutexLock lock(queue_mu_);
     if (!stopping_) {
       Pending p;
       p.group = std::move(requests);
       p.done_all = std::move(done);
       p.queued_at = std::chrono::steady_clock::now();
       queue_.push_back(std::move(p));
-      queue_cv_.notify_one();
+      queue_cv_.Signal();
       return;
     }
   }
@@ -236,16 +236,18 @@ void RocksEventStore::WriterLoop() {
   std::vector<Pending> batch;
   while (true) {
     {
-      std::unique_lock<std::mutex> lock(queue_mu_);
-      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      MutexLock lock(queue_mu_);
+      while (!stopping_ && queue_.empty()) queue_cv_.Wait(queue_mu_);
       if (queue_.empty()) return;  // stopping, and everything queued has been committed
       // Group-commit wait: when the last batch showed several concurrent appenders, give the
       // ones just acknowledged a moment to queue their next append, so one fsync covers them
       // all. A lone appender (last batch of one) never waits.
       if (recent_batch_peak_ > 1 && options_.group_commit_wait.count() > 0) {
         const size_t target = std::min(recent_batch_peak_, options_.max_batch_appends);
-        queue_cv_.wait_for(lock, options_.group_commit_wait,
-                           [&] { return stopping_ || queue_.size() >= target; });
+        const auto deadline = std::chrono::steady_clock::now() + options_.group_commit_wait;
+        while (!stopping_ && queue_.size() < target) {
+          if (!queue_cv_.WaitUntil(queue_mu_, deadline)) break;
+        }
       }
       const size_t n = std::min(queue_.size(), options_.max_batch_appends);
       batch.reserve(n);
@@ -493,9 +495,9 @@ void RocksEventStore::CommitBatch(std::vector<Pending>& batch) {
 
 void RocksEventStore::Publish(const std::vector<Planned>& planned, uint64_t head,
                               const std::string& hash) {
-  std::lock_guard<std::mutex> lock(publish_mu_);
+  MutexLock lock(publish_mu_);
   {
-    std::lock_guard<std::mutex> hash_lock(head_hash_mu_);
+    MutexLock hash_lock(head_hash_mu_);
     head_hash_ = hash;
     head_position_.store(head, std::memory_order_release);
   }

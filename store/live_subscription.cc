@@ -16,39 +16,38 @@ LiveSubscription::~LiveSubscription() {
 }
 
 void LiveSubscription::Cancel() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   cancelled_ = true;
-  cv_.notify_all();
+  cv_.SignalAll();
 }
 
 void LiveSubscription::StoreClosing() { Cancel(); }
 
 uint64_t LiveSubscription::next_position() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return next_;
 }
 
 bool LiveSubscription::is_live() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return live_;
 }
 
 bool LiveSubscription::TryGoLive() {
-  return store_->WithPublishLock([&] {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (store_->head_position() >= next_) return false;  // more to read from disk first
-    live_ = true;
-    buffer_.clear();
-    if (!registered_) {
-      registered_ = true;
-      store_->Register(this);
-    }
-    return true;
-  });
+  MutexLock publish(store_->publish_mu());
+  MutexLock lock(mu_);
+  if (store_->head_position() >= next_) return false;  // more to read from disk first
+  live_ = true;
+  buffer_.clear();
+  if (!registered_) {
+    registered_ = true;
+    store_->Register(this);
+  }
+  return true;
 }
 
 bool LiveSubscription::Deliver(const std::vector<const Envelope*>& events) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (!live_ || cancelled_) {
     registered_ = false;
     return false;
@@ -58,11 +57,11 @@ bool LiveSubscription::Deliver(const std::vector<const Envelope*>& events) {
     live_ = false;
     registered_ = false;
     buffer_.clear();
-    cv_.notify_all();
+    cv_.SignalAll();
     return false;
   }
   for (const Envelope* e : events) buffer_.push_back(*e);
-  cv_.notify_all();
+  cv_.SignalAll();
   return true;
 }
 
@@ -73,10 +72,12 @@ Result<std::vector<Envelope>> LiveSubscription::Poll(size_t max_events,
   while (true) {
     uint64_t from;
     {
-      std::unique_lock<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       if (cancelled_) return MakeError(ErrorCode::kCancelled, "subscription cancelled");
       if (live_) {
-        cv_.wait_until(lock, deadline, [&] { return cancelled_ || !live_ || !buffer_.empty(); });
+        while (!cancelled_ && live_ && buffer_.empty()) {
+          if (!cv_.WaitUntil(mu_, deadline)) break;
+        }
         if (cancelled_) return MakeError(ErrorCode::kCancelled, "subscription cancelled");
         std::vector<Envelope> out;
         while (!buffer_.empty() && out.size() < max_events) {
@@ -94,7 +95,7 @@ Result<std::vector<Envelope>> LiveSubscription::Poll(size_t max_events,
     auto page = store_->ReadAll(from, Direction::kForward, max_events);
     if (!page) return Unexpected(page.error());
     if (!page->events.empty()) {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       next_ = page->events.back().position() + 1;
       return std::move(page->events);
     }

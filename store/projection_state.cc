@@ -37,7 +37,7 @@ Status CheckProjectionKey(std::string_view key, const std::string& field) {
   return OkStatus();
 }
 
-std::unexpected<Error> FromRocks(const rocksdb::Status& s, std::string_view what) {
+Failure FromRocks(const rocksdb::Status& s, std::string_view what) {
   return MakeError(ErrorCode::kInternal, fmt::format("{}: {}", what, s.ToString()));
 }
 

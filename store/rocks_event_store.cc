@@ -40,7 +40,7 @@ namespace {
 constexpr size_t kMaxPage = 10'000;
 
 // Only for a failed `s`.
-std::unexpected<Error> FromRocks(const rocksdb::Status& s, std::string_view what) {
+Failure FromRocks(const rocksdb::Status& s, std::string_view what) {
   return MakeError(ErrorCode::kInternal, fmt::format("{}: {}", what, s.ToString()));
 }
 
@@ -146,14 +146,18 @@ Result<std::unique_ptr<EventStore>> RocksEventStore::OpenImpl(const std::string&
   std::string head;
   s = store->db_->Get(rocksdb::ReadOptions(), store->meta_cf_, kMetaHeadKey, &head);
   if (s.ok() && head.size() == 8 + kHashBytes) {
-    store->head_position_.store(GetBigEndian64(head));
-    store->head_hash_ = head.substr(8);
+    store->head_hash_writer_ = head.substr(8);
   } else if (s.IsNotFound()) {
-    store->head_hash_ = std::string(kHashBytes, '\0');
+    store->head_hash_writer_ = std::string(kHashBytes, '\0');
   } else {
     return MakeError(ErrorCode::kDataLoss, fmt::format("the head record in {} is unreadable", dir));
   }
-  store->head_hash_writer_ = store->head_hash_;
+  {
+    // No other thread has the store yet; the lock is for the analysis.
+    MutexLock lock(store->head_hash_mu_);
+    if (s.ok()) store->head_position_.store(GetBigEndian64(head));
+    store->head_hash_ = store->head_hash_writer_;
+  }
   if (!options.read_only) {
     store->writer_ = std::thread([s = store.get()] {
       // Named so that `top -H` and perf show the group-commit writer (15 characters at most).
@@ -181,13 +185,13 @@ RocksEventStore::RocksEventStore(std::string dir, StoreOptions options,
 
 RocksEventStore::~RocksEventStore() {
   {
-    std::lock_guard<std::mutex> lock(queue_mu_);
+    MutexLock lock(queue_mu_);
     stopping_ = true;
   }
-  queue_cv_.notify_all();
+  queue_cv_.SignalAll();
   if (writer_.joinable()) writer_.join();
   {
-    std::lock_guard<std::mutex> lock(publish_mu_);
+    MutexLock lock(publish_mu_);
     for (LiveSubscription* s : live_) s->StoreClosing();
   }
   for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
@@ -197,13 +201,13 @@ RocksEventStore::~RocksEventStore() {
 void RocksEventStore::Register(LiveSubscription* s) { live_.push_back(s); }
 
 void RocksEventStore::Unregister(LiveSubscription* s) {
-  std::lock_guard<std::mutex> lock(publish_mu_);
+  MutexLock lock(publish_mu_);
   live_.erase(std::remove(live_.begin(), live_.end(), s), live_.end());
 }
 
 HeadInfo RocksEventStore::Head() const {
   // Publish changes the position and the hash together under this lock, so they always pair.
-  std::lock_guard<std::mutex> lock(head_hash_mu_);
+  MutexLock lock(head_hash_mu_);
   return HeadInfo{head_position_.load(std::memory_order_acquire), head_hash_};
 }
 
@@ -239,10 +243,9 @@ Result<std::optional<AppendResult>> RocksEventStore::FindCommand(
   if (!s.ok() || seen.size() != 24) {
     return MakeError(ErrorCode::kInternal, fmt::format("reading command ids: {}", s.ToString()));
   }
-  return std::optional<AppendResult>(AppendResult{GetBigEndian64(seen),
-                                                  GetBigEndian64(std::string_view(seen).substr(8)),
-                                                  GetBigEndian64(std::string_view(seen).substr(16)),
-                                                  true});
+  return std::optional<AppendResult>(
+      AppendResult{GetBigEndian64(seen), GetBigEndian64(std::string_view(seen).substr(8)),
+                   GetBigEndian64(std::string_view(seen).substr(16)), true});
 }
 
 Result<ReadPage> RocksEventStore::ReadAll(uint64_t from_position, Direction direction,

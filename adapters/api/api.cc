@@ -13,6 +13,7 @@
 #include "engine/model/event_codec.h"
 #include "engine/model/local_date.h"
 #include "goldthread/v1/api.pb.h"
+#include "store/base/data_dir.h"
 
 namespace goldthread::adapters {
 
@@ -152,9 +153,8 @@ Api::Api(engine::CommandHandler* handler, engine::Scheduler* scheduler, Metrics*
         {.rate_per_second = options_.requests_per_second, .burst = options_.burst});
     if (limiter) limiter_ = std::move(*limiter);
   }
-  openapi_ = ReadFile(options_.openapi_path.empty()
-                          ? std::string(GOLDTHREAD_SOURCE_DIR) + "/docs/openapi.json"
-                          : options_.openapi_path);
+  openapi_ =
+      ReadFile(options_.openapi_path.empty() ? DataPath("openapi.json") : options_.openapi_path);
   if (options_.response_cache_bytes > 0) {
     cache_ = std::make_unique<ResponseCache>(options_.response_cache_bytes);
     metrics_->Callback("goldthread_read_cache_hits", "Read-model answers served from the cache",

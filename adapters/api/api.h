@@ -53,7 +53,8 @@ struct ApiOptions {
   // `serve --simulate`: the clock is simulated and POST /api/v1/clock moves it. Not owned.
   // Default: null (real time; the clock route answers 404).
   SimulatedClock* simulated_clock = nullptr;
-  // Where docs/openapi.json is, served at /api/v1/openapi.json. Default: the source tree's.
+  // Where docs/openapi.json is, served at /api/v1/openapi.json. Default: DataPath("openapi.json"),
+  // the copy installed (or built) beside the binary.
   std::string openapi_path;
   // The read models (scorecards, reports, histories, outstanding work, trails). Not owned.
   // Default: null (those routes answer 503).

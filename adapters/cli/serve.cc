@@ -12,21 +12,13 @@
 #include "adapters/api/api.h"
 #include "adapters/http/http_server.h"
 #include "adapters/web/web_app.h"
+#include "store/base/data_dir.h"
 #include "engine/council_engine.h"
 #include "engine/scheduler/timer_loop.h"
 #include "store/event_store.h"
 
 namespace goldthread::adapters {
 
-namespace {
-// share/goldthread/web beside the running executable's bin/ folder.
-std::string DefaultWebDir() {
-  std::error_code ec;
-  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) return "share/goldthread/web";
-  return (exe.parent_path().parent_path() / "share" / "goldthread" / "web").string();
-}
-}  // namespace
 
 int RunServe(const ServeOptions& options) {
   const size_t colon = options.listen.rfind(':');
@@ -144,7 +136,7 @@ int RunServe(const ServeOptions& options) {
            .openapi_path = options.openapi_path,
            .read_models = reads});
   auto web = web::WebApp::Create(&handler, reads,
-                                 {.web_dir = options.web_dir.empty() ? DefaultWebDir()
+                                 {.web_dir = options.web_dir.empty() ? DataPath("web")
                                                                      : options.web_dir,
                                   .timetables = handler.options().timetables,
                                   .simulated_clock = options.simulate});

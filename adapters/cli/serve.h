@@ -35,8 +35,8 @@ struct ServeOptions {
   // source tree's. A path that cannot be read stops serve with exit 2.
   std::string openapi_path;
   // The web interface's templates/ and static/. Env: GOLDTHREAD_WEB_DIR. Default:
-  // share/goldthread/web beside the executable's bin/ (the build tree and an installation
-  // both have it there).
+  // DataPath("web") (store/base/data_dir.h): share/goldthread/web beside the executable's
+  // bin/, in the build tree and in an installation alike.
   std::string web_dir;
   // The council's main timetable: its sign-off levels and finding escalation apply to every
   // figure and finding. Default: chesterfield-service-first.

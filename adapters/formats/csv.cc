@@ -7,7 +7,7 @@
 namespace goldthread::adapters {
 namespace {
 
-std::unexpected<Error> LineError(size_t line, std::string message) {
+Failure LineError(size_t line, std::string message) {
   return MakeError(ErrorCode::kInvalidArgument, fmt::format("line {}: {}", line, message),
                    fmt::format("line {}", line));
 }

@@ -15,13 +15,14 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cctype>
-#include <condition_variable>
 #include <csignal>
-#include <mutex>
 #include <optional>
 #include <thread>
 #include <unordered_map>
 #include <vector>
+
+#include "store/base/mutex.h"
+#include "store/base/thread_annotations.h"
 
 namespace goldthread::adapters {
 namespace {
@@ -121,8 +122,8 @@ bool IsFieldValue(std::string_view s) {
 // after the server is gone; it may touch the io_context only while `open`, and the server
 // closes the gate before it stops the io_context.
 struct Gate {
-  std::mutex mu;
-  bool open = true;  // protected by mu
+  Mutex mu;
+  bool open GUARDED_BY(mu) = true;
 };
 
 class ServerImpl;
@@ -297,16 +298,17 @@ class ServerImpl final : public HttpServer {
     for (auto& s : live) net::post(s->executor(), [s] { s->OnServerStopping(); });
     live.clear();  // each posted notice holds its own reference
     {
-      std::unique_lock<std::mutex> lock(drain_mu_);
-      drain_cv_.wait_until(lock, deadline,
-                           [this] { return in_flight_.load() == 0 && stop_notices_.load() == 0; });
+      MutexLock lock(drain_mu_);
+      while (in_flight_.load() != 0 || stop_notices_.load() != 0) {
+        if (!drain_cv_.WaitUntil(drain_mu_, deadline)) break;
+      }
     }
     if (in_flight_.load() > 0) {
       logger_->warn("http: stopping with {} requests unanswered after the {} ms drain timeout",
                     in_flight_.load(), options_.drain_timeout.count());
     }
     {
-      std::lock_guard<std::mutex> lock(gate_->mu);
+      MutexLock lock(gate_->mu);
       gate_->open = false;
     }
     ioc_.stop();
@@ -331,11 +333,11 @@ class ServerImpl final : public HttpServer {
   void RefusalEnded() { --refusing_; }
 
   void Register(Session* s, std::weak_ptr<Session> weak) {
-    std::lock_guard<std::mutex> lock(sessions_mu_);
+    MutexLock lock(sessions_mu_);
     sessions_[s] = std::move(weak);
   }
   void Unregister(Session* s) {
-    std::lock_guard<std::mutex> lock(sessions_mu_);
+    MutexLock lock(sessions_mu_);
     sessions_.erase(s);
   }
   void ConnectionOpened() {
@@ -367,14 +369,14 @@ class ServerImpl final : public HttpServer {
  private:
   std::vector<std::shared_ptr<Session>> LiveSessions() {
     std::vector<std::shared_ptr<Session>> out;
-    std::lock_guard<std::mutex> lock(sessions_mu_);
+    MutexLock lock(sessions_mu_);
     for (auto& [ptr, weak] : sessions_)
       if (auto s = weak.lock()) out.push_back(std::move(s));
     return out;
   }
   void NotifyDrain() {
-    std::lock_guard<std::mutex> lock(drain_mu_);  // so that Stop cannot miss the wake-up
-    drain_cv_.notify_all();
+    MutexLock lock(drain_mu_);  // so that Stop cannot miss the wake-up
+    drain_cv_.SignalAll();
   }
 
   // Constant after construction.
@@ -395,10 +397,10 @@ class ServerImpl final : public HttpServer {
   std::atomic<size_t> in_flight_{0};
   std::atomic<size_t> stop_notices_{0};
   std::atomic<bool> stopping_{false};
-  std::mutex drain_mu_;
-  std::condition_variable drain_cv_;
-  std::mutex sessions_mu_;
-  std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;  // protected by sessions_mu_
+  Mutex drain_mu_;
+  CondVar drain_cv_;
+  Mutex sessions_mu_;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions_ GUARDED_BY(sessions_mu_);
 
   // Controlling thread only.
   bool stopped_ = false;
@@ -686,7 +688,7 @@ void Session::Serve() {
   Responder respond = [gate = server_->gate(), weak = weak_from_this(), keep_alive = keep_alive_,
                        responded](HttpResponse r) {
     if (responded->exchange(true)) return;  // a handler bug must not write twice
-    std::lock_guard<std::mutex> lock(gate->mu);
+    MutexLock lock(gate->mu);
     if (!gate->open) return;  // the server has stopped: nobody is left to answer
     std::shared_ptr<Session> self = weak.lock();
     if (!self) return;

@@ -140,14 +140,14 @@ void MetricFamily::Add(const Labels& labels, double v) {
   if (kind_ == Kind::kHistogram) MetricsMisuse(fmt::format("{}: Add on a histogram", name_));
   if (kind_ == Kind::kCounter && !(v >= 0)) return;
   const std::string key = Key(labels);
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   series_[key].value += v;
 }
 
 void MetricFamily::Set(const Labels& labels, double v) {
   if (kind_ != Kind::kGauge) MetricsMisuse(fmt::format("{}: Set on a non-gauge", name_));
   const std::string key = Key(labels);
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   series_[key].value = v;
 }
 
@@ -157,7 +157,7 @@ void MetricFamily::Observe(const Labels& labels, double v) {
   }
   if (std::isnan(v)) return;
   const std::string key = Key(labels);
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   Series& s = series_[key];
   if (s.bucket_counts.empty()) s.bucket_counts.assign(buckets_.size(), 0);
   // `le` is inclusive: an observation equal to a bound lands in that bound's bucket.
@@ -169,7 +169,7 @@ void MetricFamily::Observe(const Labels& labels, double v) {
 
 double MetricFamily::Value(const Labels& labels) const {
   const std::string key = Key(labels);
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   const auto it = series_.find(key);
   if (it == series_.end()) return 0;
   return kind_ == Kind::kHistogram ? static_cast<double>(it->second.count) : it->second.value;
@@ -178,7 +178,7 @@ double MetricFamily::Value(const Labels& labels) const {
 void MetricFamily::Render(std::string* out) const {
   *out +=
       fmt::format("# HELP {} {}\n# TYPE {} {}\n", name_, EscapeHelp(help_), name_, KindName(kind_));
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   for (const auto& [key, s] : series_) {
     if (kind_ != Kind::kHistogram) {
       *out += fmt::format("{}{} {}\n", name_, LabelBlock(key), FormatValue(s.value));
@@ -210,7 +210,7 @@ bool Metrics::NameTakenLocked(std::string_view name) const {
 
 MetricFamily& Metrics::Family(const std::string& name, const std::string& help,
                               MetricFamily::Kind kind, std::vector<double> buckets) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   for (auto& f : families_) {
     if (f->name() != name) continue;
     if (f->kind() != kind) {
@@ -244,7 +244,7 @@ MetricFamily& Metrics::Histogram(const std::string& name, const std::string& hel
 void Metrics::Callback(const std::string& name, const std::string& help,
                        std::function<double()> fn) {
   if (!IsMetricName(name)) MetricsMisuse(fmt::format("'{}' is not a valid metric name", name));
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   for (const auto& f : families_) {
     if (f->name() == name) MetricsMisuse(fmt::format("{} is already registered", name));
   }
@@ -254,7 +254,7 @@ void Metrics::Callback(const std::string& name, const std::string& help,
 
 std::string Metrics::Render() const {
   std::string out;
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   for (const auto& f : families_) f->Render(&out);
   for (const auto& [name, help, fn] : callbacks_) {
     out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", name, EscapeHelp(help), name, name,

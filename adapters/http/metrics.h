@@ -23,12 +23,14 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <utility>
 #include <vector>
+
+#include "store/base/mutex.h"
+#include "store/base/thread_annotations.h"
 
 namespace goldthread::adapters {
 
@@ -79,8 +81,8 @@ class MetricFamily {
   const Kind kind_;
   const std::vector<double> buckets_;
 
-  mutable std::mutex mu_;
-  std::map<std::string, Series> series_;  // protected by mu_
+  mutable Mutex mu_;
+  std::map<std::string, Series> series_ GUARDED_BY(mu_);
 };
 
 class Metrics {
@@ -109,12 +111,12 @@ class Metrics {
  private:
   MetricFamily& Family(const std::string& name, const std::string& help, MetricFamily::Kind kind,
                        std::vector<double> buckets);
-  bool NameTakenLocked(std::string_view name) const;
+  bool NameTakenLocked(std::string_view name) const REQUIRES(mu_);
 
-  mutable std::mutex mu_;
-  std::vector<std::unique_ptr<MetricFamily>> families_;  // protected by mu_
-  std::vector<std::tuple<std::string, std::string, std::function<double()>>>
-      callbacks_;  // protected by mu_
+  mutable Mutex mu_;
+  std::vector<std::unique_ptr<MetricFamily>> families_ GUARDED_BY(mu_);
+  std::vector<std::tuple<std::string, std::string, std::function<double()>>> callbacks_
+      GUARDED_BY(mu_);
 };
 
 }  // namespace goldthread::adapters

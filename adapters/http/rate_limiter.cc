@@ -34,7 +34,7 @@ void RateLimiter::ForgetRefilledLocked(Clock::time_point now) {
 }
 
 RateLimiter::Decision RateLimiter::Allow(std::string_view key, Clock::time_point now) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   ForgetRefilledLocked(now);
   Bucket* bucket;
   if (auto it = index_.find(std::string(key)); it != index_.end()) {
@@ -61,7 +61,7 @@ RateLimiter::Decision RateLimiter::Allow(std::string_view key, Clock::time_point
 }
 
 size_t RateLimiter::tracked_keys() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return index_.size();
 }
 

@@ -18,12 +18,13 @@
 #include <cstddef>
 #include <list>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
 #include "store/base/errors.h"
+#include "store/base/mutex.h"
+#include "store/base/thread_annotations.h"
 
 namespace goldthread::adapters {
 
@@ -70,14 +71,14 @@ class RateLimiter {
   using Lru = std::list<Bucket>;  // most recently seen first
 
   // Forgets buckets, least recently seen first, that are full again by `now`.
-  void ForgetRefilledLocked(Clock::time_point now);
+  void ForgetRefilledLocked(Clock::time_point now) REQUIRES(mu_);
 
   const RateLimiterOptions options_;
   const Clock::duration refill_time_;  // from empty to full
 
-  mutable std::mutex mu_;
-  Lru lru_;                                               // protected by mu_
-  std::unordered_map<std::string, Lru::iterator> index_;  // protected by mu_
+  mutable Mutex mu_;
+  Lru lru_ GUARDED_BY(mu_);
+  std::unordered_map<std::string, Lru::iterator> index_ GUARDED_BY(mu_);
 };
 
 }  // namespace goldthread::adapters

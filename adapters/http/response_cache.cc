@@ -10,7 +10,7 @@ size_t Cost(const std::string& key, const HttpResponse& r) {
 }  // namespace
 
 std::optional<HttpResponse> ResponseCache::Find(const std::string& key) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   auto it = index_.find(key);
   if (it == index_.end()) {
     ++misses_;
@@ -25,7 +25,7 @@ void ResponseCache::Put(const std::string& key, const HttpResponse& response) {
   if (response.status != 200) return;
   const size_t cost = Cost(key, response);
   if (cost > max_bytes_ / 4) return;
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (index_.contains(key)) return;
   lru_.push_front(Entry{key, response});
   index_.emplace(key, lru_.begin());
@@ -39,15 +39,15 @@ void ResponseCache::Put(const std::string& key, const HttpResponse& response) {
 }
 
 size_t ResponseCache::bytes() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return bytes_;
 }
 uint64_t ResponseCache::hits() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return hits_;
 }
 uint64_t ResponseCache::misses() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return misses_;
 }
 

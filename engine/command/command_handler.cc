@@ -1,15 +1,14 @@
 #include "engine/command/command_handler.h"
 
 #include <fmt/format.h>
-
 #include <openssl/rand.h>
 
 #include <map>
 #include <set>
 
+#include "engine/command/internal/decide.h"
 #include "engine/model/api_tokens.h"
 #include "engine/model/event_codec.h"
-#include "engine/command/internal/decide.h"
 #include "store/base/sha256.h"
 
 namespace goldthread::engine {
@@ -116,15 +115,15 @@ Result<Decision> Decide(const internal::DecideContext& c, const v1::Command& com
 
 }  // namespace
 
-CommandHandler::CommandHandler(store::EventStore* store, const Clock* clock,
-                               HandlerOptions options)
+CommandHandler::CommandHandler(store::EventStore* store, const Clock* clock, HandlerOptions options)
     : store_(store), clock_(clock), options_(std::move(options)), model_(options_.tenant) {}
 
 Status CommandHandler::CatchUpLocked() {
   store::ReadPage page;
   while (true) {
     if (store_->Head().position <= model_.position()) return OkStatus();
-    if (auto s = store_->ReadAllInto(model_.position() + 1, store::Direction::kForward, 1000, &page);
+    if (auto s =
+            store_->ReadAllInto(model_.position() + 1, store::Direction::kForward, 1000, &page);
         !s) {
       return s;
     }
@@ -145,13 +144,13 @@ Status CommandHandler::CatchUpLocked() {
 }
 
 Status CommandHandler::CatchUp() {
-  std::unique_lock lock(model_mu_);
+  WriterMutexLock lock(model_mu_);
   return CatchUpLocked();
 }
 
 Status CommandHandler::ReadModel(const std::function<void(const CouncilModel&)>& read) {
   if (auto s = CatchUp(); !s) return s;
-  std::shared_lock lock(model_mu_);
+  ReaderMutexLock lock(model_mu_);
   read(model_);
   return OkStatus();
 }
@@ -280,7 +279,7 @@ Result<v1::CommandResult> CommandHandler::Execute(const CommandContext& context,
     // 2. Decide against the model caught up past that version.
     Result<Decision> decision = MakeError(ErrorCode::kInternal, "undecided");
     {
-      std::unique_lock lock(model_mu_);
+      WriterMutexLock lock(model_mu_);
       if (auto s = CatchUpLocked(); !s) return Unexpected(s.error());
       const TimePoint now = clock_->Now();
       internal::DecideContext c{.model = model_,
@@ -301,15 +300,15 @@ Result<v1::CommandResult> CommandHandler::Execute(const CommandContext& context,
     }
 
     // 3. Append with the version decided against.
-    store::AppendRequest request{
-        .stream = target->stream,
-        .expected = version == 0 ? store::ExpectedVersion::NoStream()
-                                 : store::ExpectedVersion::Exact(version),
-        .command_id = key,
-        .actor = context.actor,
-        .correlation_id = context.correlation_id.empty() ? context.command_id
-                                                         : context.correlation_id,
-        .causation_id = context.command_id};
+    store::AppendRequest request{.stream = target->stream,
+                                 .expected = version == 0 ? store::ExpectedVersion::NoStream()
+                                                          : store::ExpectedVersion::Exact(version),
+                                 .command_id = key,
+                                 .actor = context.actor,
+                                 .correlation_id = context.correlation_id.empty()
+                                                       ? context.command_id
+                                                       : context.correlation_id,
+                                 .causation_id = context.command_id};
     for (size_t i = 0; i < decision->events.size(); ++i) {
       if (i == 0) decision->events[i].set_command_sha256(digest);
       request.events.push_back(EncodeEvent(decision->events[i]));
@@ -332,8 +331,7 @@ Result<v1::CommandResult> CommandHandler::Execute(const CommandContext& context,
     result.set_first_position(appended->first_position);
     result.set_last_position(appended->last_position);
     result.set_stream_version(appended->stream_version);
-    result.set_created_id(decision->created_id.empty() ? target->created_id
-                                                       : decision->created_id);
+    result.set_created_id(decision->created_id.empty() ? target->created_id : decision->created_id);
     result.set_secret(decision->secret);
     return result;
   }
@@ -357,7 +355,7 @@ Result<BatchOutcome> CommandHandler::ExecuteAll(const std::vector<BatchCommand>&
     // model, each touched stream's version, and the figure, finding and cycle states loaded.
     CouncilModel model(options_.tenant);
     {
-      std::unique_lock lock(model_mu_);
+      WriterMutexLock lock(model_mu_);
       if (auto s = CatchUpLocked(); !s) return Unexpected(s.error());
       model = model_;
     }
@@ -553,7 +551,7 @@ Result<v1::CommandResult> CommandHandler::IssueTokenAsOperator(const std::string
     return InvalidField("expires_in_days", "a token lasts 1 to 366 days");
   }
   {
-    std::unique_lock lock(model_mu_);
+    WriterMutexLock lock(model_mu_);
     if (auto s = CatchUpLocked(); !s) return Unexpected(s.error());
     if (model_.FindPerson(person_id) == nullptr) {
       return MakeError(ErrorCode::kNotFound, fmt::format("there is no person '{}'", person_id),
@@ -594,7 +592,7 @@ Result<v1::CommandResult> CommandHandler::IssueTokenAsOperator(const std::string
 
 Result<std::string> CommandHandler::Authenticate(std::string_view bearer_token) {
   if (auto s = CatchUp(); !s) return Unexpected(s.error());
-  std::shared_lock lock(model_mu_);
+  ReaderMutexLock lock(model_mu_);
   return AuthenticateApiToken(model_, bearer_token, clock_->Now());
 }
 
@@ -618,8 +616,7 @@ Result<v1::CommandResult> CommandHandler::Bootstrap(const std::string& council_i
     return InvalidField("admin_email", fmt::format("'{}' is not an e-mail address", admin_email));
   }
   const std::string org_key = fmt::format("{}/bootstrap/{}/org", options_.tenant, command_id);
-  const std::string person_key =
-      fmt::format("{}/bootstrap/{}/person", options_.tenant, command_id);
+  const std::string person_key = fmt::format("{}/bootstrap/{}/person", options_.tenant, command_id);
 
   v1::Event council;
   auto* created = council.mutable_org_unit_created();

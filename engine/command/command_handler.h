@@ -29,9 +29,7 @@
 
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -41,6 +39,8 @@
 #include "engine/model/figure_state.h"
 #include "engine/model/finding_state.h"
 #include "goldthread/v1/commands.pb.h"
+#include "store/base/mutex.h"
+#include "store/base/thread_annotations.h"
 #include "store/event_store.h"
 
 namespace goldthread::engine {
@@ -133,7 +133,7 @@ class CommandHandler {
 
  private:
   // Applies every event after the model's position (under the exclusive lock).
-  Status CatchUpLocked();
+  Status CatchUpLocked() REQUIRES(model_mu_);
   Status CatchUp();
   // A repeated command id: the first result, after checking it is the same actor and request.
   Result<goldthread::v1::CommandResult> Repeated(const CommandContext& context,
@@ -144,8 +144,8 @@ class CommandHandler {
   const Clock* const clock_;
   const HandlerOptions options_;
 
-  mutable std::shared_mutex model_mu_;
-  CouncilModel model_;  // guarded by model_mu_
+  mutable SharedMutex model_mu_;
+  CouncilModel model_ GUARDED_BY(model_mu_);
 };
 
 }  // namespace goldthread::engine

@@ -86,7 +86,7 @@ Outbox::Outbox(store::EventStore* store, const Clock* clock, OutboxOptions optio
 Outbox::~Outbox() { Stop(); }
 
 Result<size_t> Outbox::CatchUp() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   const uint64_t head = store_->Head().position;
   const std::string prefix = options_.tenant + "/";
   size_t read = 0;
@@ -233,7 +233,7 @@ void Outbox::ApplyAttemptLocked(const std::string& delivery_id, uint32_t attempt
 }
 
 Result<size_t> Outbox::DeliverDue() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   const TimePoint now = clock_->Now();
   // Oldest source first, so a backlog drains in the order things happened.
   std::vector<std::pair<uint64_t, std::string>> due;
@@ -365,7 +365,7 @@ OutboxStats Outbox::stats() const {
 }
 
 std::optional<TimePoint> Outbox::next_due() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   std::optional<TimePoint> earliest;
   for (const auto& [id, d] : deliveries_) {
     if (!earliest || d.next_attempt_at < *earliest) earliest = d.next_attempt_at;
@@ -374,25 +374,25 @@ std::optional<TimePoint> Outbox::next_due() const {
 }
 
 void Outbox::Start() {
-  std::lock_guard lock(run_mu_);
+  MutexLock lock(run_mu_);
   if (thread_.joinable() || stopping_) return;
   thread_ = std::thread([this] { Run(); });
 }
 
 void Outbox::Stop() {
   {
-    std::lock_guard lock(run_mu_);
+    MutexLock lock(run_mu_);
     stopping_ = true;
   }
   stop_requested_.store(true);
-  wake_.notify_all();
+  wake_.SignalAll();
   if (thread_.joinable()) thread_.join();
 }
 
 void Outbox::Run() {
   while (true) {
     {
-      std::unique_lock lock(run_mu_);
+      MutexLock lock(run_mu_);
       if (stopping_) return;
     }
     if (auto read = CatchUp(); !read) {
@@ -400,8 +400,11 @@ void Outbox::Run() {
     } else if (auto made = DeliverDue(); !made) {
       if (options_.on_error) options_.on_error(made.error());
     }
-    std::unique_lock lock(run_mu_);
-    wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
+    MutexLock lock(run_mu_);
+    const auto wake_at = std::chrono::steady_clock::now() + options_.poll_interval;
+    while (!stopping_) {
+      if (!wake_.WaitUntil(run_mu_, wake_at)) break;
+    }
   }
 }
 

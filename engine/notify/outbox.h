@@ -40,10 +40,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,6 +49,8 @@
 
 #include "engine/notify/notification_message.h"
 #include "goldthread/v1/events.pb.h"
+#include "store/base/mutex.h"
+#include "store/base/thread_annotations.h"
 #include "store/event_store.h"
 
 namespace goldthread::engine {
@@ -190,28 +190,30 @@ class Outbox {
 
   Outbox(store::EventStore* store, const Clock* clock, OutboxOptions options);
 
-  void ApplyLocked(const store::Envelope& envelope, const goldthread::v1::Event& event);
-  void AddDeliveriesLocked(const store::Envelope& envelope, const goldthread::v1::Event& event);
-  void AddDeliveryLocked(Delivery delivery);
+  void ApplyLocked(const store::Envelope& envelope, const goldthread::v1::Event& event)
+      REQUIRES(mu_);
+  void AddDeliveriesLocked(const store::Envelope& envelope, const goldthread::v1::Event& event)
+      REQUIRES(mu_);
+  void AddDeliveryLocked(Delivery delivery) REQUIRES(mu_);
   void ApplyAttemptLocked(const std::string& delivery_id, uint32_t attempt, bool final_outcome,
-                          TimePoint next_attempt_at, uint64_t stream_version);
+                          TimePoint next_attempt_at, uint64_t stream_version) REQUIRES(mu_);
   // Makes one attempt and records it.
-  Status AttemptLocked(Delivery* delivery);
+  Status AttemptLocked(Delivery* delivery) REQUIRES(mu_);
   // Re-reads a delivery's stream after a conflict (someone else recorded an attempt).
-  Status ReloadLocked(Delivery* delivery);
-  void Run();
+  Status ReloadLocked(Delivery* delivery) REQUIRES(mu_);
+  void Run() EXCLUDES(run_mu_, mu_);
 
   // Constant after construction.
   store::EventStore* const store_;
   const Clock* const clock_;
   const OutboxOptions options_;
 
-  mutable std::mutex mu_;
+  mutable Mutex mu_;
   // Protected by mu_.
-  uint64_t next_position_ = 1;
-  std::map<std::string, Delivery> deliveries_;  // by delivery id
-  std::map<std::string, NotifiedPerson> people_;
-  std::map<std::string, std::string> indicator_titles_;
+  uint64_t next_position_ GUARDED_BY(mu_) = 1;
+  std::map<std::string, Delivery> deliveries_ GUARDED_BY(mu_);  // by delivery id
+  std::map<std::string, NotifiedPerson> people_ GUARDED_BY(mu_);
+  std::map<std::string, std::string> indicator_titles_ GUARDED_BY(mu_);
 
   // Readable without mu_ (a send can hold mu_ for the sender's whole timeout).
   std::atomic<size_t> pending_count_{0};
@@ -221,10 +223,10 @@ class Outbox {
   std::atomic<bool> stop_requested_{false};
 
   // The Start thread.
-  std::mutex run_mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // protected by run_mu_
-  std::thread thread_;
+  Mutex run_mu_;
+  CondVar wake_;
+  bool stopping_ GUARDED_BY(run_mu_) = false;
+  std::thread thread_;  // started by Start (under run_mu_), joined by Stop
 };
 
 }  // namespace goldthread::engine

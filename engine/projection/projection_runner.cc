@@ -39,12 +39,12 @@ class ReadAhead {
 
   // The page starting at `position`, or an empty page at the end of the log. Valid until the
   // next call to Next, which gives it back.
-  Result<const store::ReadPage*> Next(uint64_t position) {
-    std::unique_lock<std::mutex> lock(mu_);
+  Result<const store::ReadPage*> Next(uint64_t position) EXCLUDES(mu_) {
+    MutexLock lock(mu_);
     if (current_ != nullptr) {
       free_.push_back(current_);
       current_ = nullptr;
-      cv_.notify_all();
+      cv_.SignalAll();
     }
     bool fresh = false;
     while (true) {
@@ -52,7 +52,7 @@ class ReadAhead {
         Start(position);
         fresh = true;
       }
-      cv_.wait(lock, [&] { return !ready_.empty() || finished_; });
+      while (ready_.empty() && !finished_) cv_.Wait(mu_);
       if (!ready_.empty()) {
         store::ReadPage* page = ready_.front();
         if (page->events.front().position() == position) {
@@ -72,15 +72,15 @@ class ReadAhead {
       }
       // What was read ahead starts elsewhere, or the reader stopped at an earlier end of the
       // log: read again from `position`.
-      lock.unlock();
+      lock.Unlock();
       Stop();
-      lock.lock();
+      lock.Lock();
     }
   }
 
  private:
-  // Requires mu_ and no reader running.
-  void Start(uint64_t position) {
+  // Requires no reader running.
+  void Start(uint64_t position) REQUIRES(mu_) {
     next_ = position;
     finished_ = false;
     stop_ = false;
@@ -90,26 +90,26 @@ class ReadAhead {
     reader_ = std::thread([this] { Run(); });
   }
 
-  void Stop() {
+  void Stop() EXCLUDES(mu_) {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       stop_ = true;
-      cv_.notify_all();
+      cv_.SignalAll();
     }
     if (reader_.joinable()) reader_.join();
   }
 
-  void Run() {
-    std::unique_lock<std::mutex> lock(mu_);
+  void Run() EXCLUDES(mu_) {
+    MutexLock lock(mu_);
     while (true) {
-      cv_.wait(lock, [&] { return stop_ || !free_.empty(); });
+      while (!stop_ && free_.empty()) cv_.Wait(mu_);
       if (stop_ || next_ == 0) break;
       store::ReadPage* page = free_.back();
       free_.pop_back();
       const uint64_t from = next_;
-      lock.unlock();
+      lock.Unlock();
       auto read = store_->ReadAllInto(from, store::Direction::kForward, page_events_, page);
-      lock.lock();
+      lock.Lock();
       if (!read) {
         error_ = read.error();
         free_.push_back(page);
@@ -122,10 +122,10 @@ class ReadAhead {
       }
       next_ = page->next;
       ready_.push_back(page);
-      cv_.notify_all();
+      cv_.SignalAll();
     }
     finished_ = true;
-    cv_.notify_all();
+    cv_.SignalAll();
   }
 
   const store::EventStore* const store_;
@@ -133,16 +133,16 @@ class ReadAhead {
   std::array<store::ReadPage, 4> pages_;
   const store::ReadPage empty_;
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::thread reader_;
-  std::vector<store::ReadPage*> free_;  // guarded by mu_
-  std::deque<store::ReadPage*> ready_;  // guarded by mu_, in log order
-  store::ReadPage* current_ = nullptr;  // handed out; guarded by mu_
-  uint64_t next_ = 0;                   // where it reads next, 0 at the end; guarded by mu_
-  bool finished_ = false;               // the reader has stopped; guarded by mu_
-  bool stop_ = false;                   // guarded by mu_
-  std::optional<Error> error_;          // guarded by mu_
+  Mutex mu_;
+  CondVar cv_;
+  std::thread reader_;  // started by Next (under mu_), joined by Stop (without it)
+  std::vector<store::ReadPage*> free_ GUARDED_BY(mu_);
+  std::deque<store::ReadPage*> ready_ GUARDED_BY(mu_);  // in log order
+  store::ReadPage* current_ GUARDED_BY(mu_) = nullptr;  // handed out
+  uint64_t next_ GUARDED_BY(mu_) = 0;                   // where it reads next, 0 at the end
+  bool finished_ GUARDED_BY(mu_) = false;               // the reader has stopped
+  bool stop_ GUARDED_BY(mu_) = false;
+  std::optional<Error> error_ GUARDED_BY(mu_);
 };
 
 }  // namespace
@@ -162,7 +162,7 @@ ProjectionRunner::ProjectionRunner(store::EventStore* store, ProjectionSetFactor
 
 ProjectionRunner::~ProjectionRunner() {
   {
-    std::lock_guard<std::mutex> lock(follow_mu_);
+    MutexLock lock(follow_mu_);
     stop_following_ = true;
     if (subscription_) subscription_->Cancel();
   }
@@ -207,8 +207,11 @@ Result<std::unique_ptr<ProjectionRunner>> ProjectionRunner::Open(store::EventSto
       IgnoreError(store->DropProjection(StorageName(p->name(), generation - 1)));  // garbage
     }
   }
-  runner->live_ = std::move(fed);
-  runner->position_.store(runner->live_.position(), std::memory_order_release);
+  {
+    WriterMutexLock lock(runner->mu_);  // no other thread has the runner yet; for the analysis
+    runner->live_ = std::move(fed);
+    runner->position_.store(runner->live_.position(), std::memory_order_release);
+  }
   runner->generation_.store(generation, std::memory_order_release);
   return runner;
 }
@@ -299,7 +302,7 @@ Status ProjectionRunner::Write(std::vector<store::ProjectionWrite> writes) const
 Status ProjectionRunner::CheckpointLocked() {
   std::vector<store::ProjectionWrite> writes;
   {
-    std::unique_lock<std::shared_mutex> lock(mu_);
+    WriterMutexLock lock(mu_);
     writes = Collect(&live_, generation());
   }
   if (auto s = Write(std::move(writes)); !s) return s;
@@ -308,13 +311,13 @@ Status ProjectionRunner::CheckpointLocked() {
 }
 
 Status ProjectionRunner::Checkpoint() {
-  std::lock_guard<std::mutex> apply(apply_mu_);
+  MutexLock apply(apply_mu_);
   if (failed_) return Unexpected(*failed_);
   return CheckpointLocked();
 }
 
 Result<uint64_t> ProjectionRunner::CatchUp(std::optional<uint64_t> until) {
-  std::lock_guard<std::mutex> apply(apply_mu_);
+  MutexLock apply(apply_mu_);
   if (failed_) return Unexpected(*failed_);
   const uint64_t target = std::min(store_->Head().position, until.value_or(UINT64_MAX));
   store::ReadPage page;
@@ -328,7 +331,7 @@ Result<uint64_t> ProjectionRunner::CatchUp(std::optional<uint64_t> until) {
     if (page.events.empty()) break;
     Result<uint64_t> applied = uint64_t{0};
     {
-      std::unique_lock<std::shared_mutex> lock(mu_);
+      WriterMutexLock lock(mu_);
       applied = Apply(&live_, page.events, target);
       position_.store(live_.position(), std::memory_order_release);
     }
@@ -349,7 +352,7 @@ Result<uint64_t> ProjectionRunner::CatchUp(std::optional<uint64_t> until) {
 }
 
 void ProjectionRunner::StartFollowing() {
-  std::lock_guard<std::mutex> lock(follow_mu_);
+  MutexLock lock(follow_mu_);
   if (follower_.joinable()) return;
   stop_following_ = false;
   subscription_ = store_->Subscribe(position() + 1, store::SubscribeOptions{});
@@ -358,14 +361,14 @@ void ProjectionRunner::StartFollowing() {
 
 void ProjectionRunner::StopFollowing() {
   {
-    std::lock_guard<std::mutex> lock(follow_mu_);
+    MutexLock lock(follow_mu_);
     if (!follower_.joinable()) return;
     stop_following_ = true;
     subscription_->Cancel();
   }
   follower_.join();
   {
-    std::lock_guard<std::mutex> lock(follow_mu_);
+    MutexLock lock(follow_mu_);
     subscription_.reset();
   }
   IgnoreError(Checkpoint());  // a failed runner reports its error on the next call
@@ -374,17 +377,17 @@ void ProjectionRunner::StopFollowing() {
 void ProjectionRunner::FollowLoop() {
   store::Subscription* subscription;
   {
-    std::lock_guard<std::mutex> lock(follow_mu_);
+    MutexLock lock(follow_mu_);
     subscription = subscription_.get();
   }
   while (true) {
     {
-      std::lock_guard<std::mutex> lock(follow_mu_);
+      MutexLock lock(follow_mu_);
       if (stop_following_) return;
     }
     auto events = subscription->Poll(options_.page_events, options_.follower_idle);
     if (!events) return;  // cancelled, or the store is closing
-    std::lock_guard<std::mutex> apply(apply_mu_);
+    MutexLock apply(apply_mu_);
     if (failed_) return;
     if (events->empty()) {
       if (unsaved_ > 0) IgnoreError(CheckpointLocked());  // retried when idle again
@@ -392,7 +395,7 @@ void ProjectionRunner::FollowLoop() {
     }
     Result<uint64_t> applied = uint64_t{0};
     {
-      std::unique_lock<std::shared_mutex> lock(mu_);
+      WriterMutexLock lock(mu_);
       applied = Apply(&live_, *events, UINT64_MAX);
       position_.store(live_.position(), std::memory_order_release);
     }
@@ -406,7 +409,9 @@ void ProjectionRunner::FollowLoop() {
 }
 
 Result<RebuildReport> ProjectionRunner::Rebuild(const RebuildOptions& options) {
-  std::unique_lock<std::mutex> one(rebuild_mu_, std::try_to_lock);
+  // rebuild_mu_ guards no field, so a std::unique_lock (which the analysis does not follow)
+  // is enough for its try-lock.
+  std::unique_lock<Mutex> one(rebuild_mu_, std::try_to_lock);
   if (!one.owns_lock()) {
     return MakeError(ErrorCode::kFailedPrecondition, "a rebuild is already running");
   }
@@ -508,8 +513,8 @@ Result<RebuildReport> ProjectionRunner::Rebuild(const RebuildOptions& options) {
   // Take over: the last events under the lock, the final state and the switch in one batch.
   std::unique_ptr<ProjectionSet> retired;
   {
-    std::lock_guard<std::mutex> apply(apply_mu_);
-    std::unique_lock<std::shared_mutex> lock(mu_);
+    MutexLock apply(apply_mu_);
+    WriterMutexLock lock(mu_);
     const uint64_t head = store_->Head().position;
     while (fed.position() < head) {
       if (auto s = apply_page(&page, head, nullptr); !s) return Unexpected(s.error());
@@ -546,8 +551,9 @@ Result<RebuildReport> ProjectionRunner::Rebuild(const RebuildOptions& options) {
   return report;
 }
 
-ProjectionRunner::Held ProjectionRunner::Read() const {
-  std::shared_lock<std::shared_mutex> lock(mu_);
+// The shared lock moves into the Held it returns, which the analysis cannot follow.
+ProjectionRunner::Held ProjectionRunner::Read() const NO_THREAD_SAFETY_ANALYSIS {
+  std::shared_lock<SharedMutex> lock(mu_);
   const uint64_t p = position();
   return Held{std::move(lock), live_.set.get(), p};
 }

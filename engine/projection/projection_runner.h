@@ -33,17 +33,17 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <thread>
 #include <vector>
 
 #include "engine/projection/projection.h"
+#include "store/base/mutex.h"
+#include "store/base/thread_annotations.h"
 #include "store/event_store.h"
 
 namespace goldthread::engine {
@@ -124,15 +124,15 @@ class ProjectionRunner {
   // Applies every event after position() up to the head as it is when called (or up to
   // `until`, when given and lower). Returns the new position. A projection's error stops the
   // runner: this and every later call return it, and the runner must be opened again.
-  Result<uint64_t> CatchUp(std::optional<uint64_t> until = std::nullopt);
+  Result<uint64_t> CatchUp(std::optional<uint64_t> until = std::nullopt) EXCLUDES(apply_mu_);
   // Writes what changed since the last checkpoint, with the positions it covers.
-  Status Checkpoint();
+  Status Checkpoint() EXCLUDES(apply_mu_);
   // Starts a thread that applies new events as they are appended. Call after CatchUp.
-  void StartFollowing();
+  void StartFollowing() EXCLUDES(follow_mu_);
   // Stops that thread (checkpointing what it applied). Safe to call when not following.
-  void StopFollowing();
+  void StopFollowing() EXCLUDES(follow_mu_, apply_mu_);
   // Rebuilds from position zero beside the live set and takes over (see above).
-  Result<RebuildReport> Rebuild(const RebuildOptions& options = {});
+  Result<RebuildReport> Rebuild(const RebuildOptions& options = {}) EXCLUDES(apply_mu_, mu_);
 
   // The last position every projection has applied (0 before any).
   uint64_t position() const { return position_.load(std::memory_order_acquire); }
@@ -140,7 +140,7 @@ class ProjectionRunner {
 
   // The set under the shared lock, consistent at `position` for as long as this lives.
   struct Held {
-    std::shared_lock<std::shared_mutex> lock;
+    std::shared_lock<SharedMutex> lock;
     const ProjectionSet* set = nullptr;
     uint64_t position = 0;
   };
@@ -171,28 +171,27 @@ class ProjectionRunner {
   std::vector<store::ProjectionWrite> Collect(Fed* fed, uint32_t generation) const;
   // Writes them in one batch (no lock needed).
   Status Write(std::vector<store::ProjectionWrite> writes) const;
-  // Collect under the exclusive lock, then Write. Requires apply_mu_.
-  Status CheckpointLocked();
-  void FollowLoop();
+  // Collect under the exclusive lock, then Write.
+  Status CheckpointLocked() REQUIRES(apply_mu_) EXCLUDES(mu_);
+  void FollowLoop() EXCLUDES(follow_mu_, apply_mu_);
 
   store::EventStore* const store_;
   const ProjectionSetFactory factory_;
   const ProjectionRunnerOptions options_;
 
-  std::mutex rebuild_mu_;        // one Rebuild at a time; held before apply_mu_
-  std::mutex apply_mu_;          // serialises appliers; held before mu_
-  uint64_t unsaved_ = 0;         // events applied since the last checkpoint; apply_mu_
-  std::optional<Error> failed_;  // guarded by apply_mu_
-  mutable std::shared_mutex mu_;
-  Fed live_;                           // guarded by mu_ (read shared, written exclusive)
+  Mutex rebuild_mu_ ACQUIRED_BEFORE(apply_mu_);  // one Rebuild at a time
+  Mutex apply_mu_ ACQUIRED_BEFORE(mu_);          // serialises appliers
+  uint64_t unsaved_ GUARDED_BY(apply_mu_) = 0;   // events applied since the last checkpoint
+  std::optional<Error> failed_ GUARDED_BY(apply_mu_);
+  mutable SharedMutex mu_;
+  Fed live_ GUARDED_BY(mu_);           // read shared, written exclusive
   std::atomic<uint64_t> position_{0};  // live_.position(), written under mu_
   std::atomic<uint32_t> generation_{1};
 
-  std::mutex follow_mu_;
-  std::condition_variable follow_cv_;
-  bool stop_following_ = false;                        // guarded by follow_mu_
-  std::unique_ptr<store::Subscription> subscription_;  // the follower's; guarded by follow_mu_
-  std::thread follower_;
+  Mutex follow_mu_;
+  bool stop_following_ GUARDED_BY(follow_mu_) = false;
+  std::unique_ptr<store::Subscription> subscription_ GUARDED_BY(follow_mu_);  // the follower's
+  std::thread follower_;  // started and joined by StartFollowing / StopFollowing / destructor
 };
 
 }  // namespace goldthread::engine

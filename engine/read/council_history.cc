@@ -154,7 +154,7 @@ Result<CouncilModel> CouncilHistory::ModelAt(uint64_t requested,
   // Every position from the last event the fold takes in up to `requested` has the same model.
   const uint64_t position = LastModelEvent(requested, target_periods);
   {
-    std::lock_guard<std::mutex> lock(memo_mu_);
+    MutexLock lock(memo_mu_);
     for (auto it = memo_.begin(); it != memo_.end(); ++it) {
       if (it->last_event == position && it->target_periods == target_periods) {
         std::rotate(it, it + 1, memo_.end());
@@ -195,7 +195,7 @@ Result<CouncilModel> CouncilHistory::ModelAt(uint64_t requested,
     if (!event) return Unexpected(event.error());
     model.Apply(*e, *event);
   }
-  std::lock_guard<std::mutex> lock(memo_mu_);
+  MutexLock lock(memo_mu_);
   if (memo_.size() == kMemoSize) memo_.erase(memo_.begin());
   memo_.push_back({.last_event = position,
                    .target_periods = target_periods,

@@ -27,7 +27,6 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -35,8 +34,10 @@
 #include <vector>
 
 #include "engine/model/council_model.h"
-#include "engine/read/log_snapshot.h"
 #include "engine/projection/projection.h"
+#include "engine/read/log_snapshot.h"
+#include "store/base/mutex.h"
+#include "store/base/thread_annotations.h"
 
 namespace goldthread::engine {
 
@@ -94,8 +95,8 @@ class CouncilHistory final : public Projection {
     std::shared_ptr<const CouncilModel> model;
   };
   static constexpr size_t kMemoSize = 16;
-  mutable std::mutex memo_mu_;
-  mutable std::vector<Memo> memo_;  // guarded by memo_mu_
+  mutable Mutex memo_mu_;
+  mutable std::vector<Memo> memo_ GUARDED_BY(memo_mu_);
 };
 
 }  // namespace goldthread::engine

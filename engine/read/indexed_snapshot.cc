@@ -11,7 +11,7 @@ namespace goldthread::engine {
 namespace v1 = goldthread::v1;
 
 IndexedSnapshot::IndexedSnapshot(const store::EventStore* store, const ReadIndex* index,
-                                 v1::LogPoint point, std::shared_lock<std::shared_mutex> lock)
+                                 v1::LogPoint point, std::shared_lock<SharedMutex> lock)
     : store_(store), index_(index), point_(std::move(point)), lock_(std::move(lock)) {}
 
 const std::string& IndexedSnapshot::tenant() const { return index_->streams().tenant(); }

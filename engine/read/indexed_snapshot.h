@@ -19,6 +19,7 @@
 
 #include "engine/read/log_snapshot.h"
 #include "engine/read/read_index.h"
+#include "store/base/mutex.h"
 
 namespace goldthread::engine {
 
@@ -26,7 +27,7 @@ class IndexedSnapshot final : public LogSnapshot {
  public:
   // `store` and `index` are not owned and must outlive the snapshot.
   IndexedSnapshot(const store::EventStore* store, const ReadIndex* index,
-                  goldthread::v1::LogPoint point, std::shared_lock<std::shared_mutex> lock);
+                  goldthread::v1::LogPoint point, std::shared_lock<SharedMutex> lock);
 
   const std::string& tenant() const override;
   const goldthread::v1::LogPoint& point() const override { return point_; }
@@ -55,7 +56,7 @@ class IndexedSnapshot final : public LogSnapshot {
   const store::EventStore* const store_;
   const ReadIndex* const index_;
   const goldthread::v1::LogPoint point_;
-  std::shared_lock<std::shared_mutex> lock_;
+  std::shared_lock<SharedMutex> lock_;
 };
 
 }  // namespace goldthread::engine

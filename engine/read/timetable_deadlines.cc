@@ -18,7 +18,7 @@ const CycleTimetable* TimetableDeadlines::CycleFor(std::string_view figure_perio
     const Period cycle = Period::Containing(f, period->end());
     if (cycle.end() != period->end()) continue;
     const std::string id = cycle.id();
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     auto it = cache_.find(id);
     if (it == cache_.end()) {
       auto t = timetables_(workflow_id_, id);

@@ -14,12 +14,13 @@
 #define GOLDTHREAD_ENGINE_READ_TIMETABLE_DEADLINES_H_
 
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 
-#include "engine/timetable/cycle_timetable.h"
 #include "engine/read/outstanding_work.h"
+#include "engine/timetable/cycle_timetable.h"
+#include "store/base/mutex.h"
+#include "store/base/thread_annotations.h"
 
 namespace goldthread::engine {
 
@@ -34,13 +35,14 @@ class TimetableDeadlines final : public DeadlineProvider {
 
  private:
   // The main workflow's timetable for the cycle collecting `figure_period`; null when none does.
-  const CycleTimetable* CycleFor(std::string_view figure_period) const;
+  const CycleTimetable* CycleFor(std::string_view figure_period) const EXCLUDES(mu_);
 
   const std::string workflow_id_;
   const TimetableProvider timetables_;
-  mutable std::mutex mu_;
-  // cycle period -> timetable (nullopt: the workflow has no cycle for it)
-  mutable std::map<std::string, std::optional<CycleTimetable>, std::less<>> cache_;
+  mutable Mutex mu_;
+  // cycle period -> timetable (nullopt: the workflow has no cycle for it). Entries are never
+  // erased, so a pointer into one stays valid after mu_ is released.
+  mutable std::map<std::string, std::optional<CycleTimetable>, std::less<>> cache_ GUARDED_BY(mu_);
 };
 
 }  // namespace goldthread::engine

@@ -18,8 +18,7 @@ using google::protobuf::Timestamp;
 namespace {
 
 Timestamp ToTimestamp(TimePoint t) {
-  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
-      t.time_since_epoch().count());
+  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(t.time_since_epoch().count());
 }
 
 int64_t SecondsBetween(TimePoint from, TimePoint to) {
@@ -181,8 +180,9 @@ std::vector<Scheduler::Item> Scheduler::ItemsFor(const TimedStage& stage,
       item.stream = CycleStream(options_.tenant, timetable.workflow_id, timetable.period);
       item.unit = model_.council_id();
       const bool meeting = stage.completion == StageCompletion::kMeetingRecorded;
-      item.outstanding = meeting ? "review meeting not recorded"
-                                 : fmt::format("not closed by the {}", RoleName(stage.closing_role));
+      item.outstanding = meeting
+                             ? "review meeting not recorded"
+                             : fmt::format("not closed by the {}", RoleName(stage.closing_role));
       auto progress = cycle.stages.find(stage.id);
       if (progress != cycle.stages.end() &&
           (meeting ? progress->second.meeting_recorded : progress->second.closed_by_role)) {
@@ -356,8 +356,8 @@ Status Scheduler::DeriveCycle(const std::string& stream, const CycleState& cycle
         for (v1::Role role : roles) rem->add_recipient_roles(role);
         for (const auto& p : Recipients(roles, item)) rem->add_recipient_person_ids(p);
         *rem->mutable_scheduled_for() = ToTimestamp(r.at);
-        Add(out, r.at, item.stream,
-            Key(fmt::format("rem/{}/{}/{}", stage_key, item_key, r.id)), std::move(e));
+        Add(out, r.at, item.stream, Key(fmt::format("rem/{}/{}/{}", stage_key, item_key, r.id)),
+            std::move(e));
       }
       const auto& ladder =
           item.partnership && !s.partnership_ladder.empty() ? s.partnership_ladder : s.ladder;
@@ -438,8 +438,7 @@ void Scheduler::DeriveClinics(const CycleTimetable& t, std::vector<ScheduledActi
         if (k == 0) last_submitted = f->second.submitted_at;
         all_red = RateAgainstTarget(indicator.definition.polarity(),
                                     indicator.definition.amber_tolerance(),
-                                    f->second.state.NumericValue(),
-                                    target->second) == v1::RAG_RED;
+                                    f->second.state.NumericValue(), target->second) == v1::RAG_RED;
       }
       if (!all_red) continue;
       // One clinic per run of reds: none while an earlier clinic on the indicator is open.
@@ -456,9 +455,9 @@ void Scheduler::DeriveClinics(const CycleTimetable& t, std::vector<ScheduledActi
       const OrgUnit* unit = model_.Unit(indicator.definition.owning_unit_id());
       std::string owner = unit == nullptr ? "" : unit->accountable_person_id;
       if (owner.empty()) {
-        auto managers = model_.PeopleWithRole(v1::ROLE_SERVICE_MANAGER,
-                                              indicator.definition.owning_unit_id(),
-                                              LondonDayOf(clock_->Now()));
+        auto managers =
+            model_.PeopleWithRole(v1::ROLE_SERVICE_MANAGER, indicator.definition.owning_unit_id(),
+                                  LondonDayOf(clock_->Now()));
         if (!managers.empty()) owner = managers.front();
       }
       v1::Event e;
@@ -468,14 +467,14 @@ void Scheduler::DeriveClinics(const CycleTimetable& t, std::vector<ScheduledActi
       r->mutable_subject()->mutable_figure()->set_indicator_id(id);
       r->mutable_subject()->mutable_figure()->set_period(period_id);
       r->set_severity(v1::SEVERITY_HIGH);
-      r->set_finding(fmt::format("{} has been red for {} consecutive periods, to {}", id, n,
-                                 period_id));
+      r->set_finding(
+          fmt::format("{} has been red for {} consecutive periods, to {}", id, n, period_id));
       r->set_action_required(
           "Hold a performance clinic: diagnose the causes and agree an improvement plan "
           "(Peterborough 3.7)");
       r->set_owner_person_id(owner);
-      *r->mutable_due() = ToLocalDate(LondonDayOf(last_submitted) +
-                                      date::days(options_.clinic_days_to_respond));
+      *r->mutable_due() =
+          ToLocalDate(LondonDayOf(last_submitted) + date::days(options_.clinic_days_to_respond));
       r->set_unit_id(indicator.definition.owning_unit_id());
       Add(out, last_submitted, FindingStream(options_.tenant, finding_id), key, std::move(e));
     }
@@ -531,7 +530,8 @@ Result<size_t> Scheduler::FireDueLocked() {
       }
       if (batch.size() == kMaxActionsPerAppend) continue;  // the next round takes the rest
       const int64_t late = std::max<int64_t>(0, SecondsBetween(a.at, now));
-      if (a.event.has_reminder_issued()) a.event.mutable_reminder_issued()->set_late_by_seconds(late);
+      if (a.event.has_reminder_issued())
+        a.event.mutable_reminder_issued()->set_late_by_seconds(late);
       if (a.event.has_escalation_raised()) {
         a.event.mutable_escalation_raised()->set_late_by_seconds(late);
       }
@@ -571,12 +571,12 @@ Result<size_t> Scheduler::FireDueLocked() {
 }
 
 Result<size_t> Scheduler::RunDue() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return FireDueLocked();
 }
 
 Result<std::optional<TimePoint>> Scheduler::NextDue() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   auto actions = DeriveLocked();
   if (!actions) return Unexpected(actions.error());
   const TimePoint now = clock_->Now();
@@ -587,7 +587,7 @@ Result<std::optional<TimePoint>> Scheduler::NextDue() {
 }
 
 Result<size_t> Scheduler::AdvanceTo(SimulatedClock* clock, TimePoint until) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   size_t written = 0;
   while (true) {
     auto fired = FireDueLocked();
@@ -612,12 +612,12 @@ Result<size_t> Scheduler::AdvanceTo(SimulatedClock* clock, TimePoint until) {
 }
 
 size_t Scheduler::pending() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return pending_;
 }
 
 double Scheduler::last_lateness_seconds() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return last_lateness_seconds_;
 }
 

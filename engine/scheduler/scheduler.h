@@ -11,12 +11,12 @@
 // next RunDue, with `late_by_seconds` saying how late.
 //
 // Reminders and escalations land on the stream of the item they are about (the figure, the
-// finding, the priority, or the cycle for meeting and closure stages), addressed to the people holding the
-// stage's responsible roles (or the rung's roles) on a scope covering the item's unit. A stage
-// completes at the moment the last item is done (the recorded time of the event that finished
-// it), on time or late against its deadline; escalations stop once the item is done. The cycle
-// ends when its last stage falls due or its last escalation rung is reached, the later; a stage
-// still incomplete then is closed incomplete.
+// finding, the priority, or the cycle for meeting and closure stages), addressed to the people
+// holding the stage's responsible roles (or the rung's roles) on a scope covering the item's unit.
+// A stage completes at the moment the last item is done (the recorded time of the event that
+// finished it), on time or late against its deadline; escalations stop once the item is done. The
+// cycle ends when its last stage falls due or its last escalation rung is reached, the later; a
+// stage still incomplete then is closed incomplete.
 //
 //   Scheduler scheduler(store.get(), &clock, {.tenant = "demo", .timetables = provider});
 //   scheduler.RunDue();                               // in service, after each wake-up
@@ -28,18 +28,18 @@
 #define GOLDTHREAD_ENGINE_SCHEDULER_SCHEDULER_H_
 
 #include <map>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
-#include "engine/timetable/cycle_timetable.h"
 #include "engine/model/council_model.h"
 #include "engine/model/cycle_state.h"
-#include "engine/timetable/cycle_timetable.h"
 #include "engine/model/figure_state.h"
 #include "engine/model/finding_state.h"
+#include "engine/timetable/cycle_timetable.h"
+#include "store/base/mutex.h"
+#include "store/base/thread_annotations.h"
 #include "store/event_store.h"
 
 namespace goldthread::engine {
@@ -83,9 +83,9 @@ class Scheduler {
   // to fire what falls due then, in order. Returns the events written.
   Result<size_t> AdvanceTo(SimulatedClock* clock, TimePoint until);
   // Actions derived but not yet due (a gauge for /metrics).
-  size_t pending() const;
+  size_t pending() const EXCLUDES(mu_);
   // How late, in seconds, the most recent timer fired against its due instant (a gauge).
-  double last_lateness_seconds() const;
+  double last_lateness_seconds() const EXCLUDES(mu_);
 
  private:
   struct FigureTrack {
@@ -110,25 +110,27 @@ class Scheduler {
     std::string owner;  // a finding's owner: reminded personally
   };
 
-  Status CatchUpLocked();
-  void Apply(const store::Envelope& envelope, const goldthread::v1::Event& event);
+  Status CatchUpLocked() REQUIRES(mu_);
+  void Apply(const store::Envelope& envelope, const goldthread::v1::Event& event) REQUIRES(mu_);
   // Every action the log implies, due or not, not yet written.
-  Result<std::vector<ScheduledAction>> DeriveLocked();
+  Result<std::vector<ScheduledAction>> DeriveLocked() REQUIRES(mu_);
   Status DeriveCycle(const std::string& stream, const CycleState& cycle,
-                     std::vector<ScheduledAction>* out);
-  void DeriveFindingEscalations(std::vector<ScheduledAction>* out);
-  void DeriveClinics(const CycleTimetable& timetable, std::vector<ScheduledAction>* out);
+                     std::vector<ScheduledAction>* out) REQUIRES(mu_);
+  void DeriveFindingEscalations(std::vector<ScheduledAction>* out) REQUIRES(mu_);
+  void DeriveClinics(const CycleTimetable& timetable, std::vector<ScheduledAction>* out)
+      REQUIRES(mu_);
   std::vector<Item> ItemsFor(const TimedStage& stage, const CycleTimetable& timetable,
-                             const CycleState& cycle) const;
+                             const CycleState& cycle) const REQUIRES(mu_);
   std::vector<std::string> Recipients(const std::vector<goldthread::v1::Role>& roles,
-                                      const Item& item) const;
-  Result<const CycleTimetable*> TimetableFor(const std::string& stream, const CycleState& cycle);
+                                      const Item& item) const REQUIRES(mu_);
+  Result<const CycleTimetable*> TimetableFor(const std::string& stream, const CycleState& cycle)
+      REQUIRES(mu_);
   std::string Key(std::string_view suffix) const;
   void Add(std::vector<ScheduledAction>* out, TimePoint at, std::string stream, std::string key,
-           goldthread::v1::Event event) const;
-  Result<size_t> FireDueLocked();
+           goldthread::v1::Event event) const REQUIRES(mu_);
+  Result<size_t> FireDueLocked() REQUIRES(mu_);
   // The version of `stream` this scheduler has folded (0: none of its events).
-  uint64_t FoldedVersionLocked(const std::string& stream) const;
+  uint64_t FoldedVersionLocked(const std::string& stream) const REQUIRES(mu_);
 
   // Actions appended in one AppendAll; more wait for the next round.
   static constexpr size_t kMaxActionsPerAppend = 10'000;
@@ -139,21 +141,21 @@ class Scheduler {
   const Clock* const clock_;
   const SchedulerOptions options_;
 
-  mutable std::mutex mu_;
-  CouncilModel model_;                                    // guarded by mu_
-  uint64_t position_ = 0;                                 // guarded by mu_
-  std::map<std::string, FigureTrack> figures_;            // by stream; guarded by mu_
-  std::map<std::string, FindingTrack> findings_;          // by finding id; guarded by mu_
-  std::map<std::string, CycleState> cycles_;              // by stream; guarded by mu_
-  // When each priority's progress was recorded, by priority id then period; guarded by mu_.
-  std::map<std::string, std::map<std::string, TimePoint>> priority_progress_;
-  std::map<std::string, CycleTimetable> timetables_;      // by cycle stream; guarded by mu_
+  mutable Mutex mu_;
+  CouncilModel model_ GUARDED_BY(mu_);
+  uint64_t position_ GUARDED_BY(mu_) = 0;
+  std::map<std::string, FigureTrack> figures_ GUARDED_BY(mu_);    // by stream
+  std::map<std::string, FindingTrack> findings_ GUARDED_BY(mu_);  // by finding id
+  std::map<std::string, CycleState> cycles_ GUARDED_BY(mu_);      // by stream
+  // When each priority's progress was recorded, by priority id then period.
+  std::map<std::string, std::map<std::string, TimePoint>> priority_progress_ GUARDED_BY(mu_);
+  std::map<std::string, CycleTimetable> timetables_ GUARDED_BY(mu_);  // by cycle stream
   // Versions of the finding, priority and cycle streams folded (figures keep theirs in their
-  // track); guarded by mu_.
-  std::map<std::string, uint64_t> stream_versions_;
-  std::set<std::string> written_;                         // keys already in the log; mu_
-  size_t pending_ = 0;                                    // guarded by mu_
-  double last_lateness_seconds_ = 0;                      // guarded by mu_
+  // track).
+  std::map<std::string, uint64_t> stream_versions_ GUARDED_BY(mu_);
+  std::set<std::string> written_ GUARDED_BY(mu_);  // keys already in the log
+  size_t pending_ GUARDED_BY(mu_) = 0;
+  double last_lateness_seconds_ GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace goldthread::engine

@@ -15,14 +15,14 @@
 #define GOLDTHREAD_ENGINE_SCHEDULER_TIMER_LOOP_H_
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <thread>
 
 #include "store/base/clock.h"
 #include "store/base/errors.h"
+#include "store/base/mutex.h"
+#include "store/base/thread_annotations.h"
 
 namespace goldthread::engine {
 
@@ -50,21 +50,21 @@ class TimerLoop {
   TimerLoop& operator=(const TimerLoop&) = delete;
   ~TimerLoop() { Stop(); }
 
-  void Start();
+  void Start() EXCLUDES(mu_);
   // Something was appended: run again (after `settle`) rather than sleeping on.
-  void Poke();
+  void Poke() EXCLUDES(mu_);
   // Stops and joins the thread; idempotent.
-  void Stop();
+  void Stop() EXCLUDES(mu_);
 
  private:
-  void Run();
+  void Run() EXCLUDES(mu_);
 
   const TimerLoopOptions options_;  // constant after construction
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool poked_ = false;    // guarded by mu_
-  bool stopping_ = false; // guarded by mu_
-  std::thread thread_;    // Start/Stop's thread only
+  Mutex mu_;
+  CondVar wake_;
+  bool poked_ GUARDED_BY(mu_) = false;
+  bool stopping_ GUARDED_BY(mu_) = false;
+  std::thread thread_;  // Start/Stop's thread only
 };
 
 }  // namespace goldthread::engine

@@ -10,6 +10,8 @@
 #include <map>
 #include <sstream>
 
+#include "store/base/data_dir.h"
+
 namespace goldthread::engine {
 namespace {
 
@@ -190,9 +192,7 @@ std::string FormatBankHolidayFile(std::span<const BankHoliday> holidays, int fir
   return out;
 }
 
-std::string DefaultBankHolidaysPath() {
-  return BankHolidaysPathIn(std::string(GOLDTHREAD_SOURCE_DIR) + "/workflows");
-}
+std::string DefaultBankHolidaysPath() { return BankHolidaysPathIn(DataPath("workflows")); }
 
 std::string BankHolidaysPathIn(const std::string& workflows_dir) {
   return workflows_dir + "/calendars/england-and-wales-bank-holidays.txt";

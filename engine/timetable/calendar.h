@@ -76,8 +76,8 @@ std::vector<BankHoliday> GenerateEnglandAndWalesBankHolidays(int first_year, int
 std::string FormatBankHolidayFile(std::span<const BankHoliday> holidays, int first_year,
                                   int last_year);
 
-// Where the shipped bank-holiday file is in the source tree (for tools and tests run from a
-// build; a deployment passes its own path).
+// The shipped bank-holiday file, in DefaultWorkflowsDir()'s calendars/ (found beside the
+// running binary: store/base/data_dir.h; a deployment may pass its own path).
 std::string DefaultBankHolidaysPath();
 // The bank-holiday file inside a folder laid out like workflows/ (its calendars/ subfolder): a
 // deployment keeps its copy of the calendar beside its copy of the timetables.

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "engine/timetable/internal/workflow_validation.h"
+#include "store/base/data_dir.h"
 #include "store/base/sha256.h"
 
 namespace goldthread::engine {
@@ -191,6 +192,6 @@ std::vector<std::string> WorkflowCatalogue::ids() const {
   return out;
 }
 
-std::string DefaultWorkflowsDir() { return std::string(GOLDTHREAD_SOURCE_DIR) + "/workflows"; }
+std::string DefaultWorkflowsDir() { return DataPath("workflows"); }
 
 }  // namespace goldthread::engine

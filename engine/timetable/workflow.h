@@ -105,8 +105,9 @@ class WorkflowCatalogue {
   std::map<std::string, Workflow, std::less<>> workflows_;  // constant after construction
 };
 
-// The workflows/ folder of the source tree (for tools and tests run from a build; a
-// deployment passes its own).
+// The shipped workflows: DataPath("workflows"), i.e. <prefix>/share/goldthread/workflows
+// beside the installed binary, or build/<tree>/share/goldthread/workflows in a build
+// (store/base/data_dir.h). A deployment may pass its own folder instead (--workflows).
 std::string DefaultWorkflowsDir();
 
 }  // namespace goldthread::engine

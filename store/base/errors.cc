@@ -39,8 +39,7 @@ std::string Error::ToString() const {
   return fmt::format("{}: {} (field {})", ErrorCodeName(code), message, field);
 }
 
-std::unexpected<Error> ConflictError(std::string_view stream, std::string_view expected,
-                                     uint64_t current) {
+Failure ConflictError(std::string_view stream, std::string_view expected, uint64_t current) {
   return Unexpected(Error{ErrorCode::kConflict,
                           fmt::format("stream {} is at version {}, but the append expected {}; "
                                       "read the stream again and retry",

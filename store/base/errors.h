@@ -9,17 +9,40 @@
 //   if (!v) return Unexpected(v.error());
 //
 // To drop a result on purpose, call IgnoreError(result): it is the one greppable spelling.
+// `Failure` (std::unexpected<Error>) is the type of a failed result before it becomes one.
+//
+// Where the standard library has no std::expected (clang 14 with libstdc++ 12, the
+// -Wthread-safety build), `Expected` and `Unexpect` are a small stand-in with the same
+// interface (internal/expected.h); name them, not std::expected, so both builds compile.
 // Everything here is a value type; thread-safe as values are.
 #ifndef GOLDTHREAD_STORE_BASE_ERRORS_H_
 #define GOLDTHREAD_STORE_BASE_ERRORS_H_
 
 #include <cstdint>
-#include <expected>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <version>
+
+#if defined(__cpp_lib_expected)
+#include <expected>
+#else
+#include "store/base/internal/expected.h"
+#endif
 
 namespace goldthread {
+
+#if defined(__cpp_lib_expected)
+template <typename T, typename E>
+using Expected = std::expected<T, E>;
+template <typename E>
+using Unexpect = std::unexpected<E>;
+#else
+template <typename T, typename E>
+using Expected = base_internal::expected<T, E>;
+template <typename E>
+using Unexpect = base_internal::unexpected<E>;
+#endif
 
 enum class ErrorCode {
   kInvalidArgument,     // the input is malformed or out of range (HTTP 400/422)
@@ -50,27 +73,29 @@ struct Error {
 };
 
 template <typename T>
-class [[nodiscard]] Result : public std::expected<T, Error> {
+class [[nodiscard]] Result : public Expected<T, Error> {
+  using Base = Expected<T, Error>;
+
  public:
-  using std::expected<T, Error>::expected;
-  Result(std::expected<T, Error> e) : std::expected<T, Error>(std::move(e)) {}
+  using Base::Base;
+  Result(Base e) : Base(std::move(e)) {}
 };
 using Status = Result<void>;
+// The error of a failed result, convertible to any Result<T>.
+using Failure = Unexpect<Error>;
 
 inline Status OkStatus() { return {}; }
 
-// The error of a failed result, as std::unexpected, for `return Unexpected(...)`.
-inline std::unexpected<Error> Unexpected(Error e) { return std::unexpected<Error>(std::move(e)); }
-inline std::unexpected<Error> MakeError(ErrorCode code, std::string message,
-                                        std::string field = {}) {
+// The error of a failed result, as a Failure, for `return Unexpected(...)`.
+inline Failure Unexpected(Error e) { return Failure(std::move(e)); }
+inline Failure MakeError(ErrorCode code, std::string message, std::string field = {}) {
   return Unexpected(Error{code, std::move(message), std::move(field), std::nullopt});
 }
-inline std::unexpected<Error> InvalidField(std::string field, std::string message) {
+inline Failure InvalidField(std::string field, std::string message) {
   return MakeError(ErrorCode::kInvalidArgument, std::move(message), std::move(field));
 }
 // A stale expected version, naming stream, expected and current versions.
-std::unexpected<Error> ConflictError(std::string_view stream, std::string_view expected,
-                                     uint64_t current);
+Failure ConflictError(std::string_view stream, std::string_view expected, uint64_t current);
 
 // The one way to drop a result deliberately.
 template <typename T>

@@ -10,10 +10,10 @@
 #ifndef GOLDTHREAD_STORE_INTERNAL_LIVE_SUBSCRIPTION_H_
 #define GOLDTHREAD_STORE_INTERNAL_LIVE_SUBSCRIPTION_H_
 
-#include <condition_variable>
 #include <deque>
-#include <mutex>
 
+#include "store/base/mutex.h"
+#include "store/base/thread_annotations.h"
 #include "store/event_store.h"
 
 namespace goldthread::store::internal {
@@ -26,30 +26,30 @@ class LiveSubscription final : public Subscription {
   ~LiveSubscription() override;
 
   Result<std::vector<Envelope>> Poll(size_t max_events, std::chrono::milliseconds timeout) override;
-  void Cancel() override;
-  uint64_t next_position() const override;
-  bool is_live() const override;
+  void Cancel() override EXCLUDES(mu_);
+  uint64_t next_position() const override EXCLUDES(mu_);
+  bool is_live() const override EXCLUDES(mu_);
 
   // Called by the writer under the store's publish lock with newly durable events, in order.
   // Returns false when the subscriber fell behind and must be unregistered.
-  bool Deliver(const std::vector<const Envelope*>& events);
+  bool Deliver(const std::vector<const Envelope*>& events) EXCLUDES(mu_);
   // Called by the store when it closes.
   void StoreClosing();
 
  private:
   // Tries to switch to live; false when the head moved past next_ meanwhile.
-  bool TryGoLive();
+  bool TryGoLive() EXCLUDES(mu_);
 
   RocksEventStore* const store_;  // not owned
   const SubscribeOptions options_;
 
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Envelope> buffer_;  // protected by mu_
-  bool live_ = false;            // protected by mu_
-  bool registered_ = false;      // protected by mu_ (and the store's publish lock to change)
-  bool cancelled_ = false;       // protected by mu_
-  uint64_t next_;                // protected by mu_
+  mutable Mutex mu_;
+  CondVar cv_;
+  std::deque<Envelope> buffer_ GUARDED_BY(mu_);
+  bool live_ GUARDED_BY(mu_) = false;
+  bool registered_ GUARDED_BY(mu_) = false;  // and the store's publish lock to change
+  bool cancelled_ GUARDED_BY(mu_) = false;
+  uint64_t next_ GUARDED_BY(mu_);
 };
 
 }  // namespace goldthread::store::internal

@@ -10,9 +10,7 @@
 #define GOLDTHREAD_STORE_INTERNAL_ROCKS_EVENT_STORE_H_
 
 #include <atomic>
-#include <condition_variable>
 #include <deque>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -20,6 +18,8 @@
 
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
+#include "store/base/mutex.h"
+#include "store/base/thread_annotations.h"
 #include "store/event_store.h"
 
 namespace goldthread::store::internal {
@@ -61,14 +61,11 @@ class RocksEventStore final : public EventStore {
 
   // Used by LiveSubscription.
   uint64_t head_position() const { return head_position_.load(std::memory_order_acquire); }
-  void Register(LiveSubscription* s);
-  void Unregister(LiveSubscription* s);
-  // Runs `f` under the lock that orders head advances against subscriber registration.
-  template <typename F>
-  auto WithPublishLock(F&& f) {
-    std::lock_guard<std::mutex> lock(publish_mu_);
-    return f();
-  }
+  // The lock that orders head advances against subscriber registration: taken by the writer
+  // to publish, and by a subscription going live (before its own lock).
+  Mutex& publish_mu() RETURN_CAPABILITY(publish_mu_) { return publish_mu_; }
+  void Register(LiveSubscription* s) REQUIRES(publish_mu_);
+  void Unregister(LiveSubscription* s) EXCLUDES(publish_mu_);
 
  private:
   // One queued append (`request`, answered through `done`), or one atomic group of appends
@@ -121,7 +118,8 @@ class RocksEventStore final : public EventStore {
   Result<uint64_t> CurrentVersionForWriter(const std::string& stream);
   // The stream's last version whose record is at or before `max_position`.
   Result<uint64_t> ReadStreamVersion(std::string_view stream, uint64_t max_position) const;
-  void Publish(const std::vector<Planned>& planned, uint64_t head, const std::string& hash);
+  void Publish(const std::vector<Planned>& planned, uint64_t head, const std::string& hash)
+      EXCLUDES(publish_mu_, head_hash_mu_);
 
   // Constant after construction.
   const std::string dir_;
@@ -136,10 +134,10 @@ class RocksEventStore final : public EventStore {
   rocksdb::ColumnFamilyHandle* projections_cf_ = nullptr;
 
   // Protected by queue_mu_.
-  std::mutex queue_mu_;
-  std::condition_variable queue_cv_;
-  std::deque<Pending> queue_;
-  bool stopping_ = false;
+  Mutex queue_mu_;
+  CondVar queue_cv_;
+  std::deque<Pending> queue_ GUARDED_BY(queue_mu_);
+  bool stopping_ GUARDED_BY(queue_mu_) = false;
 
   // Writer thread only.
   std::unordered_map<std::string, uint64_t> stream_versions_;
@@ -150,12 +148,12 @@ class RocksEventStore final : public EventStore {
   // Durable head: written by the writer under publish_mu_ and head_hash_mu_ together (so Head()
   // reads a position and its own hash); the position alone is read lock-free by anyone.
   std::atomic<uint64_t> head_position_{0};
-  mutable std::mutex head_hash_mu_;
-  std::string head_hash_;  // protected by head_hash_mu_
+  mutable Mutex head_hash_mu_ ACQUIRED_AFTER(publish_mu_);
+  std::string head_hash_ GUARDED_BY(head_hash_mu_);
 
   // Protected by publish_mu_.
-  std::mutex publish_mu_;
-  std::vector<LiveSubscription*> live_;
+  Mutex publish_mu_;
+  std::vector<LiveSubscription*> live_ GUARDED_BY(publish_mu_);
 
   std::thread writer_;
 };

@@ -58,7 +58,8 @@ TEST(EasterTest, AnonymousGregorianAlgorithmMatchesKnownEasters) {
 
 // Not a fixture test: it must be able to rewrite the file before anything loads it.
 TEST(BankHolidayFileTest, DataFileMatchesTheGenerator) {
-  const std::string path = DefaultBankHolidaysPath();
+  // The source file (the one an update rewrites); the build's copy is checked below.
+  const std::string path = BankHolidaysPathIn(std::string(GOLDTHREAD_SOURCE_DIR) + "/workflows");
   const std::vector<BankHoliday> generated =
       GenerateEnglandAndWalesBankHolidays(kBankHolidaysFirstYear, kBankHolidaysLastYear);
   const std::string expected =
@@ -72,6 +73,10 @@ TEST(BankHolidayFileTest, DataFileMatchesTheGenerator) {
   auto cal = Calendar::Load(path);
   ASSERT_TRUE(cal) << cal.error().ToString();
   EXPECT_EQ(cal->holidays(), generated);
+  // What programs read (share/goldthread beside the binary) is a copy of it; rebuild after an
+  // update to refresh it.
+  EXPECT_EQ(ReadFile(DefaultBankHolidaysPath()), ReadFile(path))
+      << DefaultBankHolidaysPath() << " is not a copy of " << path;
 }
 
 TEST_F(ShippedCalendarTest, CoversTwoThousandEightToTwoThousandThirtyFive) {

@@ -2,7 +2,7 @@
 // tests/testing/year_simulation.h): the reminders, escalations and stage outcomes it produces,
 // with their local times, must equal tests/engine/testdata/year_<workflow>.txt, a file a person
 // can read and check against the seed timetables. After a deliberate change, regenerate with
-//   GOLDTHREAD_UPDATE_EXPECTED=1 build/test/tests/engine/engine_tests --gtest_filter='WorkflowYear*'
+//   GOLDTHREAD_UPDATE_EXPECTED=1 build/test/bin/engine_tests --gtest_filter='WorkflowYear*'
 // and read the diff before committing it.
 #include <gtest/gtest.h>
 

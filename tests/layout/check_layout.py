@@ -7,6 +7,7 @@
    folder's CMakeLists.txt): dependencies point down and are written down.
 3. Sources are listed explicitly: no file(GLOB) in any CMakeLists.txt, and every .cc file in a
    library folder is named in that folder's CMakeLists.txt.
+4. So are the run-time files: every file under workflows/ is named in workflows/CMakeLists.txt.
 
 Usage: check_layout.py <source root>. Prints one line per violation and exits 1 when any.
 """
@@ -104,6 +105,23 @@ for top in LIB_DIRS:
                 if libraries[target_lib][0] not in allowed:
                     problems.append(f'{path}: includes {target} of {libraries[target_lib][0]}, '
                                     f'not a dependency of {libraries[lib][0]}')
+
+# 4. Run-time data is listed too: every file under workflows/ is named in
+# workflows/CMakeLists.txt (goldthread_data), so the build tree and an install carry it.
+data_cmake = os.path.join(root, 'workflows', 'CMakeLists.txt')
+data_text = open(data_cmake).read() if os.path.exists(data_cmake) else ''
+for dirpath, _, files in os.walk(os.path.join(root, 'workflows')):
+    for f in files:
+        if f == 'CMakeLists.txt':
+            continue
+        listed = os.path.relpath(os.path.join(dirpath, f), os.path.join(root, 'workflows'))
+        name_in_call = os.path.basename(listed)
+        sub = os.path.dirname(listed)
+        call_ok = any(re.search(r'(^|\s)' + re.escape(w) + r'(\s|\))', data_text)
+                      for w in (listed, name_in_call))
+        if not call_ok or (sub and 'workflows/' + sub not in data_text):
+            problems.append(f'workflows/{listed}: not listed in workflows/CMakeLists.txt '
+                            '(goldthread_data), so it would be missing from builds and installs')
 
 for p in problems:
     print(p)

@@ -46,7 +46,7 @@ std::optional<double> ReadValue(std::string_view v) {
   return d;
 }
 
-std::unexpected<Error> Bad(size_t line, const std::string& what) {
+Failure Bad(size_t line, const std::string& what) {
   return InvalidField("metrics", fmt::format("line {}: {}", line, what));
 }
 
