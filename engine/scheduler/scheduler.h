@@ -3,20 +3,24 @@
 // their due date, and performance clinics for indicators that stay red.
 //
 // Timers are never stored. The scheduler folds the log (the council model, every figure,
-// finding and cycle), resolves each open cycle's timetable (a pure function of the workflow,
-// the period and the calendar), and derives what should have happened by now. Each action is
-// appended with a command id derived from what it is ("<tenant>/system/scheduler/rem/<cycle>/
-// <stage>/<item>/<reminder>"), so the store's idempotency makes a second engine, a restart or a
-// retry unable to issue anything twice; what fell due while the engine was stopped fires at the
-// next RunDue, with `late_by_seconds` saying how late.
+// finding and cycle: SchedulerState, a projection checkpointed in the store, so a restart folds
+// only what came after its checkpoint), resolves each open cycle's timetable (a pure function of
+// the workflow, the period and the calendar), and derives what should have happened by now and
+// has not: a stage's openings, deadlines and completions from the cycle's events, its reminders
+// and escalations from those recorded on its items' streams. Each action is appended expecting
+// the version of its stream the decision was made on (ExpectedVersion::Exact, or NoStream), with
+// a command id derived from what it is ("<tenant>/system/scheduler/rem/<cycle>/<stage>/<item>/
+// <reminder>"), so a second engine, a restart or a retry cannot issue anything twice; what fell
+// due while the engine was stopped fires at the next RunDue, with `late_by_seconds` saying how
+// late.
 //
 // Reminders and escalations land on the stream of the item they are about (the figure, the
-// finding, the priority, or the cycle for meeting and closure stages), addressed to the people holding the
-// stage's responsible roles (or the rung's roles) on a scope covering the item's unit. A stage
-// completes at the moment the last item is done (the recorded time of the event that finished
-// it), on time or late against its deadline; escalations stop once the item is done. The cycle
-// ends when its last stage falls due or its last escalation rung is reached, the later; a stage
-// still incomplete then is closed incomplete.
+// finding, the priority, or the cycle for meeting and closure stages), addressed to the people
+// holding the stage's responsible roles (or the rung's roles) on a scope covering the item's unit.
+// A stage completes at the moment the last item is done (the recorded time of the event that
+// finished it), on time or late against its deadline; escalations stop once the item is done. The
+// cycle ends when its last stage falls due or its last escalation rung is reached, the later; a
+// stage still incomplete then is closed incomplete.
 //
 //   Scheduler scheduler(store.get(), &clock, {.tenant = "demo", .timetables = provider});
 //   scheduler.RunDue();                               // in service, after each wake-up
@@ -34,12 +38,11 @@
 #include <string>
 #include <vector>
 
-#include "engine/timetable/cycle_timetable.h"
 #include "engine/model/council_model.h"
 #include "engine/model/cycle_state.h"
+#include "engine/projection/projection_runner.h"
+#include "engine/scheduler/scheduler_state.h"
 #include "engine/timetable/cycle_timetable.h"
-#include "engine/model/figure_state.h"
-#include "engine/model/finding_state.h"
 #include "store/event_store.h"
 
 namespace goldthread::engine {
@@ -57,6 +60,16 @@ struct SchedulerOptions {
   std::function<Result<std::vector<TimePoint>>(LocalDay due)> finding_escalation;
   // How long the owner of a performance-clinic finding has to answer it. Default: 28 days.
   int clinic_days_to_respond = 28;
+  // Keep the scheduler's state (scheduler_state.h) in the store with its checkpoint, so that a
+  // restart folds only the log after it. False: nothing is written and every start folds the
+  // log from position 1 (for a second scheduler on a store whose first one keeps the state:
+  // two writers of one projection's state would overwrite each other's checkpoints). Default:
+  // true.
+  bool persist_state = true;
+  // Least time between two checkpoints of that state after a catch-up (they are also written
+  // every 100,000 events while catching up, and when the scheduler is destroyed). What was not
+  // checkpointed when the process dies is folded again, once, at the next start. Default: 2 s.
+  std::chrono::milliseconds checkpoint_interval{2000};
 };
 
 // Something the scheduler will do, for NextDue and for people ("what is pending").
@@ -70,6 +83,9 @@ struct ScheduledAction {
 class Scheduler {
  public:
   Scheduler(store::EventStore* store, const Clock* clock, SchedulerOptions options);
+  // Checkpoints the state folded since the last checkpoint (errors are dropped: what is not
+  // saved is folded again at the next start).
+  ~Scheduler();
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
 
@@ -88,17 +104,6 @@ class Scheduler {
   double last_lateness_seconds() const;
 
  private:
-  struct FigureTrack {
-    FigureState state;
-    uint64_t stream_version = 0;  // of the figure's stream, as folded
-    TimePoint submitted_at;
-    std::map<int, TimePoint> signed_at;  // by level, for the current version
-  };
-  struct FindingTrack {
-    FindingState state;
-    TimePoint raised_at;
-    TimePoint responded_at;
-  };
   // One thing a stage waits for.
   struct Item {
     std::string stream;
@@ -110,8 +115,9 @@ class Scheduler {
     std::string owner;  // a finding's owner: reminded personally
   };
 
+  // Opens the runner (restoring the checkpointed state) on first use, then applies the log up
+  // to its head, checkpointing every `checkpoint_interval`.
   Status CatchUpLocked();
-  void Apply(const store::Envelope& envelope, const goldthread::v1::Event& event);
   // Every action the log implies, due or not, not yet written.
   Result<std::vector<ScheduledAction>> DeriveLocked();
   Status DeriveCycle(const std::string& stream, const CycleState& cycle,
@@ -124,11 +130,10 @@ class Scheduler {
                                       const Item& item) const;
   Result<const CycleTimetable*> TimetableFor(const std::string& stream, const CycleState& cycle);
   std::string Key(std::string_view suffix) const;
+  // Adds the action unless `fired` (what was recorded for its stage) holds its key.
   void Add(std::vector<ScheduledAction>* out, TimePoint at, std::string stream, std::string key,
-           goldthread::v1::Event event) const;
+           goldthread::v1::Event event, const std::set<std::string>* fired = nullptr) const;
   Result<size_t> FireDueLocked();
-  // The version of `stream` this scheduler has folded (0: none of its events).
-  uint64_t FoldedVersionLocked(const std::string& stream) const;
 
   // Actions appended in one AppendAll; more wait for the next round.
   static constexpr size_t kMaxActionsPerAppend = 10'000;
@@ -140,20 +145,15 @@ class Scheduler {
   const SchedulerOptions options_;
 
   mutable std::mutex mu_;
-  CouncilModel model_;                                    // guarded by mu_
-  uint64_t position_ = 0;                                 // guarded by mu_
-  std::map<std::string, FigureTrack> figures_;            // by stream; guarded by mu_
-  std::map<std::string, FindingTrack> findings_;          // by finding id; guarded by mu_
-  std::map<std::string, CycleState> cycles_;              // by stream; guarded by mu_
-  // When each priority's progress was recorded, by priority id then period; guarded by mu_.
-  std::map<std::string, std::map<std::string, TimePoint>> priority_progress_;
-  std::map<std::string, CycleTimetable> timetables_;      // by cycle stream; guarded by mu_
-  // Versions of the finding, priority and cycle streams folded (figures keep theirs in their
-  // track); guarded by mu_.
-  std::map<std::string, uint64_t> stream_versions_;
-  std::set<std::string> written_;                         // keys already in the log; mu_
-  size_t pending_ = 0;                                    // guarded by mu_
-  double last_lateness_seconds_ = 0;                      // guarded by mu_
+  // The log as the scheduler knows it: a checkpointed projection (scheduler_state.h) that only
+  // this scheduler applies to, under mu_, so reading it under mu_ needs no other lock. Opened
+  // at the first catch-up; state_ points into runner_'s set.
+  std::unique_ptr<ProjectionRunner> runner_;               // guarded by mu_
+  const SchedulerState* state_ = nullptr;                  // guarded by mu_
+  std::chrono::steady_clock::time_point last_checkpoint_;  // guarded by mu_
+  std::map<std::string, CycleTimetable> timetables_;       // by cycle stream; guarded by mu_
+  size_t pending_ = 0;                                     // guarded by mu_
+  double last_lateness_seconds_ = 0;                       // guarded by mu_
 };
 
 }  // namespace goldthread::engine
