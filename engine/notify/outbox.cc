@@ -8,6 +8,7 @@
 
 #include "engine/model/event_codec.h"
 #include "engine/model/event_summary.h"
+#include "goldthread/v1/projection_state.pb.h"
 #include "store/base/hex.h"
 #include "store/base/sha256.h"
 
@@ -43,7 +44,48 @@ bool IsFinal(v1::NotificationOutcome outcome) {
          outcome == v1::NOTIFICATION_OUTCOME_FAILED_PERMANENTLY;
 }
 
+int64_t Micros(TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
+TimePoint FromMicros(int64_t us) {
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::microseconds(us)));
+}
+
 }  // namespace
+
+// The outbox's state as a projection: it folds into the Outbox's own maps (under the Outbox's
+// mutex: the runner applies only when the Outbox calls it).
+class Outbox::State : public Projection {
+ public:
+  State(Outbox* outbox, std::string name) : outbox_(outbox), name_(std::move(name)) {}
+  std::string_view name() const override { return name_; }
+  Status Apply(const EventView& view) override {
+    if (!view.stream().starts_with(outbox_->options_.tenant + "/")) return OkStatus();
+    auto event = view.event();
+    // A payload that is not an Event (or was redacted) carries nothing to deliver.
+    if (event) outbox_->ApplyLocked(view.envelope(), **event);
+    return OkStatus();
+  }
+  void TakeChanges(ProjectionChanges* out) override { outbox_->TakeChangesLocked(out); }
+  Status Restore(std::string_view key, std::string_view value) override {
+    return outbox_->RestoreLocked(key, value);
+  }
+  Status FinishRestore() override { return outbox_->FinishRestoreLocked(); }
+
+ private:
+  Outbox* const outbox_;
+  const std::string name_;
+};
+
+class Outbox::StateSet : public ProjectionSet {
+ public:
+  StateSet(Outbox* outbox, std::string name) : state_(outbox, std::move(name)) {}
+  std::string_view name() const override { return "outbox"; }
+  std::vector<Projection*> projections() override { return {&state_}; }
+
+ private:
+  State state_;
+};
 
 std::string DeliveryId(std::string_view source_event_id, v1::NotificationChannel channel,
                        std::string_view recipient) {
@@ -85,33 +127,56 @@ Outbox::Outbox(store::EventStore* store, const Clock* clock, OutboxOptions optio
 
 Outbox::~Outbox() { Stop(); }
 
+std::string Outbox::StateName() const {
+  std::string channels;
+  if (options_.email != nullptr) channels += "-email";
+  if (options_.webhook != nullptr) channels += "-webhook";
+  return fmt::format("outbox{}.v1", channels.empty() ? "-none" : channels);
+}
+
+Status Outbox::OpenStateLocked() {
+  if (runner_ != nullptr) return OkStatus();
+  auto runner = ProjectionRunner::Open(
+      store_, [this, name = StateName()] { return std::make_unique<StateSet>(this, name); },
+      {.page_events = kReadPage,
+       .checkpoint_every_events = 100'000,
+       .checkpoint_when_caught_up = false,
+       .persist = options_.persist_state});
+  if (!runner) return Unexpected(runner.error());
+  runner_ = std::move(*runner);
+  last_checkpoint_ = std::chrono::steady_clock::now();
+  return OkStatus();
+}
+
+Status Outbox::CheckpointIfDueLocked(bool force) {
+  if (runner_ == nullptr) return OkStatus();
+  const auto now = std::chrono::steady_clock::now();
+  if (!force && now - last_checkpoint_ < options_.checkpoint_interval) return OkStatus();
+  last_checkpoint_ = now;
+  return runner_->Checkpoint();
+}
+
 Result<size_t> Outbox::CatchUp() {
-  MutexLock lock(mu_);
+  std::lock_guard lock(mu_);
+  if (auto s = OpenStateLocked(); !s) return Unexpected(s.error());
   const uint64_t head = store_->Head().position;
-  const std::string prefix = options_.tenant + "/";
-  size_t read = 0;
-  bool full = deliveries_.size() >= options_.max_pending;
-  while (!full && next_position_ <= head) {
-    auto page = store_->ReadAll(next_position_, store::Direction::kForward, kReadPage);
-    if (!page) return Unexpected(page.error());
-    if (page->events.empty()) break;
-    for (const store::Envelope& envelope : page->events) {
-      next_position_ = envelope.position() + 1;
-      ++read;
-      if (envelope.stream().starts_with(prefix)) {
-        auto event = DecodeEvent(envelope);
-        // A payload that is not an Event (or was redacted) carries nothing to deliver.
-        if (event) ApplyLocked(envelope, *event);
-      }
-      if (deliveries_.size() >= options_.max_pending) {
-        full = true;
-        break;
-      }
-    }
+  const uint64_t from = runner_->position();
+  // While the backlog has room, and no further than it has room for (an event adds at least
+  // one delivery when it adds any), so the backlog stays near its bound.
+  while (deliveries_.size() < options_.max_pending && runner_->position() < head) {
+    const uint64_t room = options_.max_pending - deliveries_.size();
+    const uint64_t until = runner_->position() + std::min<uint64_t>(room, kReadPage);
+    const uint64_t before = runner_->position();
+    auto applied = runner_->CatchUp(std::min(until, head));
+    if (!applied) return Unexpected(applied.error());
+    if (*applied == before) break;  // the log ended sooner than its head said
   }
-  caught_up_.store(next_position_ > head);
+  if (runner_->position() != from) {
+    if (auto s = CheckpointIfDueLocked(/*force=*/false); !s) return Unexpected(s.error());
+  }
+  caught_up_.store(runner_->position() >= head);
   pending_count_.store(deliveries_.size());
-  return read;
+  return runner_->position() - from;
 }
 
 void Outbox::ApplyLocked(const store::Envelope& envelope, const v1::Event& event) {
@@ -119,17 +184,20 @@ void Outbox::ApplyLocked(const store::Envelope& envelope, const v1::Event& event
     case v1::Event::kPersonRegistered: {
       const auto& p = event.person_registered();
       people_[p.person_id()] = NotifiedPerson{.name = p.name(), .email = p.email()};
+      dirty_.insert("p/" + p.person_id());
       break;
     }
     case v1::Event::kIndicatorDefined:
       indicator_titles_[event.indicator_defined().indicator_id()] =
           event.indicator_defined().definition().title();
+      dirty_.insert("i/" + event.indicator_defined().indicator_id());
       break;
     case v1::Event::kIndicatorRevised: {
       // The stream is <tenant>/indicator/<indicator id>.
       const std::string& stream = envelope.stream();
       indicator_titles_[stream.substr(stream.rfind('/') + 1)] =
           event.indicator_revised().definition().title();
+      dirty_.insert("i/" + stream.substr(stream.rfind('/') + 1));
       break;
     }
     case v1::Event::kReminderIssued:
@@ -193,6 +261,8 @@ void Outbox::AddDeliveriesLocked(const store::Envelope& envelope, const v1::Even
     d.source_stream = envelope.stream();
     d.source_position = envelope.position();
     d.source_event_id = envelope.event_id();
+    d.facts = facts;
+    d.facts.public_base_url.clear();  // the current one is used when rendered again
     return d;
   };
   if (options_.email != nullptr) {
@@ -212,7 +282,9 @@ void Outbox::AddDeliveriesLocked(const store::Envelope& envelope, const v1::Even
 
 void Outbox::AddDeliveryLocked(Delivery delivery) {
   const std::string id = delivery.notification.delivery_id;
-  deliveries_.emplace(id, std::move(delivery));  // a repeated recipient adds nothing
+  if (deliveries_.emplace(id, std::move(delivery)).second) {  // a repeated recipient adds nothing
+    dirty_.insert("d/" + id);
+  }
 }
 
 void Outbox::ApplyAttemptLocked(const std::string& delivery_id, uint32_t attempt,
@@ -223,6 +295,7 @@ void Outbox::ApplyAttemptLocked(const std::string& delivery_id, uint32_t attempt
   if (it == deliveries_.end()) return;
   Delivery& d = it->second;
   if (stream_version <= d.stream_version) return;  // applied when it was recorded
+  dirty_.insert("d/" + delivery_id);
   d.stream_version = stream_version;
   d.attempts = std::max(d.attempts, attempt);
   if (final_outcome) {
@@ -233,7 +306,7 @@ void Outbox::ApplyAttemptLocked(const std::string& delivery_id, uint32_t attempt
 }
 
 Result<size_t> Outbox::DeliverDue() {
-  MutexLock lock(mu_);
+  std::lock_guard lock(mu_);
   const TimePoint now = clock_->Now();
   // Oldest source first, so a backlog drains in the order things happened.
   std::vector<std::pair<uint64_t, std::string>> due;
@@ -331,6 +404,7 @@ Status Outbox::AttemptLocked(Delivery* d) {
     failed_attempts_.fetch_add(1);
     if (abandon) abandoned_.fetch_add(1);
   }
+  dirty_.insert("d/" + report.delivery_id);
   d->attempts = attempt;
   d->stream_version = appended->stream_version;
   if (IsFinal(a->outcome())) {
@@ -356,6 +430,113 @@ Status Outbox::ReloadLocked(Delivery* d) {
   return OkStatus();
 }
 
+// ---- persistence: the one place that knows the stored format (projection_state.proto)
+//
+//   p/<person id>     OutboxPerson: a person's name and address, as messages name them
+//   i/<indicator id>  the indicator's title (the value is the title itself)
+//   d/<delivery id>   OutboxDelivery: a pending delivery, its attempts and what it says
+
+void Outbox::TakeChangesLocked(ProjectionChanges* out) {
+  for (const std::string& key : dirty_) {
+    const std::string id = key.substr(2);
+    if (key[0] == 'p') {
+      auto it = people_.find(id);
+      if (it == people_.end()) continue;
+      v1::OutboxPerson m;
+      m.set_name(it->second.name);
+      m.set_email(it->second.email);
+      out->puts.emplace_back(key, m.SerializeAsString());
+    } else if (key[0] == 'i') {
+      auto it = indicator_titles_.find(id);
+      if (it != indicator_titles_.end()) out->puts.emplace_back(key, it->second);
+    } else if (key[0] == 'd') {
+      auto it = deliveries_.find(id);
+      if (it == deliveries_.end()) {
+        out->deletes.push_back(key);  // finished
+        continue;
+      }
+      const Delivery& d = it->second;
+      v1::OutboxDelivery m;
+      m.set_channel(d.notification.channel);
+      m.set_recipient(d.notification.recipient);
+      m.set_recipient_person_id(d.notification.recipient_person_id);
+      m.set_recipient_name(d.notification.recipient_name);
+      m.set_source_stream(d.source_stream);
+      m.set_source_position(d.source_position);
+      m.set_source_event_id(d.source_event_id);
+      m.set_source_recorded_at_us(Micros(d.facts.recorded_at));
+      *m.mutable_source_event() = d.facts.event;
+      for (const auto& [person, p] : d.facts.people) {
+        v1::OutboxPerson& named = (*m.mutable_people())[person];
+        named.set_name(p.name);
+        named.set_email(p.email);
+      }
+      m.set_indicator_title(d.facts.indicator_title);
+      m.set_attempts(d.attempts);
+      m.set_stream_version(d.stream_version);
+      m.set_next_attempt_at_us(Micros(d.next_attempt_at));
+      out->puts.emplace_back(key, m.SerializeAsString());
+    }
+  }
+  dirty_.clear();
+}
+
+Status Outbox::RestoreLocked(std::string_view key, std::string_view value) {
+  auto corrupt = [&] {
+    return MakeError(ErrorCode::kDataLoss,
+                     fmt::format("outbox state key '{}' does not parse; drop projection {}@1 to "
+                                 "read the log again",
+                                 key, StateName()));
+  };
+  if (key.size() < 3 || key[1] != '/') return corrupt();
+  const std::string id(key.substr(2));
+  if (key[0] == 'p') {
+    v1::OutboxPerson m;
+    if (!m.ParseFromArray(value.data(), static_cast<int>(value.size()))) return corrupt();
+    people_[id] = NotifiedPerson{.name = m.name(), .email = m.email()};
+  } else if (key[0] == 'i') {
+    indicator_titles_[id] = std::string(value);
+  } else if (key[0] == 'd') {
+    v1::OutboxDelivery m;
+    if (!m.ParseFromArray(value.data(), static_cast<int>(value.size()))) return corrupt();
+    Delivery& d = deliveries_[id];
+    d.notification.delivery_id = id;
+    d.notification.channel = m.channel();
+    d.notification.recipient = m.recipient();
+    d.notification.recipient_person_id = m.recipient_person_id();
+    d.notification.recipient_name = m.recipient_name();
+    d.source_stream = m.source_stream();
+    d.source_position = m.source_position();
+    d.source_event_id = m.source_event_id();
+    d.facts = NotificationFacts{.tenant = options_.tenant,
+                                .event = m.source_event(),
+                                .stream = m.source_stream(),
+                                .position = m.source_position(),
+                                .event_id = m.source_event_id(),
+                                .recorded_at = FromMicros(m.source_recorded_at_us()),
+                                .indicator_title = m.indicator_title()};
+    for (const auto& [person, p] : m.people()) {
+      d.facts.people[person] = NotifiedPerson{.name = p.name(), .email = p.email()};
+    }
+    d.attempts = m.attempts();
+    d.stream_version = m.stream_version();
+    d.next_attempt_at = FromMicros(m.next_attempt_at_us());
+  } else {
+    return corrupt();
+  }
+  return OkStatus();
+}
+
+Status Outbox::FinishRestoreLocked() {
+  for (auto& [id, d] : deliveries_) {
+    NotificationFacts facts = d.facts;
+    facts.public_base_url = options_.public_base_url;
+    d.notification.message = RenderNotification(facts, d.notification.recipient_person_id, id);
+  }
+  pending_count_.store(deliveries_.size());
+  return OkStatus();
+}
+
 OutboxStats Outbox::stats() const {
   return OutboxStats{.delivered = delivered_.load(),
                      .failed_attempts = failed_attempts_.load(),
@@ -365,7 +546,7 @@ OutboxStats Outbox::stats() const {
 }
 
 std::optional<TimePoint> Outbox::next_due() const {
-  MutexLock lock(mu_);
+  std::lock_guard lock(mu_);
   std::optional<TimePoint> earliest;
   for (const auto& [id, d] : deliveries_) {
     if (!earliest || d.next_attempt_at < *earliest) earliest = d.next_attempt_at;
@@ -374,25 +555,31 @@ std::optional<TimePoint> Outbox::next_due() const {
 }
 
 void Outbox::Start() {
-  MutexLock lock(run_mu_);
+  std::lock_guard lock(run_mu_);
   if (thread_.joinable() || stopping_) return;
   thread_ = std::thread([this] { Run(); });
 }
 
 void Outbox::Stop() {
+  bool first = false;
   {
-    MutexLock lock(run_mu_);
+    std::lock_guard lock(run_mu_);
+    first = !stopping_;
     stopping_ = true;
   }
   stop_requested_.store(true);
-  wake_.SignalAll();
+  wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (first) {
+    std::lock_guard lock(mu_);
+    IgnoreError(CheckpointIfDueLocked(/*force=*/true));  // unsaved: read again at the next start
+  }
 }
 
 void Outbox::Run() {
   while (true) {
     {
-      MutexLock lock(run_mu_);
+      std::unique_lock lock(run_mu_);
       if (stopping_) return;
     }
     if (auto read = CatchUp(); !read) {
@@ -400,11 +587,8 @@ void Outbox::Run() {
     } else if (auto made = DeliverDue(); !made) {
       if (options_.on_error) options_.on_error(made.error());
     }
-    MutexLock lock(run_mu_);
-    const auto wake_at = std::chrono::steady_clock::now() + options_.poll_interval;
-    while (!stopping_) {
-      if (!wake_.WaitUntil(run_mu_, wake_at)) break;
-    }
+    std::unique_lock lock(run_mu_);
+    wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
   }
 }
 

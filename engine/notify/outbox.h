@@ -9,8 +9,9 @@
 // made (NotificationAttempted; NotificationAbandoned when it gives up). So:
 //
 //   - a crash between sending and recording gives at most a repeat, carrying the same delivery
-//     id (receivers can drop it), never a loss: on start the outbox reads the log again and a
-//     delivery without a DELIVERED attempt or an abandonment is pending;
+//     id (receivers can drop it), never a loss: the state (below) changes only when an attempt
+//     is recorded, so on start a delivery without a DELIVERED attempt or an abandonment is
+//     pending;
 //   - failed attempts back off exponentially (initial_backoff, doubling, at most max_backoff)
 //     and a delivery is abandoned after max_attempts, or at once on a permanent refusal;
 //   - the in-memory backlog is bounded (max_pending): when it is full the outbox stops reading
@@ -18,6 +19,16 @@
 //     already are, and none is dropped;
 //   - disk use per source event is bounded: at most (max_attempts + 1) small events per
 //     delivery, and a stuck receiver adds at most one event per delivery per backoff.
+//
+// What the outbox has read — the people and indicator titles messages name, and the pending
+// deliveries with their attempts so far — is a checkpointed projection (projection
+// "outbox-<channels>.v1" of the set "outbox", formats in
+// proto/goldthread/v1/projection_state.proto), written with the log position it covers in one
+// batch, so a restart reads only the log after its checkpoint instead of the whole log from
+// position 1. The state is kept per set of channels turned on ("outbox-email-webhook.v1",
+// "outbox-email.v1", "outbox-webhook.v1"): turning a channel on or off starts a state of its own,
+// folded from position 1 once, as every start did before. Messages are rendered from the facts kept
+// with each delivery, with the current `public_base_url`.
 //
 // Source events recorded longer than `max_source_age` before the outbox reads them are not
 // delivered (a store that predates the outbox, or a restart after a long outage, must not mail
@@ -40,17 +51,19 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <thread>
 
 #include "engine/notify/notification_message.h"
+#include "engine/projection/projection_runner.h"
 #include "goldthread/v1/events.pb.h"
-#include "store/base/mutex.h"
-#include "store/base/thread_annotations.h"
 #include "store/event_store.h"
 
 namespace goldthread::engine {
@@ -123,6 +136,13 @@ struct OutboxOptions {
   std::chrono::seconds max_source_age{std::chrono::hours(24 * 7)};
   // The actor recorded on attempt events. Default: "system/outbox".
   std::string actor = "system/outbox";
+  // Keep what the outbox has read in the store with its checkpoint (see above). False: nothing
+  // is written and every start reads the log from position 1. Default: true.
+  bool persist_state = true;
+  // Least time between two checkpoints of that state (also written every 100,000 events while
+  // catching up, and by Stop). What was not checkpointed when the process dies is read
+  // again at the next start; attempts recorded meanwhile are applied once. Default: 2 s.
+  std::chrono::milliseconds checkpoint_interval{2000};
   // How often the Start thread looks for new events and due retries (real time). Default:
   // 200 ms.
   std::chrono::milliseconds poll_interval{200};
@@ -151,10 +171,11 @@ class Outbox {
   Outbox(const Outbox&) = delete;
   Outbox& operator=(const Outbox&) = delete;
 
-  // Reads the log from where it stopped (position 1 at first) towards the head, while the
-  // backlog has room: learns people and indicator titles, adds the deliveries of each new
-  // source event, and applies recorded attempts and abandonments. Returns the number of log
-  // events read. A source event whose deliveries were all recorded as finished adds nothing.
+  // Reads the log from where it stopped (its checkpoint at first, position 1 without one)
+  // towards the head, while the backlog has room: learns people and indicator titles, adds the
+  // deliveries of each new source event, and applies recorded attempts and abandonments. Returns
+  // the number of log events read. A source event whose deliveries were all recorded as finished
+  // adds nothing.
   Result<size_t> CatchUp();
 
   // Attempts every pending delivery whose next attempt is due by the clock's now, one after
@@ -165,7 +186,9 @@ class Outbox {
 
   // Runs CatchUp and DeliverDue every poll_interval on a thread of its own until Stop.
   void Start();
-  // Stops that thread after the delivery in progress; idempotent.
+  // Stops that thread after the delivery in progress, then (the first time) checkpoints what
+  // was read, so the store must still be open; idempotent. The destructor calls it: an owner
+  // that closes the store first must call Stop before.
   void Stop();
 
   // Deliveries held, not yet delivered or abandoned.
@@ -177,11 +200,15 @@ class Outbox {
   std::optional<TimePoint> next_due() const;
 
  private:
+  class State;
+  class StateSet;
   struct Delivery {
     Notification notification;
     std::string source_stream;
     uint64_t source_position = 0;
     std::string source_event_id;
+    // What the message is rendered from (kept so a restored delivery can render it again).
+    NotificationFacts facts;
     // Attempts recorded so far, and the delivery stream's version.
     uint32_t attempts = 0;
     uint64_t stream_version = 0;
@@ -190,30 +217,41 @@ class Outbox {
 
   Outbox(store::EventStore* store, const Clock* clock, OutboxOptions options);
 
-  void ApplyLocked(const store::Envelope& envelope, const goldthread::v1::Event& event)
-      REQUIRES(mu_);
-  void AddDeliveriesLocked(const store::Envelope& envelope, const goldthread::v1::Event& event)
-      REQUIRES(mu_);
-  void AddDeliveryLocked(Delivery delivery) REQUIRES(mu_);
+  // The projection's name for the channels turned on.
+  std::string StateName() const;
+  // Opens the runner (restoring the checkpointed state) on first use.
+  Status OpenStateLocked();
+  // The state's persistence, for State (the only code that knows its stored format).
+  void TakeChangesLocked(ProjectionChanges* out);
+  Status RestoreLocked(std::string_view key, std::string_view value);
+  Status FinishRestoreLocked();
+  Status CheckpointIfDueLocked(bool force);
+
+  void ApplyLocked(const store::Envelope& envelope, const goldthread::v1::Event& event);
+  void AddDeliveriesLocked(const store::Envelope& envelope, const goldthread::v1::Event& event);
+  void AddDeliveryLocked(Delivery delivery);
   void ApplyAttemptLocked(const std::string& delivery_id, uint32_t attempt, bool final_outcome,
-                          TimePoint next_attempt_at, uint64_t stream_version) REQUIRES(mu_);
+                          TimePoint next_attempt_at, uint64_t stream_version);
   // Makes one attempt and records it.
-  Status AttemptLocked(Delivery* delivery) REQUIRES(mu_);
+  Status AttemptLocked(Delivery* delivery);
   // Re-reads a delivery's stream after a conflict (someone else recorded an attempt).
-  Status ReloadLocked(Delivery* delivery) REQUIRES(mu_);
-  void Run() EXCLUDES(run_mu_, mu_);
+  Status ReloadLocked(Delivery* delivery);
+  void Run();
 
   // Constant after construction.
   store::EventStore* const store_;
   const Clock* const clock_;
   const OutboxOptions options_;
 
-  mutable Mutex mu_;
-  // Protected by mu_.
-  uint64_t next_position_ GUARDED_BY(mu_) = 1;
-  std::map<std::string, Delivery> deliveries_ GUARDED_BY(mu_);  // by delivery id
-  std::map<std::string, NotifiedPerson> people_ GUARDED_BY(mu_);
-  std::map<std::string, std::string> indicator_titles_ GUARDED_BY(mu_);
+  mutable std::mutex mu_;
+  // Protected by mu_. The runner applies the log to the maps below (through State) only when
+  // called under mu_, and DeliverDue changes them under mu_ too.
+  std::unique_ptr<ProjectionRunner> runner_;
+  std::chrono::steady_clock::time_point last_checkpoint_;
+  std::map<std::string, Delivery> deliveries_;  // by delivery id
+  std::map<std::string, NotifiedPerson> people_;
+  std::map<std::string, std::string> indicator_titles_;
+  std::set<std::string> dirty_;  // keys of the state changed since the last checkpoint
 
   // Readable without mu_ (a send can hold mu_ for the sender's whole timeout).
   std::atomic<size_t> pending_count_{0};
@@ -223,10 +261,10 @@ class Outbox {
   std::atomic<bool> stop_requested_{false};
 
   // The Start thread.
-  Mutex run_mu_;
-  CondVar wake_;
-  bool stopping_ GUARDED_BY(run_mu_) = false;
-  std::thread thread_;  // started by Start (under run_mu_), joined by Stop
+  std::mutex run_mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;  // protected by run_mu_
+  std::thread thread_;
 };
 
 }  // namespace goldthread::engine

@@ -9,6 +9,7 @@
 #include "engine/model/event_codec.h"
 #include "engine/model/period.h"
 #include "engine/model/rag.h"
+#include "engine/scheduler/internal/streams.h"
 
 namespace goldthread::engine {
 
@@ -25,19 +26,8 @@ int64_t SecondsBetween(TimePoint from, TimePoint to) {
   return std::chrono::duration_cast<std::chrono::seconds>(to - from).count();
 }
 
-// "demo/figure/NI-192/FY2011-Q2" → "NI-192/FY2011-Q2": the part of a stream after its kind.
-std::string_view StreamTail(std::string_view stream) {
-  const size_t first = stream.find('/');
-  const size_t second = first == std::string_view::npos ? first : stream.find('/', first + 1);
-  return second == std::string_view::npos ? stream : stream.substr(second + 1);
-}
-
-bool IsUnder(std::string_view stream, std::string_view tenant, std::string_view kind) {
-  return stream.size() > tenant.size() + kind.size() + 2 &&
-         stream.compare(0, tenant.size(), tenant) == 0 && stream[tenant.size()] == '/' &&
-         stream.compare(tenant.size() + 1, kind.size(), kind) == 0 &&
-         stream[tenant.size() + 1 + kind.size()] == '/';
-}
+using scheduler_internal::IsUnder;
+using scheduler_internal::StreamTail;
 
 v1::DeadlineRef Deadline(const CycleTimetable& t, const TimedStage& s) {
   v1::DeadlineRef d;
@@ -51,7 +41,12 @@ v1::DeadlineRef Deadline(const CycleTimetable& t, const TimedStage& s) {
 }  // namespace
 
 Scheduler::Scheduler(store::EventStore* store, const Clock* clock, SchedulerOptions options)
-    : store_(store), clock_(clock), options_(std::move(options)), model_(options_.tenant) {}
+    : store_(store), clock_(clock), options_(std::move(options)) {}
+
+Scheduler::~Scheduler() {
+  std::lock_guard lock(mu_);
+  if (runner_ != nullptr) IgnoreError(runner_->Checkpoint());  // unsaved: folded again next start
+}
 
 std::string Scheduler::Key(std::string_view suffix) const {
   std::string key = fmt::format("{}/{}/{}", options_.tenant, options_.actor, suffix);
@@ -62,62 +57,30 @@ std::string Scheduler::Key(std::string_view suffix) const {
   return key;
 }
 
-void Scheduler::Apply(const store::Envelope& envelope, const v1::Event& event) {
-  const std::string& stream = envelope.stream();
-  if (stream.size() <= options_.tenant.size() || stream[options_.tenant.size()] != '/' ||
-      stream.compare(0, options_.tenant.size(), options_.tenant) != 0) {
-    model_.Apply(envelope, v1::Event());  // another tenant: only the position moves
-    return;
-  }
-  model_.Apply(envelope, event);
-  if (envelope.actor() == options_.actor && !envelope.command_id().empty()) {
-    written_.insert(envelope.command_id());
-  }
-  if (IsUnder(stream, options_.tenant, "figure")) {
-    FigureTrack& track = figures_[stream];
-    track.stream_version = envelope.stream_version();
-    const uint32_t version_before = track.state.figure_version;
-    track.state.Apply(envelope, event);
-    if (event.has_figure_submitted()) track.submitted_at = RecordedAt(envelope);
-    if (track.state.figure_version != version_before) track.signed_at.clear();
-    if (event.has_figure_rejected()) track.signed_at.clear();
-    if (event.has_figure_signed_off()) {
-      track.signed_at[event.figure_signed_off().level()] = RecordedAt(envelope);
-    }
-    return;
-  }
-  // Every other stream the scheduler may write to: its version, for the expected version.
-  if (IsUnder(stream, options_.tenant, "finding") || IsUnder(stream, options_.tenant, "priority") ||
-      IsUnder(stream, options_.tenant, "cycle")) {
-    stream_versions_[stream] = envelope.stream_version();
-  }
-  if (IsUnder(stream, options_.tenant, "finding")) {
-    FindingTrack& track = findings_[std::string(StreamTail(stream))];
-    track.state.Apply(envelope, event);
-    if (event.has_challenge_finding_raised()) track.raised_at = RecordedAt(envelope);
-    if (event.has_challenge_finding_responded()) track.responded_at = RecordedAt(envelope);
-  } else if (IsUnder(stream, options_.tenant, "priority") &&
-             event.has_priority_progress_recorded()) {
-    priority_progress_[std::string(StreamTail(stream))].emplace(
-        event.priority_progress_recorded().period(), RecordedAt(envelope));
-  } else if (IsUnder(stream, options_.tenant, "cycle")) {
-    cycles_[stream].Apply(envelope, event);
-  }
-}
-
 Status Scheduler::CatchUpLocked() {
-  store::ReadPage page;
-  while (store_->Head().position > position_) {
-    if (auto s = store_->ReadAllInto(position_ + 1, store::Direction::kForward, 1000, &page); !s) {
-      return s;
-    }
-    if (page.events.empty()) break;
-    for (const auto& envelope : page.events) {
-      auto event = DecodeEvent(envelope);
-      if (!event) return Unexpected(event.error());
-      Apply(envelope, *event);
-      position_ = envelope.position();
-    }
+  if (runner_ == nullptr) {
+    auto runner =
+        ProjectionRunner::Open(store_,
+                               [tenant = options_.tenant, actor = options_.actor] {
+                                 return std::make_unique<SchedulerStateSet>(tenant, actor);
+                               },
+                               {.checkpoint_every_events = 100'000,
+                                .checkpoint_when_caught_up = false,
+                                .persist = options_.persist_state});
+    if (!runner) return Unexpected(runner.error());
+    runner_ = std::move(*runner);
+    // Only this scheduler applies to its runner (under mu_), and it never rebuilds: the set
+    // read here is the one every later catch-up applies to.
+    state_ = &static_cast<const SchedulerStateSet*>(runner_->Read().set)->state();
+    last_checkpoint_ = std::chrono::steady_clock::now();
+  }
+  const uint64_t before = runner_->position();
+  auto caught_up = runner_->CatchUp();
+  if (!caught_up) return Unexpected(caught_up.error());
+  const auto now = std::chrono::steady_clock::now();
+  if (*caught_up != before && now - last_checkpoint_ >= options_.checkpoint_interval) {
+    if (auto s = runner_->Checkpoint(); !s) return s;
+    last_checkpoint_ = now;
   }
   return OkStatus();
 }
@@ -140,9 +103,9 @@ std::vector<Scheduler::Item> Scheduler::ItemsFor(const TimedStage& stage,
     case StageCompletion::kAllFiguresSignedOff: {
       const bool submission = stage.completion == StageCompletion::kAllFiguresSubmitted;
       const bool partnership_level = stage.level == v1::SIGN_OFF_LEVEL_PARTNERSHIP;
-      for (const auto& [id, indicator] : model_.indicators()) {
+      for (const auto& [id, indicator] : state_->model().indicators()) {
         if (indicator.retired) continue;
-        const OrgUnit* unit = model_.Unit(indicator.definition.owning_unit_id());
+        const OrgUnit* unit = state_->model().Unit(indicator.definition.owning_unit_id());
         if (unit == nullptr || unit->closed) continue;
         const bool partnership = !indicator.definition.partnership_unit_id().empty();
         if (partnership_level && !partnership) continue;
@@ -154,16 +117,16 @@ std::vector<Scheduler::Item> Scheduler::ItemsFor(const TimedStage& stage,
           item.unit = partnership_level ? indicator.definition.partnership_unit_id()
                                         : indicator.definition.owning_unit_id();
           item.partnership = partnership;
-          auto track = figures_.find(item.stream);
+          auto track = state_->figures().find(item.stream);
           if (submission) {
             item.outstanding = "not submitted";
-            if (track != figures_.end() && track->second.state.submitted()) {
+            if (track != state_->figures().end() && track->second.state.submitted()) {
               item.done = true;
               item.done_at = track->second.submitted_at;
             }
           } else {
             item.outstanding = fmt::format("not signed off at {} level", LevelName(stage.level));
-            if (track != figures_.end() && track->second.state.HasSignOff(stage.level)) {
+            if (track != state_->figures().end() && track->second.state.HasSignOff(stage.level)) {
               item.done = true;
               auto at = track->second.signed_at.find(stage.level);
               item.done_at = at == track->second.signed_at.end() ? clock_->Now() : at->second;
@@ -178,7 +141,7 @@ std::vector<Scheduler::Item> Scheduler::ItemsFor(const TimedStage& stage,
     case StageCompletion::kClosedByRole: {
       Item item;
       item.stream = CycleStream(options_.tenant, timetable.workflow_id, timetable.period);
-      item.unit = model_.council_id();
+      item.unit = state_->model().council_id();
       const bool meeting = stage.completion == StageCompletion::kMeetingRecorded;
       item.outstanding = meeting
                              ? "review meeting not recorded"
@@ -194,12 +157,12 @@ std::vector<Scheduler::Item> Scheduler::ItemsFor(const TimedStage& stage,
     }
     case StageCompletion::kPriorityRatingsRecorded: {
       bool any_partnership = false;
-      for (const auto& [id, priority] : model_.priorities()) {
-        const OrgUnit* owner = model_.Unit(priority.owner_unit_id);
+      for (const auto& [id, priority] : state_->model().priorities()) {
+        const OrgUnit* owner = state_->model().Unit(priority.owner_unit_id);
         any_partnership |= owner != nullptr && owner->kind == v1::ORG_UNIT_KIND_PARTNERSHIP_BOARD;
       }
-      for (const auto& [id, priority] : model_.priorities()) {
-        const OrgUnit* owner = model_.Unit(priority.owner_unit_id);
+      for (const auto& [id, priority] : state_->model().priorities()) {
+        const OrgUnit* owner = state_->model().Unit(priority.owner_unit_id);
         const bool partnership =
             owner != nullptr && owner->kind == v1::ORG_UNIT_KIND_PARTNERSHIP_BOARD;
         if (any_partnership && !partnership) continue;
@@ -208,10 +171,10 @@ std::vector<Scheduler::Item> Scheduler::ItemsFor(const TimedStage& stage,
         item.unit = priority.owner_unit_id;
         item.partnership = partnership;
         item.outstanding = "progress and overall rating not recorded";
-        auto recorded = priority_progress_.find(id);
-        if (recorded != priority_progress_.end()) {
-          auto at = recorded->second.find(timetable.period);
-          if (at != recorded->second.end()) {
+        auto recorded = state_->priorities().find(id);
+        if (recorded != state_->priorities().end()) {
+          auto at = recorded->second.progress_recorded_at.find(timetable.period);
+          if (at != recorded->second.progress_recorded_at.end()) {
             item.done = true;
             item.done_at = at->second;
           }
@@ -221,7 +184,7 @@ std::vector<Scheduler::Item> Scheduler::ItemsFor(const TimedStage& stage,
       break;
     }
     case StageCompletion::kFindingsAnswered:
-      for (const auto& [id, track] : findings_) {
+      for (const auto& [id, track] : state_->findings()) {
         const auto& raised = track.state.raised;
         if (raised.stage() != stage.challenge_stage || track.raised_at < cycle.opened_at) continue;
         Item item;
@@ -246,10 +209,10 @@ std::vector<std::string> Scheduler::Recipients(const std::vector<v1::Role>& role
   if (!item.owner.empty()) people.insert(item.owner);
   const LocalDay today = LondonDayOf(clock_->Now());
   // Items of the whole council (a meeting, a closure) go to the role's holders anywhere in it.
-  const bool council_wide = item.unit == model_.council_id();
+  const bool council_wide = item.unit == state_->model().council_id();
   for (v1::Role role : roles) {
-    for (std::string& p : council_wide ? model_.PeopleWithRoleAnywhere(role, today)
-                                       : model_.PeopleWithRole(role, item.unit, today)) {
+    for (std::string& p : council_wide ? state_->model().PeopleWithRoleAnywhere(role, today)
+                                       : state_->model().PeopleWithRole(role, item.unit, today)) {
       people.insert(std::move(p));
     }
   }
@@ -257,8 +220,8 @@ std::vector<std::string> Scheduler::Recipients(const std::vector<v1::Role>& role
 }
 
 void Scheduler::Add(std::vector<ScheduledAction>* out, TimePoint at, std::string stream,
-                    std::string key, v1::Event event) const {
-  if (written_.count(key) > 0) return;
+                    std::string key, v1::Event event, const std::set<std::string>* fired) const {
+  if (fired != nullptr && fired->count(key) > 0) return;
   out->push_back({at, std::move(stream), std::move(key), std::move(event)});
 }
 
@@ -343,6 +306,9 @@ Status Scheduler::DeriveCycle(const std::string& stream, const CycleState& cycle
       d->set_outstanding_items(outstanding);
       Add(out, s.due_at, stream, Key("due/" + stage_key), std::move(e));
     }
+    // What was already recorded for the stage: reminders and escalations are not in the stage's
+    // progress, so they are known by their command ids.
+    const std::set<std::string>* fired = state_->Fired(stage_key);
     for (const Item& item : items) {
       if (item.done) continue;
       const std::string item_key = std::string(StreamTail(item.stream));
@@ -357,7 +323,7 @@ Status Scheduler::DeriveCycle(const std::string& stream, const CycleState& cycle
         for (const auto& p : Recipients(roles, item)) rem->add_recipient_person_ids(p);
         *rem->mutable_scheduled_for() = ToTimestamp(r.at);
         Add(out, r.at, item.stream, Key(fmt::format("rem/{}/{}/{}", stage_key, item_key, r.id)),
-            std::move(e));
+            std::move(e), fired);
       }
       const auto& ladder =
           item.partnership && !s.partnership_ladder.empty() ? s.partnership_ladder : s.ladder;
@@ -375,7 +341,7 @@ Status Scheduler::DeriveCycle(const std::string& stream, const CycleState& cycle
         for (const auto& p : Recipients(rung.roles, addressed)) esc->add_recipient_person_ids(p);
         *esc->mutable_scheduled_for() = ToTimestamp(rung.at);
         esc->set_overdue_by_seconds(std::max<int64_t>(0, SecondsBetween(s.due_at, rung.at)));
-        Add(out, rung.at, item.stream, key, std::move(e));
+        Add(out, rung.at, item.stream, key, std::move(e), fired);
       }
     }
   }
@@ -384,7 +350,7 @@ Status Scheduler::DeriveCycle(const std::string& stream, const CycleState& cycle
 }
 
 void Scheduler::DeriveFindingEscalations(std::vector<ScheduledAction>* out) {
-  for (const auto& [id, track] : findings_) {
+  for (const auto& [id, track] : state_->findings()) {
     const auto& raised = track.state.raised;
     if (track.state.status != FindingStatus::kOpen) continue;  // answered or closed
     auto due_day = ParseLocalDay(raised.due().iso(), "due");
@@ -398,7 +364,7 @@ void Scheduler::DeriveFindingEscalations(std::vector<ScheduledAction>* out) {
       rung_at = *instants;
     }
     for (uint32_t rung = 1; rung <= rung_at.size(); ++rung) {
-      const std::string manager = model_.ManagerOf(previous);
+      const std::string manager = state_->model().ManagerOf(previous);
       if (manager.empty() || manager == previous) break;
       const std::string key = Key(fmt::format("finding/{}/esc/{}", id, rung));
       v1::Event e;
@@ -411,7 +377,8 @@ void Scheduler::DeriveFindingEscalations(std::vector<ScheduledAction>* out) {
       esc->add_recipient_person_ids(manager);
       *esc->mutable_scheduled_for() = ToTimestamp(rung_at[rung - 1]);
       esc->set_overdue_by_seconds(SecondsBetween(due, rung_at[rung - 1]));
-      Add(out, rung_at[rung - 1], FindingStream(options_.tenant, id), key, std::move(e));
+      Add(out, rung_at[rung - 1], FindingStream(options_.tenant, id), key, std::move(e),
+          &track.escalations_fired);
       previous = manager;
     }
   }
@@ -422,16 +389,16 @@ void Scheduler::DeriveClinics(const CycleTimetable& t, std::vector<ScheduledActi
   for (const std::string& period_id : t.figure_periods) {
     auto period = Period::Parse(period_id);
     if (!period) continue;
-    for (const auto& [id, indicator] : model_.indicators()) {
+    for (const auto& [id, indicator] : state_->model().indicators()) {
       if (indicator.retired || indicator.definition.frequency() != period->frequency()) continue;
       // Red for the cycle's period and the n-1 before it.
       Period p = *period;
       bool all_red = true;
       TimePoint last_submitted;
       for (int k = 0; k < n && all_red; ++k, p = p.Previous()) {
-        auto f = figures_.find(FigureStream(options_.tenant, id, p.id()));
+        auto f = state_->figures().find(FigureStream(options_.tenant, id, p.id()));
         auto target = indicator.targets.find(p.id());
-        if (f == figures_.end() || target == indicator.targets.end()) {
+        if (f == state_->figures().end() || target == indicator.targets.end()) {
           all_red = false;
           break;
         }
@@ -443,7 +410,7 @@ void Scheduler::DeriveClinics(const CycleTimetable& t, std::vector<ScheduledActi
       if (!all_red) continue;
       // One clinic per run of reds: none while an earlier clinic on the indicator is open.
       bool clinic_open = false;
-      for (const auto& [finding_id, track] : findings_) {
+      for (const auto& [finding_id, track] : state_->findings()) {
         const auto& raised = track.state.raised;
         clinic_open |= raised.stage() == v1::CHALLENGE_STAGE_PERFORMANCE_CLINIC &&
                        raised.subject().figure().indicator_id() == id &&
@@ -452,12 +419,13 @@ void Scheduler::DeriveClinics(const CycleTimetable& t, std::vector<ScheduledActi
       if (clinic_open) continue;
       const std::string key = Key(fmt::format("clinic/{}/{}", id, period_id));
       const std::string finding_id = DerivedId("F-", key);
-      const OrgUnit* unit = model_.Unit(indicator.definition.owning_unit_id());
+      if (state_->findings().count(finding_id) > 0) continue;  // raised already (and closed)
+      const OrgUnit* unit = state_->model().Unit(indicator.definition.owning_unit_id());
       std::string owner = unit == nullptr ? "" : unit->accountable_person_id;
       if (owner.empty()) {
-        auto managers =
-            model_.PeopleWithRole(v1::ROLE_SERVICE_MANAGER, indicator.definition.owning_unit_id(),
-                                  LondonDayOf(clock_->Now()));
+        auto managers = state_->model().PeopleWithRole(v1::ROLE_SERVICE_MANAGER,
+                                                       indicator.definition.owning_unit_id(),
+                                                       LondonDayOf(clock_->Now()));
         if (!managers.empty()) owner = managers.front();
       }
       v1::Event e;
@@ -484,7 +452,7 @@ void Scheduler::DeriveClinics(const CycleTimetable& t, std::vector<ScheduledActi
 Result<std::vector<ScheduledAction>> Scheduler::DeriveLocked() {
   if (auto s = CatchUpLocked(); !s) return Unexpected(s.error());
   std::vector<ScheduledAction> actions;
-  for (const auto& [stream, cycle] : cycles_) {
+  for (const auto& [stream, cycle] : state_->cycles()) {
     if (!cycle.opened()) continue;
     if (auto s = DeriveCycle(stream, cycle, &actions); !s) return Unexpected(s.error());
   }
@@ -494,15 +462,6 @@ Result<std::vector<ScheduledAction>> Scheduler::DeriveLocked() {
     return a.at != b.at ? a.at < b.at : a.key < b.key;
   });
   return actions;
-}
-
-uint64_t Scheduler::FoldedVersionLocked(const std::string& stream) const {
-  if (IsUnder(stream, options_.tenant, "figure")) {
-    auto it = figures_.find(stream);
-    return it == figures_.end() ? 0 : it->second.stream_version;
-  }
-  auto it = stream_versions_.find(stream);
-  return it == stream_versions_.end() ? 0 : it->second;
 }
 
 Result<size_t> Scheduler::FireDueLocked() {
@@ -536,7 +495,7 @@ Result<size_t> Scheduler::FireDueLocked() {
         a.event.mutable_escalation_raised()->set_late_by_seconds(late);
       }
       lateness = std::chrono::duration<double>(now - a.at).count();
-      auto [it, fresh] = batch_versions.try_emplace(a.stream, FoldedVersionLocked(a.stream));
+      auto [it, fresh] = batch_versions.try_emplace(a.stream, state_->FoldedVersion(a.stream));
       const uint64_t expected = it->second;
       ++it->second;
       batch.push_back({.stream = a.stream,
@@ -571,12 +530,12 @@ Result<size_t> Scheduler::FireDueLocked() {
 }
 
 Result<size_t> Scheduler::RunDue() {
-  MutexLock lock(mu_);
+  std::lock_guard lock(mu_);
   return FireDueLocked();
 }
 
 Result<std::optional<TimePoint>> Scheduler::NextDue() {
-  MutexLock lock(mu_);
+  std::lock_guard lock(mu_);
   auto actions = DeriveLocked();
   if (!actions) return Unexpected(actions.error());
   const TimePoint now = clock_->Now();
@@ -587,7 +546,7 @@ Result<std::optional<TimePoint>> Scheduler::NextDue() {
 }
 
 Result<size_t> Scheduler::AdvanceTo(SimulatedClock* clock, TimePoint until) {
-  MutexLock lock(mu_);
+  std::lock_guard lock(mu_);
   size_t written = 0;
   while (true) {
     auto fired = FireDueLocked();
@@ -612,12 +571,12 @@ Result<size_t> Scheduler::AdvanceTo(SimulatedClock* clock, TimePoint until) {
 }
 
 size_t Scheduler::pending() const {
-  MutexLock lock(mu_);
+  std::lock_guard lock(mu_);
   return pending_;
 }
 
 double Scheduler::last_lateness_seconds() const {
-  MutexLock lock(mu_);
+  std::lock_guard lock(mu_);
   return last_lateness_seconds_;
 }
 

@@ -3,12 +3,16 @@
 // their due date, and performance clinics for indicators that stay red.
 //
 // Timers are never stored. The scheduler folds the log (the council model, every figure,
-// finding and cycle), resolves each open cycle's timetable (a pure function of the workflow,
-// the period and the calendar), and derives what should have happened by now. Each action is
-// appended with a command id derived from what it is ("<tenant>/system/scheduler/rem/<cycle>/
-// <stage>/<item>/<reminder>"), so the store's idempotency makes a second engine, a restart or a
-// retry unable to issue anything twice; what fell due while the engine was stopped fires at the
-// next RunDue, with `late_by_seconds` saying how late.
+// finding and cycle: SchedulerState, a projection checkpointed in the store, so a restart folds
+// only what came after its checkpoint), resolves each open cycle's timetable (a pure function of
+// the workflow, the period and the calendar), and derives what should have happened by now and
+// has not: a stage's openings, deadlines and completions from the cycle's events, its reminders
+// and escalations from those recorded on its items' streams. Each action is appended expecting
+// the version of its stream the decision was made on (ExpectedVersion::Exact, or NoStream), with
+// a command id derived from what it is ("<tenant>/system/scheduler/rem/<cycle>/<stage>/<item>/
+// <reminder>"), so a second engine, a restart or a retry cannot issue anything twice; what fell
+// due while the engine was stopped fires at the next RunDue, with `late_by_seconds` saying how
+// late.
 //
 // Reminders and escalations land on the stream of the item they are about (the figure, the
 // finding, the priority, or the cycle for meeting and closure stages), addressed to the people
@@ -28,6 +32,7 @@
 #define GOLDTHREAD_ENGINE_SCHEDULER_SCHEDULER_H_
 
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -35,11 +40,9 @@
 
 #include "engine/model/council_model.h"
 #include "engine/model/cycle_state.h"
-#include "engine/model/figure_state.h"
-#include "engine/model/finding_state.h"
+#include "engine/projection/projection_runner.h"
+#include "engine/scheduler/scheduler_state.h"
 #include "engine/timetable/cycle_timetable.h"
-#include "store/base/mutex.h"
-#include "store/base/thread_annotations.h"
 #include "store/event_store.h"
 
 namespace goldthread::engine {
@@ -57,6 +60,16 @@ struct SchedulerOptions {
   std::function<Result<std::vector<TimePoint>>(LocalDay due)> finding_escalation;
   // How long the owner of a performance-clinic finding has to answer it. Default: 28 days.
   int clinic_days_to_respond = 28;
+  // Keep the scheduler's state (scheduler_state.h) in the store with its checkpoint, so that a
+  // restart folds only the log after it. False: nothing is written and every start folds the
+  // log from position 1 (for a second scheduler on a store whose first one keeps the state:
+  // two writers of one projection's state would overwrite each other's checkpoints). Default:
+  // true.
+  bool persist_state = true;
+  // Least time between two checkpoints of that state after a catch-up (they are also written
+  // every 100,000 events while catching up, and when the scheduler is destroyed). What was not
+  // checkpointed when the process dies is folded again, once, at the next start. Default: 2 s.
+  std::chrono::milliseconds checkpoint_interval{2000};
 };
 
 // Something the scheduler will do, for NextDue and for people ("what is pending").
@@ -70,6 +83,9 @@ struct ScheduledAction {
 class Scheduler {
  public:
   Scheduler(store::EventStore* store, const Clock* clock, SchedulerOptions options);
+  // Checkpoints the state folded since the last checkpoint (errors are dropped: what is not
+  // saved is folded again at the next start).
+  ~Scheduler();
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
 
@@ -83,22 +99,11 @@ class Scheduler {
   // to fire what falls due then, in order. Returns the events written.
   Result<size_t> AdvanceTo(SimulatedClock* clock, TimePoint until);
   // Actions derived but not yet due (a gauge for /metrics).
-  size_t pending() const EXCLUDES(mu_);
+  size_t pending() const;
   // How late, in seconds, the most recent timer fired against its due instant (a gauge).
-  double last_lateness_seconds() const EXCLUDES(mu_);
+  double last_lateness_seconds() const;
 
  private:
-  struct FigureTrack {
-    FigureState state;
-    uint64_t stream_version = 0;  // of the figure's stream, as folded
-    TimePoint submitted_at;
-    std::map<int, TimePoint> signed_at;  // by level, for the current version
-  };
-  struct FindingTrack {
-    FindingState state;
-    TimePoint raised_at;
-    TimePoint responded_at;
-  };
   // One thing a stage waits for.
   struct Item {
     std::string stream;
@@ -110,27 +115,25 @@ class Scheduler {
     std::string owner;  // a finding's owner: reminded personally
   };
 
-  Status CatchUpLocked() REQUIRES(mu_);
-  void Apply(const store::Envelope& envelope, const goldthread::v1::Event& event) REQUIRES(mu_);
+  // Opens the runner (restoring the checkpointed state) on first use, then applies the log up
+  // to its head, checkpointing every `checkpoint_interval`.
+  Status CatchUpLocked();
   // Every action the log implies, due or not, not yet written.
-  Result<std::vector<ScheduledAction>> DeriveLocked() REQUIRES(mu_);
+  Result<std::vector<ScheduledAction>> DeriveLocked();
   Status DeriveCycle(const std::string& stream, const CycleState& cycle,
-                     std::vector<ScheduledAction>* out) REQUIRES(mu_);
-  void DeriveFindingEscalations(std::vector<ScheduledAction>* out) REQUIRES(mu_);
-  void DeriveClinics(const CycleTimetable& timetable, std::vector<ScheduledAction>* out)
-      REQUIRES(mu_);
+                     std::vector<ScheduledAction>* out);
+  void DeriveFindingEscalations(std::vector<ScheduledAction>* out);
+  void DeriveClinics(const CycleTimetable& timetable, std::vector<ScheduledAction>* out);
   std::vector<Item> ItemsFor(const TimedStage& stage, const CycleTimetable& timetable,
-                             const CycleState& cycle) const REQUIRES(mu_);
+                             const CycleState& cycle) const;
   std::vector<std::string> Recipients(const std::vector<goldthread::v1::Role>& roles,
-                                      const Item& item) const REQUIRES(mu_);
-  Result<const CycleTimetable*> TimetableFor(const std::string& stream, const CycleState& cycle)
-      REQUIRES(mu_);
+                                      const Item& item) const;
+  Result<const CycleTimetable*> TimetableFor(const std::string& stream, const CycleState& cycle);
   std::string Key(std::string_view suffix) const;
+  // Adds the action unless `fired` (what was recorded for its stage) holds its key.
   void Add(std::vector<ScheduledAction>* out, TimePoint at, std::string stream, std::string key,
-           goldthread::v1::Event event) const REQUIRES(mu_);
-  Result<size_t> FireDueLocked() REQUIRES(mu_);
-  // The version of `stream` this scheduler has folded (0: none of its events).
-  uint64_t FoldedVersionLocked(const std::string& stream) const REQUIRES(mu_);
+           goldthread::v1::Event event, const std::set<std::string>* fired = nullptr) const;
+  Result<size_t> FireDueLocked();
 
   // Actions appended in one AppendAll; more wait for the next round.
   static constexpr size_t kMaxActionsPerAppend = 10'000;
@@ -141,21 +144,16 @@ class Scheduler {
   const Clock* const clock_;
   const SchedulerOptions options_;
 
-  mutable Mutex mu_;
-  CouncilModel model_ GUARDED_BY(mu_);
-  uint64_t position_ GUARDED_BY(mu_) = 0;
-  std::map<std::string, FigureTrack> figures_ GUARDED_BY(mu_);    // by stream
-  std::map<std::string, FindingTrack> findings_ GUARDED_BY(mu_);  // by finding id
-  std::map<std::string, CycleState> cycles_ GUARDED_BY(mu_);      // by stream
-  // When each priority's progress was recorded, by priority id then period.
-  std::map<std::string, std::map<std::string, TimePoint>> priority_progress_ GUARDED_BY(mu_);
-  std::map<std::string, CycleTimetable> timetables_ GUARDED_BY(mu_);  // by cycle stream
-  // Versions of the finding, priority and cycle streams folded (figures keep theirs in their
-  // track).
-  std::map<std::string, uint64_t> stream_versions_ GUARDED_BY(mu_);
-  std::set<std::string> written_ GUARDED_BY(mu_);  // keys already in the log
-  size_t pending_ GUARDED_BY(mu_) = 0;
-  double last_lateness_seconds_ GUARDED_BY(mu_) = 0;
+  mutable std::mutex mu_;
+  // The log as the scheduler knows it: a checkpointed projection (scheduler_state.h) that only
+  // this scheduler applies to, under mu_, so reading it under mu_ needs no other lock. Opened
+  // at the first catch-up; state_ points into runner_'s set.
+  std::unique_ptr<ProjectionRunner> runner_;               // guarded by mu_
+  const SchedulerState* state_ = nullptr;                  // guarded by mu_
+  std::chrono::steady_clock::time_point last_checkpoint_;  // guarded by mu_
+  std::map<std::string, CycleTimetable> timetables_;       // by cycle stream; guarded by mu_
+  size_t pending_ = 0;                                     // guarded by mu_
+  double last_lateness_seconds_ = 0;                       // guarded by mu_
 };
 
 }  // namespace goldthread::engine

@@ -12,6 +12,7 @@
 
 #include "engine/model/event_codec.h"
 #include "tests/testing/council_fixture.h"
+#include "tests/testing/forwarding_store.h"
 
 namespace goldthread::engine {
 namespace {
@@ -107,8 +108,10 @@ class CouncilEngineTest : public CouncilFixture {
 TEST_F(CouncilEngineTest, OpeningWithAnUnknownWorkflowWritesNothing) {
   const uint64_t head = Head();
   auto engine = CouncilEngine::Open(store_.get(), clock_.get(),
-                                    {.tenant = kTenant, .workflows = workflows_,
-                                     .main_workflow = "nowhere", .open_read_models = true});
+                                    {.tenant = kTenant,
+                                     .workflows = workflows_,
+                                     .main_workflow = "nowhere",
+                                     .open_read_models = true});
   ASSERT_FALSE(engine);
   EXPECT_EQ(engine.error().field, "workflow");
   EXPECT_EQ(Head(), head);
@@ -197,6 +200,86 @@ TEST_F(CouncilEngineTest, TwoEnginesWriteEveryReminderAndEscalationExactlyOnce) 
   std::sort(sorted_two.begin(), sorted_two.end());
   std::sort(sorted_one.begin(), sorted_one.end());
   EXPECT_EQ(sorted_two, sorted_one);
+}
+
+// Reads of the log, by where each began (to see where a scheduler starts folding).
+class ReadRecordingStore : public goldthread::testing::ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  Status ReadAllInto(uint64_t from_position, store::Direction direction, size_t max_count,
+                     store::ReadPage* page) const override {
+    froms.push_back(from_position);
+    return ForwardingStore::ReadAllInto(from_position, direction, max_count, page);
+  }
+  mutable std::vector<uint64_t> froms;
+};
+
+// Issue 12, "the log folded once": the scheduler's state is a checkpointed projection. A
+// scheduler made anew every six hours of a quarter — each restoring what the one before it
+// checkpointed and folding only the log after that, never from position 1 — writes exactly what
+// one scheduler running the whole quarter writes, and nothing twice.
+TEST_F(CouncilEngineTest, ASchedulerRestartedFromItsCheckpointWritesWhatOneSchedulerWrites) {
+  auto opener = Open(store_.get(), clock_.get());
+  v1::Command open;
+  open.mutable_open_cycle()->set_workflow_id("chesterfield-service-first");
+  open.mutable_open_cycle()->set_period("FY2011-Q2");
+  ASSERT_TRUE(opener->commands().Execute({.actor = "p-perf", .command_id = "open"}, open));
+  MustRun("p-entry", Submit("NI-192", "FY2011-Q2", 61.2));
+
+  ASSERT_TRUE(store_->CreateBackup(dir_.Sub("backup")));
+  ASSERT_TRUE(store::EventStore::RestoreLatestBackup(dir_.Sub("backup"), dir_.Sub("reference")));
+  SimulatedClock reference_clock(clock_->Now());
+  store::StoreOptions reference_options;
+  reference_options.durability = store::Durability::kBuffered;
+  reference_options.clock = &reference_clock;
+  auto reference_store = store::EventStore::Open(dir_.Sub("reference"), reference_options);
+  ASSERT_TRUE(reference_store);
+  auto single = Open(reference_store->get(), &reference_clock);
+
+  const TimePoint end = TimePoint(sys_days(2012_y / February / 15));
+  int restarts = 0;
+  size_t reads_after_a_checkpoint = 0;
+  for (TimePoint t = clock_->Now(); t < end; t += std::chrono::hours(6)) {
+    clock_->Set(t);
+    reference_clock.Set(t);
+    ASSERT_TRUE(single->scheduler().RunDue());
+    ReadRecordingStore recording(store_.get());
+    {
+      Scheduler restarted(&recording, clock_.get(), opener->rules().scheduler);
+      auto fired = restarted.RunDue();
+      ASSERT_TRUE(fired) << fired.error().ToString();
+    }  // checkpoints
+    if (restarts++ > 0) {
+      for (uint64_t from : recording.froms) {
+        EXPECT_GT(from, 1u) << "a restarted scheduler folded the log from position 1";
+      }
+      reads_after_a_checkpoint += recording.froms.size();
+    }
+  }
+  EXPECT_GT(reads_after_a_checkpoint, 0u);
+  const auto restarted = SchedulerWrites(*store_);
+  const auto one = SchedulerWrites(**reference_store);
+  EXPECT_GT(
+      std::count_if(one.begin(), one.end(),
+                    [](const auto& w) { return std::get<1>(w) == v1::Event::kEscalationRaised; }),
+      0);
+  auto sorted_restarted = restarted;
+  auto sorted_one = one;
+  std::sort(sorted_restarted.begin(), sorted_restarted.end());
+  std::sort(sorted_one.begin(), sorted_one.end());
+  EXPECT_EQ(sorted_restarted, sorted_one);
+
+  // What was fired for each stage is forgotten once the stage is settled: at the quarter's end
+  // every stage is, and no "x/" key is left in the state.
+  size_t fired_keys = 0, keys = 0;
+  ASSERT_TRUE(store_->ScanProjection(ProjectionRunner::StorageName(SchedulerState::kName, 1),
+                                     [&](std::string_view key, std::string_view) {
+                                       ++keys;
+                                       fired_keys += key.starts_with("x/");
+                                       return OkStatus();
+                                     }));
+  EXPECT_GT(keys, 0u) << "the scheduler's state was not persisted";
+  EXPECT_EQ(fired_keys, 0u) << "fired actions of settled stages are still kept";
 }
 
 }  // namespace

@@ -3,11 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
 #include <deque>
 #include <map>
 
 #include "engine/model/event_summary.h"
+#include "tests/testing/forwarding_store.h"
 #include "tests/testing/notification_log.h"
 #include "tests/testing/temp_dir.h"
 
@@ -311,6 +311,77 @@ TEST_F(OutboxTest, StartedOutboxDeliversWhatIsAppendedLater) {
   outbox->Stop();
   ASSERT_EQ(email_.delivered.size(), 1u);
   EXPECT_EQ(email_.delivered[0].recipient_name, "Sam Manager");
+}
+
+// Reads of the log, by where each began.
+class ReadRecordingStore : public goldthread::testing::ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  Status ReadAllInto(uint64_t from_position, store::Direction direction, size_t max_count,
+                     store::ReadPage* page) const override {
+    froms.push_back(from_position);
+    return ForwardingStore::ReadAllInto(from_position, direction, max_count, page);
+  }
+  mutable std::vector<uint64_t> froms;
+};
+
+// Issue 12, "the log folded once": what the outbox has read is a checkpointed projection. A
+// restarted outbox reads the log from its checkpoint, not from position 1, and a pending
+// delivery restored from it says exactly what it said before.
+TEST_F(OutboxTest, ARestartReadsFromTheCheckpointAndRestoresPendingDeliveriesAsTheyWere) {
+  People();
+  RemindAboutFigure(*store_, kTenant, "NI-192", "FY2011-Q2", kStart, {"p-entry", "p-sm"});
+  webhook_.failures = 1;
+  const OutboxOptions options{.tenant = kTenant, .public_base_url = "https://gt.example"};
+  {
+    OutboxOptions first = options;
+    first.email = &email_;
+    first.webhook = &webhook_;
+    auto outbox = MakeOutbox(first);
+    EXPECT_EQ(Round(*outbox), 3u);
+    EXPECT_EQ(outbox->pending(), 1u);  // the webhook, waiting for its retry
+  }                                    // checkpoints
+  ReadRecordingStore recording(store_.get());
+  FakeSender email2, webhook2;
+  OutboxOptions second = options;
+  second.email = &email2;
+  second.webhook = &webhook2;
+  auto outbox = Outbox::Create(&recording, &clock_, second);
+  ASSERT_TRUE(outbox) << outbox.error().ToString();
+  ASSERT_TRUE((*outbox)->CatchUp());
+  EXPECT_EQ((*outbox)->pending(), 1u);
+  EXPECT_TRUE((*outbox)->caught_up());
+  ASSERT_FALSE(recording.froms.empty());
+  for (uint64_t from : recording.froms) EXPECT_GT(from, 1u) << "the log was read from position 1";
+  clock_.Set(*(*outbox)->next_due());
+  auto made = (*outbox)->DeliverDue();
+  ASSERT_TRUE(made) << made.error().ToString();
+  EXPECT_EQ(*made, 1u);
+  EXPECT_TRUE(email2.sent.empty()) << "e-mails already delivered went again";
+  ASSERT_EQ(webhook2.delivered.size(), 1u);
+  const Notification& before = webhook_.sent[0];
+  const Notification& after = webhook2.delivered[0];
+  EXPECT_EQ(after.delivery_id, before.delivery_id);
+  EXPECT_EQ(after.recipient, before.recipient);
+  EXPECT_EQ(after.message.subject, before.message.subject);
+  EXPECT_EQ(after.message.text, before.message.text);
+  EXPECT_EQ(after.message.json, before.message.json);
+  EXPECT_EQ(DeliveryEvents(*store_).back().event.notification_attempted().attempt(), 2u);
+}
+
+// The state is kept per set of channels: turning the webhook on starts a state of its own,
+// read from position 1, so the webhook gets what an e-mail-only outbox had already sent by mail.
+TEST_F(OutboxTest, TurningAChannelOnReadsTheLogAgainForIt) {
+  People();
+  RemindAboutFigure(*store_, kTenant, "NI-192", "FY2011-Q2", kStart, {"p-entry"});
+  {
+    auto outbox = MakeOutbox({.email = &email_});
+    EXPECT_EQ(Round(*outbox), 1u);
+  }
+  auto outbox = MakeOutbox({.email = &email_, .webhook = &webhook_});
+  EXPECT_EQ(Round(*outbox), 1u);
+  EXPECT_EQ(webhook_.delivered.size(), 1u);
+  EXPECT_EQ(email_.sent.size(), 1u) << "the e-mail already delivered went again";
 }
 
 }  // namespace
