@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict'
 import { launch, axeViolations } from './browser.mjs'
 import { args, startDemo } from './harness.mjs'
+import { execFileSync } from 'node:child_process'
 
 const opts = args()
 const screenshots = opts.screenshots || '/tmp/goldthread-web-screenshots'
@@ -206,6 +207,19 @@ try {
   assert.match(await auditor.page.locator('#as-of-note').innerText(), /5 October 2026/)
   assert.match(await auditor.page.locator('main').innerText(), /Nothing has been recorded/, 'as it stood before it was entered')
 
+  // ---- an Audit Committee member (a councillor) downloads the trail: its seal is the log's head
+  const member = await person('scrutiny member')
+  await member.page.goto(`${env.base}/trail?period=FY2026-Q2`)
+  await look(member.page, 'trail')
+  assert.match(await member.page.locator('main').innerText(), /verified/i)
+  const download = await member.page.request.get(`${env.base}/trail?period=FY2026-Q2&format=json`)
+  assert.equal(download.status(), 200)
+  const trail = JSON.parse(await download.text())
+  const verify = execFileSync(opts.bin, ['verify', '--data-dir', env.data]).toString()
+  const head = verify.match(/head hash ([0-9a-f]{64})/)[1]
+  assert.equal(trail.verification.hashHex, head, "the trail's hash is goldthread verify's head hash")
+  assert.equal(trail.verification.ok, true)
+
   // ---- keyboard only, and JavaScript off: sign in, enter a figure, sign it off
   const kb = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1100, height: 900 } })
   const kp = await kb.newPage()
@@ -253,20 +267,20 @@ try {
   const gp = await guess.newPage()
   for (let i = 0; i < 5; i++) {
     await gp.goto(env.base + '/sign-in')
-    await gp.fill('#email', env.accounts['scrutiny member'].email)
+    await gp.fill('#email', env.accounts['partnership board'].email)
     await gp.fill('#password', `wrong guess ${i}`)
     await gp.click('button:has-text("Sign in")')
     assert.match(await gp.locator('.govuk-error-summary').innerText(), /not right/)
   }
   await gp.goto(env.base + '/sign-in')
-  await gp.fill('#email', env.accounts['scrutiny member'].email)
-  await gp.fill('#password', env.accounts['scrutiny member'].password)
+  await gp.fill('#email', env.accounts['partnership board'].email)
+  await gp.fill('#password', env.accounts['partnership board'].password)
   await gp.click('button:has-text("Sign in")')
   assert.match(await gp.locator('.govuk-error-summary').innerText(), /Too many failed attempts[^]*minute/,
     'after five failures even the right password waits')
   await look(gp, 'sign-in-locked-out')
   await guess.close()
-  const failures = await env.api('/api/v1/log?stream=demo/account/cllr-webb')
+  const failures = await env.api('/api/v1/log?stream=demo/account/board-fraser')
   assert.equal(failures.status, 200, JSON.stringify(failures.body))
   assert.ok((JSON.stringify(failures.body).match(/SignInFailed/g) || []).length >= 6,
     'each failure, the locked-out attempt included, is an event in the log')
