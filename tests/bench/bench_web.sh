@@ -27,7 +27,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 echo "# bench_web: ${seconds} s per run, 64 connections; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 "$bin" demo --data-dir "$work/store" >"$work/demo.txt"
-auditor=$(awk '/(audit-khan)/ {found=1} found && /token:/ {print $2; exit}' "$work/demo.txt")
+auditor=$(awk 'index($0, "(audit-khan)") {found=1} found && /token:/ {print $2; exit}' "$work/demo.txt")
 read -r email password < <(awk '/^ +auditor,/ {print $2, $4}' "$work/store/demo-accounts.txt")
 
 port=$(free_port)
@@ -68,9 +68,12 @@ value() { grep "^RESULT $1=" "$work"/*.txt | head -1 | cut -d= -f2; }
 python3 - "$(value history_page_per_s)" "$(value history_json_per_s)" \
   "$(value scorecard_page_per_s)" "$(value scorecard_json_per_s)" \
   "$(value history_page_p99_ms)" "$(value scorecard_page_p99_ms)" \
-  "$(value history_page_errors)" "$(value scorecard_page_errors)" <<'PY'
+  "$(value history_page_errors)" "$(value scorecard_page_errors)" \
+  "$(value history_json_errors)" "$(value scorecard_json_errors)" <<'PY'
 import sys
-hp, hj, sp, sj, hp99, sp99, he, se = map(float, sys.argv[1:])
+hp, hj, sp, sj, hp99, sp99, he, se, hje, sje = map(float, sys.argv[1:])
+if hje or sje:
+    sys.exit("bench_web: the JSON routes answered errors: no baseline to compare with")
 print(f"RESULT history_page_ratio_vs_json={hp / hj:.2f}")
 print(f"RESULT scorecard_page_ratio_vs_json={sp / sj:.2f}")
 print(f"RESULT page_p99_ms={max(hp99, sp99):.2f}")
