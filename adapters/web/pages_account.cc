@@ -27,17 +27,8 @@ using boost::beast::http::verb;
 
 namespace {
 
-constexpr char kSessionCookie[] = "gt_session";
 constexpr size_t kMinPassword = 10;
 constexpr size_t kMaxPassword = 128;
-
-Data ErrorItem(const std::string& field, const std::string& text) {
-  Data d;
-  d.set("href", "#" + field);
-  d.set("text", text);
-  d.set("field", field);
-  return d;
-}
 
 // Only a path on this site: never "//evil.example" or "https://...".
 std::string SafeNext(const std::string& next) {

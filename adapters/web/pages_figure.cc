@@ -32,13 +32,6 @@ using boost::beast::http::verb;
 
 namespace {
 
-Data ErrorItem(const std::string& field, const std::string& text) {
-  Data d;
-  d.set("href", "#" + field);
-  d.set("text", text);
-  return d;
-}
-
 // The form field an engine error is about.
 std::string FieldOf(const Error& error, const std::string& fallback) {
   for (const char* f : {"commentary", "reason", "answer", "comment", "level", "value"}) {

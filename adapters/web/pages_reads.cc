@@ -96,24 +96,6 @@ Data CountsData(const v1::Scorecard& card) {
   return MessageData(counts);
 }
 
-// The scorecard file: a temporary .xlsx read back (libxlsxwriter writes files only).
-Result<std::string> XlsxBytes(const adapters::Sheet& sheet) {
-  const auto path =
-      std::filesystem::temp_directory_path() / ("goldthread-web-" + RandomToken() + ".xlsx");
-  Status written = adapters::WriteXlsx(sheet, path.string());
-  std::string bytes;
-  if (written) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    bytes = out.str();
-  }
-  std::error_code ec;
-  std::filesystem::remove(path, ec);
-  if (!written) return Unexpected(written.error());
-  return bytes;
-}
-
 struct UnitChoice {
   std::string id;
   std::string label;

@@ -73,28 +73,6 @@ std::string RolesText(const std::vector<v1::Role>& roles) {
   return out;
 }
 
-TimePoint TimeOf(const google::protobuf::Timestamp& t) {
-  return TimePoint(
-      std::chrono::microseconds(google::protobuf::util::TimeUtil::TimestampToMicroseconds(t)));
-}
-
-Result<std::string> XlsxBytes(const adapters::Sheet& sheet) {
-  const auto path =
-      std::filesystem::temp_directory_path() / ("goldthread-web-" + RandomToken() + ".xlsx");
-  Status written = adapters::WriteXlsx(sheet, path.string());
-  std::string bytes;
-  if (written) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    bytes = out.str();
-  }
-  std::error_code ec;
-  std::filesystem::remove(path, ec);
-  if (!written) return Unexpected(written.error());
-  return bytes;
-}
-
 }  // namespace
 
 void WebApp::RegisterTrailPages(adapters::Router* router) {

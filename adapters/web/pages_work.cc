@@ -24,11 +24,6 @@ using boost::beast::http::verb;
 
 namespace {
 
-TimePoint TimeOf(const google::protobuf::Timestamp& t) {
-  return TimePoint(std::chrono::microseconds(
-      google::protobuf::util::TimeUtil::TimestampToMicroseconds(t)));
-}
-
 // Where a person does the item.
 std::string LinkFor(const v1::WorkItem& item) {
   const std::string figure =

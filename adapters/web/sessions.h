@@ -25,6 +25,9 @@
 
 namespace goldthread::web {
 
+// The cookie that carries the session id.
+inline constexpr char kSessionCookie[] = "gt_session";
+
 struct SessionOptions {
   // No request for this long ends the session. Default: 30 minutes.
   std::chrono::seconds idle{30 * 60};

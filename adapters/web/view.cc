@@ -8,8 +8,12 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <cmath>
 
+#include "adapters/web/token.h"
 #include "engine/model/authority.h"
 
 namespace goldthread::web {
@@ -25,10 +29,6 @@ const date::time_zone* London() {
 
 const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
                          "July",    "August",   "September", "October", "November", "December"};
-
-TimePoint FromTimestamp(const pb::Timestamp& t) {
-  return TimePoint(std::chrono::microseconds(pb::util::TimeUtil::TimestampToMicroseconds(t)));
-}
 
 std::string LowerCamel(const std::string& s) { return s; }
 
@@ -98,6 +98,35 @@ void SetField(Data& out, const pb::Message& m, const pb::FieldDescriptor* f) {
 
 }  // namespace
 
+TimePoint TimeOf(const pb::Timestamp& t) {
+  return TimePoint(std::chrono::microseconds(pb::util::TimeUtil::TimestampToMicroseconds(t)));
+}
+
+Data ErrorItem(const std::string& field, const std::string& text) {
+  Data d;
+  d.set("href", "#" + field);
+  d.set("text", text);
+  d.set("field", field);
+  return d;
+}
+
+Result<std::string> XlsxBytes(const adapters::Sheet& sheet) {
+  const auto path =
+      std::filesystem::temp_directory_path() / ("goldthread-web-" + RandomToken() + ".xlsx");
+  Status written = adapters::WriteXlsx(sheet, path.string());
+  std::string bytes;
+  if (written) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream out;
+    out << in.rdbuf();
+    bytes = out.str();
+  }
+  std::error_code ec;
+  std::filesystem::remove(path, ec);
+  if (!written) return Unexpected(written.error());
+  return bytes;
+}
+
 std::string FormatLondonTime(TimePoint t) {
   const auto local =
       date::make_zoned(London(), std::chrono::time_point_cast<std::chrono::seconds>(t))
@@ -113,7 +142,7 @@ std::string FormatLondonTime(TimePoint t) {
                      hour < 12 ? "am" : "pm");
 }
 
-std::string FormatLondonTime(const pb::Timestamp& t) { return FormatLondonTime(FromTimestamp(t)); }
+std::string FormatLondonTime(const pb::Timestamp& t) { return FormatLondonTime(TimeOf(t)); }
 
 std::string FormatLondonDay(engine::LocalDay day) {
   const date::year_month_day ymd(day);

@@ -11,6 +11,7 @@
 
 #include <string>
 
+#include "adapters/formats/spreadsheet_export.h"
 #include "adapters/web/templates.h"
 #include "engine/command/command_handler.h"
 #include "engine/model/local_date.h"
@@ -43,6 +44,16 @@ List NavigationFor(engine::CommandHandler& handler, const std::string& person,
 // that London day) or `at_position` (a log position); the head when neither is given. On a
 // malformed value, `*problem` says what to type and the head is returned.
 engine::AsOf AsOfFromQuery(const std::map<std::string, std::string>& query, std::string* problem);
+
+// An instant from a protobuf Timestamp.
+TimePoint TimeOf(const google::protobuf::Timestamp& t);
+
+// One entry of a page's error summary: the message, linking to the field it is about.
+Data ErrorItem(const std::string& field, const std::string& text);
+
+// `sheet` as the bytes of an .xlsx file, for a download (libxlsxwriter writes only files, so
+// through a temporary file that is removed).
+Result<std::string> XlsxBytes(const adapters::Sheet& sheet);
 
 // A figure's value as its indicator shows it: `places` decimals, then the unit ("31.4%").
 std::string FormatValue(double value, int places, const std::string& unit);

@@ -16,8 +16,6 @@ using boost::beast::http::verb;
 
 namespace {
 
-constexpr char kSessionCookie[] = "gt_session";
-
 // No inline script or style anywhere; nothing framed; forms post only here.
 constexpr char kContentSecurityPolicy[] =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
