@@ -9,6 +9,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libcli11-dev libhowardhinnant-date-dev
   libcurl4-openssl-dev
   libsodium-dev  # Argon2id password hashing and web session tokens (adapters/web)
+  libkainjow-mustache-dev  # the web pages' HTML templates (header-only; escapes by default)
   # .xlsx exports (goldthread export scorecard|trail --format xlsx): a small, well-kept C
   # library that writes Office Open XML; hand-writing the zip and XML parts would be the
   # alternative.
