@@ -10,6 +10,7 @@
 #include "adapters/api/calendar_feed.h"
 #include "adapters/http/http_server.h"
 #include "adapters/http/json_guard.h"
+#include "adapters/verifiable_log/routes.h"
 #include "engine/model/event_codec.h"
 #include "engine/model/local_date.h"
 #include "goldthread/v1/api.pb.h"
@@ -466,6 +467,20 @@ void Api::Register(Router* router) {
             [this](HttpRequest& r) { return GetLog(r); });
   AddOnPool(router, verb::get, "/api/v1/log/verification", "get_verification",
             [this](HttpRequest& r) { return GetVerify(r); });
+  if (options_.checkpointer != nullptr) {
+    RegisterVerifiableLogRoutes(
+        router, {.store = &handler_->store(),
+                 .checkpointer = options_.checkpointer,
+                 .public_log = options_.public_log,
+                 .authorize = [this](const HttpRequest& request) -> std::optional<HttpResponse> {
+                   Admission caller = Admit(request);
+                   if (caller.refusal) return std::move(caller.refusal);
+                   return RefuseRead(caller.person, engine::Action::kVerifyLog, CouncilId());
+                 },
+                 .on_pool = [this](std::function<HttpResponse(HttpRequest&)> work) {
+                   return pool_->Route(std::move(work));
+                 }});
+  }
   AddOnPool(router, verb::get, "/api/v1/me", "get_me", [this](HttpRequest& r) { return GetMe(r); });
   AddOnPool(router, verb::post, "/api/v1/clock", "post_clock",
             [this](HttpRequest& r) { return PostClock(r); });

@@ -35,6 +35,7 @@
 #include "adapters/http/rate_limiter.h"
 #include "adapters/http/response_cache.h"
 #include "adapters/http/worker_pool.h"
+#include "adapters/verifiable_log/checkpoints.h"
 #include "engine/command/command_handler.h"
 #include "engine/model/authority.h"
 #include "engine/read/read_models.h"
@@ -62,6 +63,12 @@ struct ApiOptions {
   // Bytes of read-model answers kept by log position (response_cache.h); 0 keeps none.
   // Default: 64 MiB.
   size_t response_cache_bytes = 64 << 20;
+  // Signs the log's checkpoints; with it the verifiable log's routes are served
+  // (adapters/verifiable_log/routes.h). Not owned. Default: null (not served).
+  Checkpointer* checkpointer = nullptr;
+  // The log's checkpoint, key and tiles need no token (a council that publishes its log);
+  // false keeps them behind the kVerifyLog authority like the proofs. Default: true.
+  bool public_log = true;
 };
 
 class Api {

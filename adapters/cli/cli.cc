@@ -36,6 +36,7 @@ int RunCli(int argc, char** argv) {
   // Every command's --data-dir defaults to GOLDTHREAD_DATA_DIR, as serve's does.
   cli.data_dir = internal::EnvOr("GOLDTHREAD_DATA_DIR", "var/goldthread");
   cli.tenant = internal::EnvOr("GOLDTHREAD_TENANT", "demo");
+  cli.log_key = internal::EnvOr("GOLDTHREAD_LOG_KEY", "");
 
   // In the order `goldthread --help` lists them.
   internal::AddStoreCommands(app, cli);
@@ -47,6 +48,7 @@ int RunCli(int argc, char** argv) {
   internal::AddReadCommands(app, cli);
   ImportExportCli import_export;
   import_export.Register(app, &cli.data_dir, &cli.tenant);
+  internal::AddLogCommands(app, cli);
 
   try {
     app.parse(argc, argv);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "adapters/cli/internal/cli_commands.h"
+#include "adapters/verifiable_log/log_key.h"
 #include "adapters/web/token.h"
 #include "engine/command/command_handler.h"
 #include "engine/council_engine.h"
@@ -35,7 +36,13 @@ Result<OperatorSession> OpenForOperator(const std::string& data_dir, const std::
 
 int RunInit(const std::string& data_dir, const std::string& tenant, const std::string& council_id,
             const std::string& council_name, const std::string& admin_id,
-            const std::string& admin_name, const std::string& admin_email) {
+            const std::string& admin_name, const std::string& admin_email,
+            const std::string& log_key, const std::string& log_origin) {
+  // The key first: a council is never started with a log nobody can sign.
+  bool created = false;
+  auto signer = LoadOrCreateLogKey(log_key, log_origin.empty() ? DefaultLogOrigin(tenant) : log_origin,
+                                   &created);
+  if (!signer) return Fail(signer.error());
   auto session = OpenForOperator(data_dir, tenant);
   if (!session) return Fail(session.error());
   auto r = session->engine->commands().Bootstrap(council_id, council_name, admin_id, admin_name,
@@ -43,6 +50,8 @@ int RunInit(const std::string& data_dir, const std::string& tenant, const std::s
   if (!r) return Fail(r.error());
   std::printf("started tenant %s: council %s, administrator %s\n", tenant.c_str(),
               council_id.c_str(), admin_id.c_str());
+  std::printf("the log is signed by the key in %s (%s); publish its verifier key:\n%s\n",
+              log_key.c_str(), created ? "new" : "kept", signer->VerifierKey().c_str());
   return 0;
 }
 
@@ -78,6 +87,7 @@ int RunInvite(const std::string& data_dir, const std::string& tenant, const std:
 
 struct InitOptions {
   std::string council_id = "council", council_name, admin_id = "admin", admin_name, admin_email;
+  std::string log_origin;
 };
 
 struct TokenOptions {
@@ -91,7 +101,7 @@ void AddInitCommand(CLI::App& app, CliContext& cli) {
   std::string& data_dir = cli.data_dir;
   std::string& tenant = cli.tenant;
   auto options = std::make_shared<InitOptions>();
-  auto& [council_id, council_name, admin_id, admin_name, admin_email] = *options;
+  auto& [council_id, council_name, admin_id, admin_name, admin_email, log_origin] = *options;
   auto* init = app.add_subcommand(
       "init", "Start a council in an empty store: its top org unit and first administrator.");
   init->add_option("--data-dir", data_dir, "Folder holding the store")->capture_default_str();
@@ -104,9 +114,14 @@ void AddInitCommand(CLI::App& app, CliContext& cli) {
   init->add_option("--admin-name", admin_name, "The first administrator's name")->required();
   init->add_option("--admin-email", admin_email,
                    "The first administrator's e-mail address, to sign in to the web with");
+  init->add_option("--log-origin", log_origin,
+                   "The log's name in its checkpoints, e.g. "
+                   "ashcombe.example.gov.uk/performance (default: goldthread.invalid/<tenant>)");
+  AddLogKeyOption(init, cli);
   cli.commands.emplace_back(init, [&cli, options] {
     return RunInit(cli.data_dir, cli.tenant, options->council_id, options->council_name,
-                   options->admin_id, options->admin_name, options->admin_email);
+                   options->admin_id, options->admin_name, options->admin_email, LogKeyPath(cli),
+                   options->log_origin);
   });
 }
 

@@ -99,10 +99,36 @@ void AddServeCommand(CLI::App& app, CliContext& cli) {
       ->check(CLI::Range(0.0, 1e9));
   serve->add_option("--simulate-start", serve_options.simulate_start,
                     "Where simulated time starts (RFC 3339); default now");
+  AddLogKeyOption(serve, cli);
+  serve_options.log_origin = EnvOr("GOLDTHREAD_LOG_ORIGIN", "");
+  serve->add_option("--log-origin", serve_options.log_origin,
+                    "The log's name, used only when serve makes the signing key because none "
+                    "exists (default: goldthread.invalid/<tenant>)");
+  if (const char* v = std::getenv("GOLDTHREAD_CHECKPOINT_EVERY"); v != nullptr && *v != '\0') {
+    serve_options.checkpoint_every_seconds = std::atoi(v);
+  }
+  if (const char* v = std::getenv("GOLDTHREAD_CHECKPOINT_EVERY_EVENTS"); v != nullptr && *v != '\0') {
+    serve_options.checkpoint_every_events = std::strtoull(v, nullptr, 10);
+  }
+  serve
+      ->add_option("--checkpoint-every", serve_options.checkpoint_every_seconds,
+                   "Sign a checkpoint of the log at most this many seconds after it grew")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
+  serve
+      ->add_option("--checkpoint-every-events", serve_options.checkpoint_every_events,
+                   "...or at once when it has grown by this many events")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000000));
+  serve_options.private_log = std::string(EnvOr("GOLDTHREAD_PRIVATE_LOG", "")) == "1";
+  serve->add_flag("--private-log", serve_options.private_log,
+                  "Keep the log's checkpoint and tiles (/log/) behind the auditor's authority "
+                  "instead of publishing them to anyone");
   AddNotificationFlags(serve, &serve_options.notifications);
   cli.commands.emplace_back(serve, [&cli, serve_options_owner] {
     ServeOptions& serve_options = *serve_options_owner;
     serve_options.tenant = cli.tenant;
+    serve_options.log_key = LogKeyPath(cli);
     return RunServe(serve_options);
   });
 }

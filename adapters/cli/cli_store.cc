@@ -4,8 +4,17 @@
 #include <memory>
 #include <string>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "adapters/cli/internal/cli_commands.h"
+#include "adapters/verifiable_log/checkpoints.h"
+#include "adapters/verifiable_log/log_key.h"
+#include "adapters/verifiable_log/proofs.h"
+#include "store/base/atomic_file.h"
 #include "store/event_store.h"
+#include "store/tlog/checkpoint.h"
 
 namespace goldthread::adapters::internal {
 namespace {
@@ -14,7 +23,84 @@ namespace {
 // 3 the operation could not run (store missing, locked, unreadable).
 constexpr int kExitCheckFailed = 1;
 
-int RunVerify(const std::string& data_dir) {
+struct VerifyOptions {
+  std::string since_checkpoint, save_checkpoint, verifier_key;
+};
+
+Result<std::string> ReadWholeFile(const std::string& path, std::string_view field) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) return MakeError(ErrorCode::kNotFound, "cannot read " + path, std::string(field));
+  return text.str();
+}
+
+// The log's public key: --verifier-key's file, else derived from the signing key file.
+Result<tlog::NoteVerifier> LoadVerifier(const CliContext& cli, const VerifyOptions& o) {
+  if (!o.verifier_key.empty()) {
+    auto text = ReadWholeFile(o.verifier_key, "verifier_key");
+    if (!text) return Unexpected(text.error());
+    return tlog::NoteVerifier::FromVerifierKey(*text);
+  }
+  auto signer = LoadLogKey(LogKeyPath(cli));
+  if (!signer) return Unexpected(signer.error());
+  return tlog::NoteVerifier::FromVerifierKey(signer->VerifierKey());
+}
+
+// After the records verified: the log extends the earlier checkpoint, and the checkpoint the
+// server kept last is signed by the log's key and matches the log. Prints what it found.
+int VerifyCheckpoints(const CliContext& cli, const VerifyOptions& o, const store::EventStore& store) {
+  const bool first_run = !o.since_checkpoint.empty() && !o.save_checkpoint.empty() &&
+                         o.since_checkpoint == o.save_checkpoint &&
+                         !std::filesystem::exists(o.since_checkpoint);
+  auto verifier = LoadVerifier(cli, o);
+  if (!verifier) return Fail(verifier.error());
+  if (!o.since_checkpoint.empty() && !first_run) {
+    auto note = ReadWholeFile(o.since_checkpoint, "since_checkpoint");
+    if (!note) return Fail(note.error());
+    auto report = CheckSinceCheckpoint(store, *verifier, *note);
+    if (!report) return Fail(report.error());
+    if (!report->ok) {
+      std::printf("FAILED against the checkpoint in %s: %s\n", o.since_checkpoint.c_str(),
+                  report->problem.c_str());
+      return kExitCheckFailed;
+    }
+    std::printf("OK: the log (%llu events) is an append-only extension of the checkpoint of "
+                "%llu events in %s\n",
+                static_cast<unsigned long long>(report->tree_size),
+                static_cast<unsigned long long>(report->checkpoint_size),
+                o.since_checkpoint.c_str());
+  } else if (first_run) {
+    std::printf("no earlier checkpoint at %s yet: keeping this one for the next run\n",
+                o.since_checkpoint.c_str());
+  }
+  auto latest = ReadLatestCheckpoint(store);
+  if (!latest) return Fail(latest.error());
+  if (!*latest) {
+    std::printf("no checkpoint has been signed yet (serve signs them; `goldthread checkpoint` "
+                "signs one now)\n");
+    return 0;
+  }
+  auto opened = tlog::OpenCheckpoint((*latest)->note, *verifier);
+  auto root = store.TreeRoot((*latest)->checkpoint.size);
+  if (!opened || !root || *root != opened->root) {
+    std::printf("FAILED: the last checkpoint kept in the store (%llu events) %s\n",
+                static_cast<unsigned long long>((*latest)->checkpoint.size),
+                !opened ? ("does not verify: " + opened.error().message).c_str()
+                        : "does not match the log's Merkle tree");
+    return kExitCheckFailed;
+  }
+  std::printf("OK: the last signed checkpoint (%llu events) matches the log\n",
+              static_cast<unsigned long long>(opened->size));
+  if (!o.save_checkpoint.empty()) {
+    if (auto s = WriteFileAtomically(o.save_checkpoint, (*latest)->note); !s) return Fail(s.error());
+    std::printf("kept it in %s\n", o.save_checkpoint.c_str());
+  }
+  return 0;
+}
+
+int RunVerify(const CliContext& cli, const VerifyOptions& o) {
+  const std::string& data_dir = cli.data_dir;
   store::StoreOptions options;
   options.read_only = true;
   auto opened = store::EventStore::Open(data_dir, options);
@@ -39,7 +125,10 @@ int RunVerify(const std::string& data_dir) {
                 static_cast<unsigned long long>(report->redacted_payloads));
   }
   std::printf("\n");
-  return 0;
+  const bool checkpoints = !o.since_checkpoint.empty() || !o.save_checkpoint.empty() ||
+                           !o.verifier_key.empty() || !cli.log_key.empty() ||
+                           std::filesystem::exists(LogKeyPath(cli));
+  return checkpoints ? VerifyCheckpoints(cli, o, **opened) : 0;
 }
 
 int RunBackup(const std::string& data_dir, const std::string& backup_dir) {
@@ -72,7 +161,19 @@ void AddStoreCommands(CLI::App& app, CliContext& cli) {
       "Check that the log has not been altered: recompute every record's hash chain and report "
       "the head hash, or the first position that does not match. Safe beside a running server.");
   verify->add_option("--data-dir", data_dir, "Folder holding the store")->capture_default_str();
-  cli.commands.emplace_back(verify, [&cli] { return RunVerify(cli.data_dir); });
+  auto verify_options = std::make_shared<VerifyOptions>();
+  verify->add_option("--since-checkpoint", verify_options->since_checkpoint,
+                     "A checkpoint signed earlier: check the log only grew since (catches "
+                     "rewritten or removed events)");
+  verify->add_option("--save-checkpoint", verify_options->save_checkpoint,
+                     "When all holds, keep the latest signed checkpoint in this file (the daily "
+                     "timer passes the same file as --since-checkpoint)");
+  verify->add_option("--verifier-key", verify_options->verifier_key,
+                     "File holding the log's public (verifier) key; default: derived from "
+                     "--log-key");
+  AddLogKeyOption(verify, cli);
+  cli.commands.emplace_back(verify,
+                            [&cli, verify_options] { return RunVerify(cli, *verify_options); });
 
   auto backup_dir = std::make_shared<std::string>();
   auto* backup = app.add_subcommand(

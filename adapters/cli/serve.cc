@@ -7,10 +7,13 @@
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include "adapters/api/api.h"
 #include "adapters/http/http_server.h"
+#include "adapters/verifiable_log/checkpoints.h"
+#include "adapters/verifiable_log/log_key.h"
 #include "adapters/web/web_app.h"
 #include "store/base/data_dir.h"
 #include "engine/council_engine.h"
@@ -96,6 +99,23 @@ int RunServe(const ServeOptions& options) {
     std::fprintf(stderr, "goldthread: %s\n", store.error().message.c_str());
     return 3;
   }
+  // The log's signing key: a store made before its log was signed gets one now.
+  bool key_created = false;
+  const std::string key_path =
+      options.log_key.empty() ? DefaultLogKeyPath(options.data_dir) : options.log_key;
+  auto signer = LoadOrCreateLogKey(
+      key_path, options.log_origin.empty() ? DefaultLogOrigin(options.tenant) : options.log_origin,
+      &key_created);
+  if (!signer) {
+    std::fprintf(stderr, "goldthread: %s\n", signer.error().message.c_str());
+    return signer.error().code == ErrorCode::kInvalidArgument ? 2 : 3;
+  }
+  if (key_created) spdlog::info("made the log's signing key in {}", key_path);
+  spdlog::info("the log is signed as {}; its verifier key: {}", signer->name(),
+               signer->VerifierKey());
+  Checkpointer checkpoints(store->get(), *signer,
+                           {.every = std::chrono::seconds(options.checkpoint_every_seconds),
+                            .every_events = options.checkpoint_every_events});
   auto workflows = engine::LoadWorkflows(options.workflows_dir, options.calendar_path);
   if (!workflows) {
     std::fprintf(stderr, "goldthread: %s\n", workflows.error().message.c_str());
@@ -134,7 +154,9 @@ int RunServe(const ServeOptions& options) {
            .burst = 2 * options.rate_limit,
            .simulated_clock = simulated.get(),
            .openapi_path = options.openapi_path,
-           .read_models = reads});
+           .read_models = reads,
+           .checkpointer = &checkpoints,
+           .public_log = !options.private_log});
   auto web = web::WebApp::Create(&handler, reads,
                                  {.web_dir = options.web_dir.empty() ? DataPath("web")
                                                                      : options.web_dir,
@@ -180,7 +202,28 @@ int RunServe(const ServeOptions& options) {
     timers->Start();
     timer_loop.store(timers.get());
   }
+  // Checkpoints: signed once a second at most, when the policy says the tree grew enough.
+  std::mutex checkpoint_mu;
+  std::condition_variable checkpoint_cv;
+  bool checkpoint_stop = false;
+  std::thread checkpoint_thread([&] {
+    std::unique_lock lock(checkpoint_mu);
+    while (!checkpoint_stop) {
+      lock.unlock();
+      if (auto r = checkpoints.MaybeSign(); !r) {
+        spdlog::error("signing a checkpoint: {}", r.error().message);
+      }
+      lock.lock();
+      checkpoint_cv.wait_for(lock, std::chrono::seconds(1), [&] { return checkpoint_stop; });
+    }
+  });
   const int signal = RunUntilStopSignal(**server);
+  {
+    std::lock_guard lock(checkpoint_mu);
+    checkpoint_stop = true;
+  }
+  checkpoint_cv.notify_all();
+  checkpoint_thread.join();
   timer_loop.store(nullptr);
   if (timers) timers->Stop();
   if (*notifications) (*notifications)->Stop();  // notifications: before the store closes

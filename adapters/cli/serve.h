@@ -47,6 +47,15 @@ struct ServeOptions {
   // Delivery of reminders and escalations by e-mail and webhook (off unless a URL is set);
   // every field has a flag and an environment variable (adapters/README.md).
   NotificationOptions notifications;
+  // The verifiable log (docs/VERIFYING.md): the signing key file (made when missing, named
+  // `log_origin` or goldthread.invalid/<tenant>), how often checkpoints are signed, and
+  // whether /log/ needs the auditor's authority. Env: GOLDTHREAD_LOG_KEY, GOLDTHREAD_LOG_ORIGIN,
+  // GOLDTHREAD_PRIVATE_LOG=1.
+  std::string log_key;
+  std::string log_origin;
+  int checkpoint_every_seconds = 60;
+  uint64_t checkpoint_every_events = 1000;
+  bool private_log = false;
 };
 
 // Serves until a stop signal; returns the process exit code. Errors print one line on stderr.

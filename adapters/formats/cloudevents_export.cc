@@ -5,6 +5,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "engine/model/event_codec.h"
+#include "store/base/base64.h"
 #include "store/base/hex.h"
 #include "store/base/json_text.h"
 
@@ -28,6 +29,9 @@ Result<std::string> EnvelopeToCloudEvent(const store::Envelope& e, std::string_v
   attribute("position", std::to_string(e.position()));
   attribute("streamversion", std::to_string(e.stream_version()));
   attribute("hash", HexEncode(e.hash()));
+  // The payload's digest is what the log's Merkle tree covers (docs/VERIFYING.md): an auditor
+  // checks SHA-256 of payloadbase64's bytes against it, then reads `data` as its decoding.
+  attribute("payloadsha256", HexEncode(e.payload_sha256()));
   attribute("previoushash", HexEncode(e.previous_hash()));
   for (auto [name, value] : {std::pair<std::string_view, const std::string*>{"actor", &e.actor()},
                              {"commandid", &e.command_id()},
@@ -47,6 +51,7 @@ Result<std::string> EnvelopeToCloudEvent(const store::Envelope& e, std::string_v
         ErrorCode::kInternal,
         fmt::format("position {}: the payload could not be written as JSON", e.position()));
   }
+  attribute("payloadbase64", Base64Encode(e.payload()));
   attribute("datacontenttype", "application/json");
   out += ",\"data\":";
   out += data;

@@ -1,6 +1,7 @@
 #include "store/base/atomic_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -31,9 +32,15 @@ Status SyncPath(const std::string& path, int flags) {
   return OkStatus();
 }
 
-Status WriteAll(const std::string& path, std::string_view contents) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+Status WriteAll(const std::string& path, std::string_view contents, unsigned mode) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) return Unexpected(IoError("cannot create", path, errno));
+  // The umask may have taken bits away or (for 0644) not; the mode asked for is the mode kept.
+  if (::fchmod(fd, static_cast<mode_t>(mode)) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return Unexpected(IoError("cannot set the mode of", path, err));
+  }
   while (!contents.empty()) {
     const ssize_t n = ::write(fd, contents.data(), contents.size());
     if (n < 0 && errno == EINTR) continue;
@@ -85,9 +92,9 @@ Status WriteFileAtomicallyWith(const std::string& path,
   return s;
 }
 
-Status WriteFileAtomically(const std::string& path, std::string_view contents) {
+Status WriteFileAtomically(const std::string& path, std::string_view contents, unsigned mode) {
   return WriteFileAtomicallyWith(
-      path, [contents](const std::string& temp) { return WriteAll(temp, contents); });
+      path, [contents, mode](const std::string& temp) { return WriteAll(temp, contents, mode); });
 }
 
 }  // namespace goldthread

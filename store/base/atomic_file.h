@@ -17,8 +17,10 @@
 
 namespace goldthread {
 
-// Replaces (or creates) `path` with exactly `contents`.
-Status WriteFileAtomically(const std::string& path, std::string_view contents);
+// Replaces (or creates) `path` with exactly `contents`, with permissions `mode` whatever the
+// umask (0600 for a secret: a signing key, a list of passwords).
+Status WriteFileAtomically(const std::string& path, std::string_view contents,
+                           unsigned mode = 0644);
 
 // The same for output a library writes by file name (a spreadsheet, a streamed export):
 // `fill` writes the whole file at the temporary path it is given; the rest is as above, and

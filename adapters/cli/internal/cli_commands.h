@@ -23,6 +23,8 @@ struct CliContext {
   // Every command's --data-dir (default GOLDTHREAD_DATA_DIR) and --tenant (GOLDTHREAD_TENANT).
   std::string data_dir;
   std::string tenant;
+  // The log's signing key file (--log-key, GOLDTHREAD_LOG_KEY); empty: LogKeyPath's default.
+  std::string log_key;
   // Each subcommand and what it runs when it was the one parsed; returns the exit code.
   std::vector<std::pair<CLI::App*, std::function<int()>>> commands;
 };
@@ -46,6 +48,11 @@ void AddInviteCommand(CLI::App& app, CliContext& cli);
 void AddDemoCommand(CLI::App& app, CliContext& cli);
 // cli_reads.cc: rebuild, history, trail.
 void AddReadCommands(CLI::App& app, CliContext& cli);
+// cli_log.cc: checkpoint, proof, export tiles (after the export group exists).
+void AddLogCommands(CLI::App& app, CliContext& cli);
+// --log-key on `command`, and the key file it names (default: <data-dir>.log-key).
+void AddLogKeyOption(CLI::App* command, CliContext& cli);
+std::string LogKeyPath(const CliContext& cli);
 
 }  // namespace goldthread::adapters::internal
 
