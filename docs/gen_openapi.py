@@ -117,6 +117,28 @@ def main():
          json_content(ref("LogPage"))),
         ("/api/v1/log/verification", "getVerification", "Recompute the hash chain: ok, head position and hash, or the first bad position", True,
          json_content(ref("LogVerification"))),
+        ("/api/v1/log/proofs/inclusion", "getInclusionProof",
+         "RFC 9162 inclusion proof of the event at ?position= (or ?leaf_index=) in the tree of "
+         "?tree_size= (default: the latest checkpoint's); docs/VERIFYING.md. Auditors, "
+         "performance team, admins", True,
+         json_content({"type": "object", "description": "kind, leaf_index, position, tree_size, "
+                       "leaf_hash, root, proof (base64 hashes in RFC order)"})),
+        ("/api/v1/log/proofs/consistency", "getConsistencyProof",
+         "RFC 9162 consistency proof from the tree of ?old_size= to ?tree_size= (default: the "
+         "latest checkpoint's); docs/VERIFYING.md", True,
+         json_content({"type": "object", "description": "kind, old_size, tree_size, old_root, "
+                       "root, proof (base64 hashes in RFC order)"})),
+        ("/log/checkpoint", "getCheckpoint",
+         "The latest checkpoint of the log's Merkle tree (C2SP tlog-checkpoint), signed as a "
+         "C2SP signed note with the log's Ed25519 key. No token unless serve --private-log",
+         False, {"text/plain": {"schema": {"type": "string"}}}),
+        ("/log/verifier-key", "getVerifierKey",
+         "The log's public key as a note verifier key (name+keyid+base64)", False,
+         {"text/plain": {"schema": {"type": "string"}}}),
+        ("/log/tile/{tile_path}", "getTile",
+         "A C2SP tlog-tiles hash tile (<L>/<N>[.p/<W>]) or entry bundle (entries/<N>[.p/<W>]); "
+         "tile_path spans several path segments, e.g. 0/x001/067.p/5. Immutable", False,
+         {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}),
         ("/api/v1/me", "getMe", "Who the token acts as, with roles in force", True,
          json_content(ref("CallerView"))),
         ("/api/v1/openapi.json", "getOpenApi", "This document", False,

@@ -467,9 +467,9 @@ void Api::Register(Router* router) {
             [this](HttpRequest& r) { return GetLog(r); });
   AddOnPool(router, verb::get, "/api/v1/log/verification", "get_verification",
             [this](HttpRequest& r) { return GetVerify(r); });
-  if (options_.checkpointer != nullptr) {
+  {
     RegisterVerifiableLogRoutes(
-        router, {.store = &handler_->store(),
+        router, {.store = handler_ != nullptr ? &handler_->store() : nullptr,
                  .checkpointer = options_.checkpointer,
                  .public_log = options_.public_log,
                  .authorize = [this](const HttpRequest& request) -> std::optional<HttpResponse> {

@@ -64,7 +64,7 @@ struct ApiOptions {
   // Default: 64 MiB.
   size_t response_cache_bytes = 64 << 20;
   // Signs the log's checkpoints; with it the verifiable log's routes are served
-  // (adapters/verifiable_log/routes.h). Not owned. Default: null (not served).
+  // (adapters/verifiable_log/routes.h). Not owned. Default: null (those routes answer 404).
   Checkpointer* checkpointer = nullptr;
   // The log's checkpoint, key and tiles need no token (a council that publishes its log);
   // false keeps them behind the kVerifyLog authority like the proofs. Default: true.

@@ -242,6 +242,12 @@ HttpResponse Api::GetTrail(const std::string& person, const engine::AsOf& as_of,
       request.params.at("period"), directorate == request.query.end() ? "" : directorate->second,
       as_of);
   if (!trail) return ProblemFromError(trail.error());
+  // Sealed with a checkpoint of the tree it was computed from, signed with the log's key.
+  if (options_.checkpointer != nullptr && trail->verification().ok()) {
+    auto cp = options_.checkpointer->SignAt(trail->verification().tree_size());
+    if (!cp) return ProblemFromError(cp.error());
+    trail->mutable_verification()->set_checkpoint(cp->note);
+  }
   HttpResponse r;
   if (format == "json") {
     auto json = engine::TrailToJson(*trail);

@@ -10,6 +10,7 @@
 
 #include "adapters/cli/internal/cli_commands.h"
 #include "adapters/demo/demo_council.h"
+#include "adapters/verifiable_log/log_key.h"
 #include "engine/model/local_date.h"
 #include "store/base/atomic_file.h"
 #include "store/base/clock.h"
@@ -17,7 +18,7 @@
 namespace goldthread::adapters::internal {
 namespace {
 
-int RunDemo(DemoOptions options, const std::string& today) {
+int RunDemo(DemoOptions options, const std::string& today, const std::string& log_key) {
   const TimePoint now = SystemClock::Instance().Now();
   const engine::LocalDay real_today = engine::LondonDayOf(now);
   if (today.empty()) {
@@ -52,10 +53,14 @@ int RunDemo(DemoOptions options, const std::string& today) {
     accounts += fmt::format("  {:<36} {:<32} password {}\n", u.role + ",", u.email, u.password);
   }
   const std::string accounts_path = options.data_dir + "/demo-accounts.txt";
-  if (auto s = WriteFileAtomically(accounts_path, accounts); !s) return Fail(s.error());
-  std::filesystem::permissions(accounts_path, std::filesystem::perms::owner_read |
-                                                  std::filesystem::perms::owner_write);
+  if (auto s = WriteFileAtomically(accounts_path, accounts, 0600); !s) return Fail(s.error());
   std::printf("%s\n(kept in %s)\n\n", accounts.c_str(), accounts_path.c_str());
+  // The log's signing key beside the folder (kept if an earlier demo left one there).
+  bool created = false;
+  auto signer = LoadOrCreateLogKey(log_key, "ashcombe.example/performance", &created);
+  if (!signer) return Fail(signer.error());
+  std::printf("The log is signed by the key in %s; its verifier key (docs/VERIFYING.md):\n  %s\n\n",
+              log_key.c_str(), signer->VerifierKey().c_str());
 
   std::printf("API tokens (valid %u days, shown only now):\n\n", options.token_days);
   for (const DemoUser& u : report->users) {
@@ -106,12 +111,13 @@ void AddDemoCommand(CLI::App& app, CliContext& cli) {
       ->capture_default_str();
   demo->add_option("--workflow", demo_options.workflow_id, "The council's quarterly timetable")
       ->capture_default_str();
+  AddLogKeyOption(demo, cli);
   cli.commands.emplace_back(demo, [&cli, options] {
     DemoOptions& demo_options = options->demo_options;
     demo_options.data_dir = cli.data_dir;
     demo_options.tenant = cli.tenant;
     demo_options.workflows_dir = EnvOr("GOLDTHREAD_WORKFLOWS", "");
-    return RunDemo(demo_options, options->demo_today);
+    return RunDemo(demo_options, options->demo_today, LogKeyPath(cli));
   });
 }
 

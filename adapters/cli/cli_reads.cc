@@ -7,7 +7,11 @@
 #include <cstdio>
 #include <memory>
 
+#include <filesystem>
+
 #include "adapters/cli/internal/cli_commands.h"
+#include "adapters/verifiable_log/checkpoints.h"
+#include "adapters/verifiable_log/log_key.h"
 #include "engine/council_engine.h"
 #include "engine/read/read_models.h"
 #include "engine/read/timetable_deadlines.h"
@@ -139,6 +143,14 @@ int RunTrail(const ReadCommandOptions& options, const std::string& period,
   if (!session) return Fail(session.error().message);
   auto trail = session->reads->AssuranceTrail(period, directorate, *as_of);
   if (!trail) return Fail(trail.error().message);
+  // Sealed with a checkpoint signed with the log's key, when this operator holds it.
+  if (trail->verification().ok() && std::filesystem::exists(options.log_key)) {
+    auto signer = LoadLogKey(options.log_key);
+    if (!signer) return Fail(signer.error().message);
+    auto note = SignTreeCheckpoint(*session->store, *signer, trail->verification().tree_size());
+    if (!note) return Fail(note.error().message);
+    trail->mutable_verification()->set_checkpoint(*note);
+  }
   std::string out;
   if (format == "json") {
     auto json = engine::TrailToJson(*trail);
@@ -225,11 +237,13 @@ void AddReadCommands(CLI::App& app, CliContext& cli) {
       "trail",
       "Print the Audit Committee's assurance trail for a period: every figure's sign-off chain, "
       "four-eyes compliance, amendments and restatements, queries, findings, escalations and "
-      "timeliness, sealed with the verified log's head hash. Exits 1 if the log fails "
+      "timeliness, sealed with the verified log's head hash and a checkpoint signed with the "
+      "log's key (when --log-key's file is here). Exits 1 if the log fails "
       "verification.");
   add_as_of(trail);
   trail->add_option("--period", period, "Period id, e.g. FY2011-Q2")->required();
   trail->add_option("--directorate", directorate, "Only this directorate's figures");
+  AddLogKeyOption(trail, cli);
   trail->add_option("--format", trail_format, "json, csv (one row per figure) or html (printable)")
       ->capture_default_str()
       ->check(CLI::IsMember({"json", "csv", "html"}));
@@ -240,6 +254,7 @@ void AddReadCommands(CLI::App& app, CliContext& cli) {
     ReadCommandOptions& read_options = state->read_options;
     read_options.data_dir = cli.data_dir;
     read_options.tenant = cli.tenant;
+    read_options.log_key = LogKeyPath(cli);
     if (history->parsed()) return RunHistory(read_options, state->indicator_id, state->period);
     return RunTrail(read_options, state->period, state->directorate, state->trail_format);
   };

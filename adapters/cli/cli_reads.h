@@ -22,6 +22,8 @@ struct ReadCommandOptions {
   // The council's workflow (its sign-off levels and deadlines), as `serve` takes them.
   std::string workflows_dir;
   std::string main_workflow = "chesterfield-service-first";
+  // The log's signing key (trail: sealed with a checkpoint when the file exists).
+  std::string log_key;
 };
 
 // Each returns the process exit code; errors are one line on stderr.

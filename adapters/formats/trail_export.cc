@@ -148,7 +148,10 @@ std::string TrailToCsv(const v1::AssuranceTrail& trail) {
                                        "published_at",
                                        "log_verified",
                                        "verified_to_position",
-                                       "log_hash"});
+                                       "log_hash",
+                                       "merkle_tree_size",
+                                       "merkle_root",
+                                       "signed_checkpoint"});
   const v1::TrailVerification& seal = trail.verification();
   for (const v1::TrailFigure& f : trail.figures()) {
     int queries_open = 0, answered = 0, overdue = 0, closed = 0, outstanding = 0;
@@ -201,6 +204,9 @@ std::string TrailToCsv(const v1::AssuranceTrail& trail) {
         YesNo(seal.ok()),
         std::to_string(seal.position()),
         seal.hash_hex(),
+        std::to_string(seal.tree_size()),
+        seal.tree_root(),
+        seal.checkpoint(),
     });
   }
   return out;
@@ -304,6 +310,11 @@ std::string TrailToHtml(const v1::AssuranceTrail& trail) {
   Row(&out, "Recorded at that position", E(Local(trail.as_of().recorded_at())));
   Row(&out, "Hash of the record at that position (SHA-256)",
       "<code>" + E(seal.hash_hex()) + "</code>");
+  Row(&out, fmt::format("Merkle tree root of those {} events (RFC 6962, base64)", seal.tree_size()),
+      "<code>" + E(seal.tree_root()) + "</code>");
+  Row(&out, "Checkpoint signed with the log's key (docs/VERIFYING.md)",
+      seal.checkpoint().empty() ? "none: this server holds no signing key"
+                                : "<pre class=\"checkpoint\">" + E(seal.checkpoint()) + "</pre>");
   Row(&out, "Overdue judged at", E(Local(trail.evaluated_at())));
   out += "</table>\n";
 

@@ -132,9 +132,25 @@ void Router::AddSecretPath(boost::beast::http::verb method, std::string pattern,
 
 bool Router::Matches(const Route& r, const std::vector<std::string>& segments,
                      std::map<std::string, std::string>* params) {
-  if (r.segments.size() != segments.size()) return false;
-  for (size_t i = 0; i < segments.size(); ++i) {
+  // A last segment "{name...}" captures the rest of the path: one or more segments, joined by
+  // '/' (a tile path: x001/x234/067.p/5).
+  const bool rest = !r.segments.empty() && r.segments.back().size() > 5 &&
+                    r.segments.back().ends_with("...}");
+  if (rest ? segments.size() < r.segments.size() : r.segments.size() != segments.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < r.segments.size(); ++i) {
     const std::string& p = r.segments[i];
+    if (rest && i + 1 == r.segments.size()) {
+      std::string joined;
+      for (size_t k = i; k < segments.size(); ++k) {
+        if (segments[k].empty()) return false;
+        if (k > i) joined += '/';
+        joined += segments[k];
+      }
+      (*params)[p.substr(1, p.size() - 5)] = std::move(joined);
+      break;
+    }
     if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
       if (segments[i].empty()) return false;
       (*params)[p.substr(1, p.size() - 2)] = segments[i];

@@ -71,7 +71,8 @@ using engine::JsonEscape;
 class Router {
  public:
   // Adds a route. `pattern` is a path whose segments may be `{name}` captures, e.g.
-  // "/api/v1/figures/{indicator}/{period}/history". `name` labels metrics and logs. When two
+  // "/api/v1/figures/{indicator}/{period}/history", and whose last segment may be `{name...}`,
+  // capturing the rest of the path (one or more segments, joined by '/'). `name` labels metrics and logs. When two
   // routes match a path, the one added first wins. Empty segments are ignored ("/a//b/" is
   // "/a/b").
   void Add(boost::beast::http::verb method, std::string pattern, std::string name, Handler h);

@@ -30,6 +30,13 @@ Result<std::optional<SignedCheckpoint>> ReadLatestCheckpoint(const store::EventS
   return std::optional<SignedCheckpoint>(SignedCheckpoint{*cp, text});
 }
 
+Result<std::string> SignTreeCheckpoint(const store::EventStore& store,
+                                       const tlog::NoteSigner& signer, uint64_t size) {
+  auto root = store.TreeRoot(size);
+  if (!root) return Unexpected(root.error());
+  return tlog::SignCheckpoint({signer.name(), size, *root}, signer);
+}
+
 Checkpointer::Checkpointer(store::EventStore* store, tlog::NoteSigner signer,
                            CheckpointPolicy policy)
     : store_(store), signer_(std::move(signer)), policy_(policy) {}
@@ -56,6 +63,25 @@ Result<SignedCheckpoint> Checkpointer::SignNow() {
   write.puts = {{std::string(kLatestKey), *note}, {SizeKey(cp.size), *note}};
   if (auto s = store_->WriteProjections({write}); !s) return Unexpected(s.error());
   last_signed_at_ = std::chrono::steady_clock::now();
+  return SignedCheckpoint{cp, *note};
+}
+
+Result<SignedCheckpoint> Checkpointer::SignAt(uint64_t size) {
+  if (size >= store_->Head().position) return SignNow();
+  if (auto kept = store_->ReadProjection(kCheckpointsProjection, SizeKey(size)); kept && *kept) {
+    auto cp = tlog::ParseCheckpoint(std::string_view(**kept).substr(0, (*kept)->rfind("\n\n") + 1));
+    if (cp && cp->origin == signer_.name()) return SignedCheckpoint{*cp, **kept};
+  }
+  auto root = store_->TreeRoot(size);
+  if (!root) return Unexpected(root.error());
+  tlog::Checkpoint cp{signer_.name(), size, *root};
+  auto note = tlog::SignCheckpoint(cp, signer_);
+  if (!note) return Unexpected(note.error());
+  // (SignTreeCheckpoint without keeping it; here the note is kept by its size.)
+  store::ProjectionWrite write;
+  write.projection = std::string(kCheckpointsProjection);
+  write.puts = {{SizeKey(size), *note}};
+  if (auto s = store_->WriteProjections({write}); !s) return Unexpected(s.error());
   return SignedCheckpoint{cp, *note};
 }
 

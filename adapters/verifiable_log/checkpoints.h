@@ -40,6 +40,11 @@ struct CheckpointPolicy {
 // The latest checkpoint kept in `store`, without a key (read-only commands); nullopt if none.
 Result<std::optional<SignedCheckpoint>> ReadLatestCheckpoint(const store::EventStore& store);
 
+// The signed checkpoint of the tree's first `size` leaves, not kept anywhere (for a read-only
+// command that holds the key).
+Result<std::string> SignTreeCheckpoint(const store::EventStore& store, const tlog::NoteSigner& signer,
+                                       uint64_t size);
+
 class Checkpointer {
  public:
   Checkpointer(store::EventStore* store, tlog::NoteSigner signer, CheckpointPolicy policy = {});
@@ -47,6 +52,9 @@ class Checkpointer {
   // Signs the tree as it stands now and keeps it; when the latest kept checkpoint already has
   // this size, returns that one instead.
   Result<SignedCheckpoint> SignNow();
+  // A checkpoint of the tree's first `size` leaves (at most the tree's size), kept by its
+  // size: what a trail sealed at an earlier position carries. SignNow when `size` is today's.
+  Result<SignedCheckpoint> SignAt(uint64_t size);
   // Signs if the policy says one is due (or none was ever signed); nullopt when not due.
   Result<std::optional<SignedCheckpoint>> MaybeSign();
   // The latest kept checkpoint; nullopt before the first.

@@ -44,6 +44,11 @@ class LogRoutes {
   explicit LogRoutes(VerifiableLogRoutes r) : r_(std::move(r)) {}
 
   std::optional<HttpResponse> Refuse(const HttpRequest& request, bool file) const {
+    if (r_.checkpointer == nullptr) {
+      return Problem(404, "/problems/not-found", "Not found",
+                     "this server does not sign its log (it was started without a log key)",
+                     "path");
+    }
     if (file && r_.public_log) return std::nullopt;
     return r_.authorize(request);
   }
@@ -72,9 +77,7 @@ class LogRoutes {
 
   HttpResponse Tile(const HttpRequest& request) const {
     if (auto refused = Refuse(request, true)) return std::move(*refused);
-    std::string_view path = request.path;
-    path.remove_prefix(std::string_view("/log/").size());
-    auto tile = tlog::ParseTilePath(path);
+    auto tile = tlog::ParseTilePath("tile/" + request.params.at("tile_path"));
     if (!tile) return ProblemFromError(tile.error());
     // Within the whole tree, not only the latest checkpoint: a tile's bytes never change.
     const uint64_t size = r_.store->Head().position;
@@ -153,13 +156,7 @@ void RegisterVerifiableLogRoutes(Router* router, VerifiableLogRoutes routes) {
   };
   add("/log/checkpoint", "log_checkpoint", &LogRoutes::Checkpoint);
   add("/log/verifier-key", "log_verifier_key", &LogRoutes::VerifierKey);
-  // A tile path has 2 to 10 segments after /log/tile (level, x-groups, last group, ".p" width);
-  // the router matches whole segments, so one pattern per depth, all parsed from the path.
-  std::string pattern = "/log/tile/{level}";
-  for (int depth = 1; depth <= 9; ++depth) {
-    pattern += "/{s" + std::to_string(depth) + "}";
-    add(pattern, "log_tile", &LogRoutes::Tile);
-  }
+  add("/log/tile/{tile_path...}", "log_tile", &LogRoutes::Tile);
   add("/api/v1/log/proofs/inclusion", "get_inclusion_proof", &LogRoutes::Inclusion);
   add("/api/v1/log/proofs/consistency", "get_consistency_proof", &LogRoutes::Consistency);
 }

@@ -3,7 +3,8 @@
 //   GET /log/checkpoint                      the latest signed checkpoint (text/plain)
 //   GET /log/verifier-key                    the log's public key as a note verifier key
 //   GET /log/tile/<L>/<N>[.p/<W>]            hash tiles, and
-//   GET /log/tile/entries/<N>[.p/<W>]        entry bundles (C2SP tlog-tiles; immutable)
+//   GET /log/tile/entries/<N>[.p/<W>]        entry bundles (C2SP tlog-tiles; immutable),
+//                                            one route: /log/tile/{tile_path...}
 //   GET /api/v1/log/proofs/inclusion?position=P[&tree_size=S]   (or leaf_index=P-1)
 //   GET /api/v1/log/proofs/consistency?old_size=M[&tree_size=N]
 //
@@ -24,6 +25,7 @@ namespace goldthread::adapters {
 
 struct VerifiableLogRoutes {
   const store::EventStore* store = nullptr;
+  // Null: every route answers 404 (a server without a log key).
   Checkpointer* checkpointer = nullptr;
   // The tiles, checkpoint and key need no token. Default: true.
   bool public_log = true;

@@ -16,6 +16,7 @@
 #include "engine/model/period.h"
 #include "engine/model/reporting_period.h"
 #include "engine/model/sign_off_progress.h"
+#include "store/base/base64.h"
 #include "store/base/hex.h"
 
 namespace goldthread::engine {
@@ -376,6 +377,12 @@ Result<v1::TrailVerification> VerifyForTrail(const store::EventStore& store, uin
   if (!page) return Unexpected(page.error());
   if (!page->events.empty() && page->events[0].position() == position) {
     out.set_hash_hex(HexEncode(page->events[0].hash()));
+  }
+  out.set_tree_size(position);
+  if (report->ok) {
+    auto root = store.TreeRoot(position);
+    if (!root) return Unexpected(root.error());
+    out.set_tree_root(Base64Encode(*root));
   }
   return out;
 }
