@@ -26,6 +26,9 @@ PACKAGES+=(nodejs)
 if [[ "${GOLDTHREAD_WITH_TEST_TOOLS:-0}" == "1" ]]; then
   PACKAGES+=(python3 python3-prometheus-client python3-aiosmtpd python3-openpyxl python3-icalendar
              clang)
+  # The Merkle tree's known answers (tests/tlog): Go and its golang.org/x/mod/sumdb/tlog, an
+  # independent implementation of the same tree, from Debian (no module download).
+  PACKAGES+=(golang-go golang-golang-x-mod-dev)
   # The browser tests: Debian's Chromium, driven by playwright-core from npm (tests/web).
   PACKAGES+=(chromium chromium-driver)
 fi

@@ -10,6 +10,9 @@
 //   - idempotency: an append carrying a command id already seen returns the original result
 //     and writes nothing;
 //   - a SHA-256 hash chain over canonical bytes, checked by Verify;
+//   - an RFC 6962 Merkle tree over the same bytes (leaf i is the record at position i+1),
+//     maintained by the writer in the batches it commits: roots, inclusion and consistency
+//     proofs, and the stored hashes and entries C2SP tlog-tiles serves;
 //   - paged reads by stream and by position, both directions, and catch-up subscriptions.
 //
 // Example:
@@ -97,6 +100,10 @@ struct StoreOptions {
   // Called on the writer thread after each batch is durable, before its appenders are told.
   // Must be quick and must not append. Default: none.
   std::function<void(const CommitStats&)> on_commit;
+  // Maintain the Merkle tree (store/README.md, "The Merkle tree") in every batch. Off only to
+  // measure its cost (bench_store): a store then answers the tree calls with FailedPrecondition,
+  // and the next open with it on builds the missing part from the records. Default: true.
+  bool maintain_tree = true;
 };
 
 // The optimistic-concurrency precondition of an append.
@@ -166,6 +173,12 @@ struct HeadInfo {
   std::string hash;       // 32 bytes; all zero for an empty log
 };
 
+// The Merkle tree of the log at one size (RFC 9162 §2.1.1).
+struct TreeHead {
+  uint64_t size = 0;  // the number of leaves: the head position
+  std::string root;   // 32 raw bytes; SHA-256 of nothing for the empty tree
+};
+
 struct VerifyReport {
   bool ok = true;
   // The first position that failed (0 when ok).
@@ -177,6 +190,12 @@ struct VerifyReport {
   // The head the check ran to, and its hash (hex): quote these in an assurance trail.
   uint64_t head_position = 0;
   std::string head_hash_hex;
+  // Whether the stored Merkle tree nodes were checked against the records (false only for a
+  // store written before the tree existed and not opened for writing since).
+  bool tree_checked = false;
+  // The tree root at head_position (hex), when the check reached the head and the tree was
+  // checked; empty otherwise.
+  std::string tree_root_hex;
 };
 
 // A change to one projection's persisted state (the `projections` column family), written by
@@ -286,13 +305,46 @@ class EventStore {
   // re-validating it against state that has since moved on.
   virtual Result<std::optional<AppendResult>> FindCommand(std::string_view command_id) const = 0;
 
+  // The Merkle tree (store/README.md, "The Merkle tree"): leaf i (from 0) is the canonical
+  // bytes of the record at position i+1. Every call reads one RocksDB snapshot. Sizes beyond
+  // the durable head are refused with InvalidArgument naming the argument. A store whose tree is
+  // damaged or not yet built (read-only, from before the tree) answers DataLoss or
+  // FailedPrecondition, saying which.
+  //
+  // The durable tree now: size == Head().position, its root; the pair is consistent.
+  virtual Result<TreeHead> Tree() const = 0;
+  // The root of the tree of the first `tree_size` leaves, for any size up to the head.
+  virtual Result<std::string> TreeRoot(uint64_t tree_size) const = 0;
+  // The RFC 9162 §2.1.3.1 inclusion proof of leaf `leaf_index` in the tree of `tree_size`
+  // leaves, leaf to root. InvalidArgument naming `leaf_index` when leaf_index >= tree_size.
+  virtual Result<std::vector<std::string>> InclusionProof(uint64_t leaf_index,
+                                                          uint64_t tree_size) const = 0;
+  // The RFC 9162 §2.1.4.1 consistency proof from `old_size` to `new_size`; empty when old_size
+  // is 0 or equals new_size. InvalidArgument naming `old_size` when old_size > new_size, naming
+  // `new_size` when it is beyond the head.
+  virtual Result<std::vector<std::string>> ConsistencyProof(uint64_t old_size,
+                                                            uint64_t new_size) const = 0;
+  // The stored hashes at tree level `level` (0, 8, 16, ...: C2SP hash tile level level/8) for
+  // indexes [from, from + count) whose subtrees are complete within `tree_size`: fewer than
+  // `count` (maybe none) when the range passes the complete part. InvalidArgument naming `level`
+  // when it is not a multiple of 8 below 64, `count` above 65,536.
+  virtual Result<std::vector<std::string>> TreeHashes(int level, uint64_t from, uint64_t count,
+                                                      uint64_t tree_size) const = 0;
+  // The leaf entries (canonical bytes) of leaves [from_index, from_index + count) that are at or
+  // before the durable head (fewer when the range passes it), for C2SP entry bundles.
+  // InvalidArgument naming `count` above 10,000.
+  virtual Result<std::vector<std::string>> LeafEntries(uint64_t from_index,
+                                                       uint64_t count) const = 0;
+
   // Subscribes from `from_position` (1 for everything).
   virtual std::unique_ptr<Subscription> Subscribe(uint64_t from_position,
                                                   SubscribeOptions options) = 0;
 
   // Recomputes the chain over positions [from, to] (to = 0 means the head): each record's
-  // presence, position, link to its predecessor, payload digest, hash and stream index entry.
-  // Stops at the first failure and names it. Reads one RocksDB snapshot, taking the head from
+  // presence, position, link to its predecessor, payload digest, hash and stream index entry,
+  // and the Merkle tree: every stored node those records complete must equal the node computed
+  // from them ("tree node level 8 index 3 does not match the records"); to the head, no node
+  // may lie beyond it. Stops at the first failure and names it. Reads one RocksDB snapshot, taking the head from
   // the meta record in it, so appends made meanwhile are not checked and not mistaken for
   // damage. Returns an error only when it could not read.
   virtual Result<VerifyReport> Verify(uint64_t from, uint64_t to) const = 0;

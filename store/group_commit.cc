@@ -331,11 +331,22 @@ void RocksEventStore::PlanAppend(AppendRequest& r, size_t index, BatchPlan& b, P
     e.set_payload(std::move(ev.payload));
     e.set_format_version(kFormatVersion);
     e.set_previous_hash(b.previous);
-    b.previous = ChainHash(b.previous, e);
+    // The canonical bytes are both the chain's input and the tree's leaf entry.
+    const std::string canonical = CanonicalBytes(e);
+    b.previous = Sha256({b.previous, canonical});
     e.set_hash(b.previous);
     b.serialized.clear();
     e.SerializeToString(&b.serialized);
     b.wb.Put(log_cf_, LogKey(e.position()), b.serialized);
+    if (options_.maintain_tree) {
+      // The nodes go into the batch of the record that completes them: a crash never leaves a
+      // record without its leaf, or a subtree without its stored hash.
+      b.completed.clear();
+      b.frontier.Append(tlog::LeafHash(canonical), &b.completed);
+      for (const tlog::StoredNode& n : b.completed) {
+        if (n.level % kTreeStride == 0) b.wb.Put(tree_cf_, TreeKey(n.level, n.index), n.hash);
+      }
+    }
     std::string pos_value;
     PutBigEndian64(&pos_value, e.position());
     b.wb.Put(streams_cf_, StreamKey(r.stream, e.stream_version()), pos_value);
@@ -360,6 +371,7 @@ void RocksEventStore::PlanGroup(std::vector<AppendRequest>& group, size_t first_
   const std::string previous = b.previous;
   const auto overlay = b.overlay;
   const size_t duplicates = b.duplicates.size();
+  const tlog::TreeFrontier frontier = b.frontier;
   b.wb.SetSavePoint();
   std::optional<size_t> failed;
   for (size_t k = 0; k < group.size() && !failed; ++k) {
@@ -378,6 +390,7 @@ void RocksEventStore::PlanGroup(std::vector<AppendRequest>& group, size_t first_
   b.position = position;
   b.previous = previous;
   b.overlay = overlay;
+  b.frontier = frontier;
   b.duplicates.resize(duplicates);
   Error cause = planned[first_index + *failed].result.error();
   for (size_t k = 0; k < group.size(); ++k) {
@@ -412,6 +425,7 @@ void RocksEventStore::CommitBatch(std::vector<Pending>& batch) {
   BatchPlan b;
   b.position = head_position();
   b.previous = head_hash_writer_;
+  b.frontier = frontier_;
   SetTimestamp(&b.now, clock_->Now());
 
   for (size_t i = 0; i < batch.size(); ++i) {
@@ -460,7 +474,12 @@ void RocksEventStore::CommitBatch(std::vector<Pending>& batch) {
         stream_versions_[stream] = version;
       }
       head_hash_writer_ = previous;
-      Publish(planned, position, previous);
+      std::string tree_root;
+      if (options_.maintain_tree) {
+        frontier_ = std::move(b.frontier);
+        tree_root = frontier_.Root();
+      }
+      Publish(planned, position, previous, tree_root);
     }
   }
   for (auto [index, original] : b.duplicates) {
@@ -494,11 +513,12 @@ void RocksEventStore::CommitBatch(std::vector<Pending>& batch) {
 }
 
 void RocksEventStore::Publish(const std::vector<Planned>& planned, uint64_t head,
-                              const std::string& hash) {
+                              const std::string& hash, const std::string& tree_root) {
   MutexLock lock(publish_mu_);
   {
     MutexLock hash_lock(head_hash_mu_);
     head_hash_ = hash;
+    tree_root_ = tree_root;
     head_position_.store(head, std::memory_order_release);
   }
   if (live_.empty()) return;

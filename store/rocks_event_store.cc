@@ -44,7 +44,9 @@ Failure FromRocks(const rocksdb::Status& s, std::string_view what) {
   return MakeError(ErrorCode::kInternal, fmt::format("{}: {}", what, s.ToString()));
 }
 
-std::vector<rocksdb::ColumnFamilyDescriptor> Families() {
+// The families of a store; `with_tree` false for a read-only open of a store from before the
+// tree (a read-only open cannot create the family).
+std::vector<rocksdb::ColumnFamilyDescriptor> Families(bool with_tree) {
   rocksdb::ColumnFamilyOptions cf;
   // The log is read mostly in long forward scans (projection rebuilds, subscriptions catching
   // up, Verify): 32 KiB blocks instead of 4 KiB cut the scanning thread's CPU time per event by
@@ -53,12 +55,14 @@ std::vector<rocksdb::ColumnFamilyDescriptor> Families() {
   rocksdb::BlockBasedTableOptions log_table;
   log_table.block_size = 32 << 10;
   log.table_factory.reset(rocksdb::NewBlockBasedTableFactory(log_table));
-  return {{rocksdb::kDefaultColumnFamilyName, cf},
-          {kLogFamily, log},
-          {kStreamsFamily, cf},
-          {kMetaFamily, cf},
-          {kCommandsFamily, cf},
-          {kProjectionsFamily, cf}};
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = {{rocksdb::kDefaultColumnFamilyName, cf},
+                                                           {kLogFamily, log},
+                                                           {kStreamsFamily, cf},
+                                                           {kMetaFamily, cf},
+                                                           {kCommandsFamily, cf},
+                                                           {kProjectionsFamily, cf}};
+  if (with_tree) families.push_back({kTreeFamily, cf});
+  return families;
 }
 
 }  // namespace
@@ -85,11 +89,19 @@ Result<std::unique_ptr<EventStore>> RocksEventStore::OpenImpl(const std::string&
   db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   db_options.keep_log_file_num = 5;
 
+  bool with_tree = true;
+  if (options.read_only) {
+    std::vector<std::string> names;
+    if (rocksdb::DB::ListColumnFamilies(db_options, dir, &names).ok()) {
+      with_tree = std::find(names.begin(), names.end(), kTreeFamily) != names.end();
+    }
+  }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s =
-      options.read_only ? rocksdb::DB::OpenForReadOnly(db_options, dir, Families(), &handles, &raw)
-                        : rocksdb::DB::Open(db_options, dir, Families(), &handles, &raw);
+      options.read_only
+          ? rocksdb::DB::OpenForReadOnly(db_options, dir, Families(with_tree), &handles, &raw)
+          : rocksdb::DB::Open(db_options, dir, Families(with_tree), &handles, &raw);
   if (!s.ok()) {
     if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
       return MakeError(ErrorCode::kUnavailable,
@@ -158,6 +170,11 @@ Result<std::unique_ptr<EventStore>> RocksEventStore::OpenImpl(const std::string&
     if (s.ok()) store->head_position_.store(GetBigEndian64(head));
     store->head_hash_ = store->head_hash_writer_;
   }
+  if (Status t = store->OpenTree(store->head_position()); !t) return Unexpected(t.error());
+  {
+    MutexLock lock(store->head_hash_mu_);
+    store->tree_root_ = store->frontier_.Root();
+  }
   if (!options.read_only) {
     store->writer_ = std::thread([s = store.get()] {
       // Named so that `top -H` and perf show the group-commit writer (15 characters at most).
@@ -181,6 +198,7 @@ RocksEventStore::RocksEventStore(std::string dir, StoreOptions options,
   meta_cf_ = handles_[3];
   commands_cf_ = handles_[4];
   projections_cf_ = handles_[5];
+  if (handles_.size() > 6) tree_cf_ = handles_[6];
 }
 
 RocksEventStore::~RocksEventStore() {
@@ -406,6 +424,13 @@ Result<VerifyReport> RocksEventStore::Verify(uint64_t from, uint64_t to) const {
       std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, log_cf_));
       it->SeekToFirst();
       if (it->Valid()) return fail(1, "a record exists beyond the recorded head");
+      if (tree_cf_ != nullptr && options_.maintain_tree) {
+        std::unique_ptr<rocksdb::Iterator> t(db_->NewIterator(ro, tree_cf_));
+        t->SeekToFirst();
+        if (t->Valid()) return fail(1, "a tree node lies beyond the recorded head");
+        report.tree_checked = true;
+        report.tree_root_hex = HexEncode(tlog::EmptyTreeRoot());
+      }
     }
     return report;
   }
@@ -420,6 +445,47 @@ Result<VerifyReport> RocksEventStore::Verify(uint64_t from, uint64_t to) const {
     if (!anchor.ParseFromString(value)) return fail(from - 1, "the record does not parse");
     previous = anchor.hash();
   }
+
+  // The tree is checked unless the store predates it: no family, or no node at all while
+  // records exist (a writer builds it at its next open).
+  std::unique_ptr<rocksdb::Iterator> tree_it;
+  tlog::TreeFrontier frontier;
+  std::vector<tlog::StoredNode> completed;
+  if (tree_cf_ != nullptr && options_.maintain_tree) {
+    tree_it.reset(db_->NewIterator(ro, tree_cf_));
+    tree_it->SeekToFirst();
+    if (!tree_it->status().ok()) return FromRocks(tree_it->status(), "reading the Merkle tree");
+    report.tree_checked = tree_it->Valid();
+    if (!report.tree_checked) tree_it.reset();
+  }
+  if (tree_it && from > 1) {
+    // Checking from the middle trusts the stored subtrees left of `from`.
+    auto restored = tlog::TreeFrontier::Restore(from - 1, StoredHashAt(ro));
+    if (!restored) {
+      return fail(from - 1, fmt::format("the Merkle tree cannot be restored at size {}: {}",
+                                        from - 1, restored.error().message));
+    }
+    frontier = std::move(*restored);
+  }
+  if (tree_it) tree_it->Seek(TreeKey(0, from - 1));
+  // The node the records computed against the stored one; empty when they agree.
+  std::string tree_value;
+  auto check_node = [&](const tlog::StoredNode& n) -> std::string {
+    if (n.level == 0) {
+      // Level 0 is read with one iterator walking beside the log.
+      const bool found = tree_it->Valid() && tree_it->key() == rocksdb::Slice(TreeKey(0, n.index));
+      const bool same = found && tree_it->value() == rocksdb::Slice(n.hash);
+      if (found) tree_it->Next();
+      if (!tree_it->status().ok()) return "the Merkle tree cannot be read";
+      if (same) return "";
+      return fmt::format("tree node level 0 index {} {}", n.index,
+                         found ? "does not match the records" : "is missing");
+    }
+    rocksdb::Status s = db_->Get(ro, tree_cf_, TreeKey(n.level, n.index), &tree_value);
+    if (s.ok() && tree_value == n.hash) return "";
+    return fmt::format("tree node level {} index {} {}", n.level, n.index,
+                       s.IsNotFound() ? "is missing" : "does not match the records");
+  };
 
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, log_cf_));
   uint64_t expected = from;
@@ -446,9 +512,18 @@ Result<VerifyReport> RocksEventStore::Verify(uint64_t from, uint64_t to) const {
     } else if (Sha256(e.payload()) != e.payload_sha256()) {
       return fail(pos, "the payload digest does not match the payload");
     }
-    const std::string computed = ChainHash(previous, e);
+    const std::string canonical = CanonicalBytes(e);
+    const std::string computed = Sha256({previous, canonical});
     if (computed != e.hash()) {
       return fail(pos, "the record's hash does not match its contents");
+    }
+    if (tree_it) {
+      completed.clear();
+      frontier.Append(tlog::LeafHash(canonical), &completed);
+      for (const tlog::StoredNode& n : completed) {
+        if (n.level % kTreeStride != 0) continue;
+        if (std::string problem = check_node(n); !problem.empty()) return fail(pos, problem);
+      }
     }
     rocksdb::Status s =
         db_->Get(ro, streams_cf_, StreamKey(e.stream(), e.stream_version()), &index_value);
@@ -464,6 +539,19 @@ Result<VerifyReport> RocksEventStore::Verify(uint64_t from, uint64_t to) const {
     if (previous != head.hash) return fail(to, "the head hash does not match the last record");
     if (it->Valid()) {
       return fail(head.position + 1, "a record exists beyond the recorded head");
+    }
+    if (tree_it) {
+      // No stored subtree may cover a leaf beyond the head.
+      for (int level = 0; level < 64; level += kTreeStride) {
+        std::unique_ptr<rocksdb::Iterator> t(db_->NewIterator(ro, tree_cf_));
+        t->Seek(TreeKey(level, head.position >> level));
+        if (t->Valid() && t->key().size() == 9 && t->key()[0] == level) {
+          return fail(head.position + 1,
+                      fmt::format("tree node level {} index {} lies beyond the head", level,
+                                  GetBigEndian64(std::string_view(t->key().data() + 1, 8))));
+        }
+      }
+      report.tree_root_hex = HexEncode(frontier.Root());
     }
   }
   return report;

@@ -37,6 +37,12 @@ std::string StreamPrefix(std::string_view stream) {
   return key;
 }
 
+std::string TreeKey(int level, uint64_t index) {
+  std::string key(1, static_cast<char>(level));
+  PutBigEndian64(&key, index);
+  return key;
+}
+
 std::string StreamKey(std::string_view stream, uint64_t version) {
   std::string key = StreamPrefix(stream);
   PutBigEndian64(&key, version);

@@ -15,6 +15,7 @@ inline constexpr char kStreamsFamily[] = "streams";
 inline constexpr char kMetaFamily[] = "meta";
 inline constexpr char kCommandsFamily[] = "commands";
 inline constexpr char kProjectionsFamily[] = "projections";
+inline constexpr char kTreeFamily[] = "tree";
 
 inline constexpr char kMetaHeadKey[] = "head";
 inline constexpr char kMetaFormatKey[] = "format_version";
@@ -30,6 +31,12 @@ std::string LogKey(uint64_t position);
 std::string StreamKey(std::string_view stream, uint64_t version);
 // The prefix shared by every key of one stream (stream id and the 0x00 separator).
 std::string StreamPrefix(std::string_view stream);
+
+// tree: the tree level (1 byte, a multiple of 8), then the node's index at that level (8 bytes
+// BE), so one level's nodes are contiguous and in index order. Value: the 32-byte hash.
+std::string TreeKey(int level, uint64_t index);
+// The tree levels stored: every multiple of this (C2SP tile height).
+inline constexpr int kTreeStride = 8;
 
 // meta "head": 8-byte big-endian position followed by the 32-byte hash of that record.
 std::string EncodeHead(uint64_t position, std::string_view hash);

@@ -21,6 +21,7 @@
 #include "store/base/mutex.h"
 #include "store/base/thread_annotations.h"
 #include "store/event_store.h"
+#include "store/tlog/merkle.h"
 
 namespace goldthread::store::internal {
 
@@ -48,6 +49,16 @@ class RocksEventStore final : public EventStore {
   std::unique_ptr<Subscription> Subscribe(uint64_t from_position,
                                           SubscribeOptions options) override;
   Result<VerifyReport> Verify(uint64_t from, uint64_t to) const override;
+  // The Merkle tree: tree.cc.
+  Result<TreeHead> Tree() const override;
+  Result<std::string> TreeRoot(uint64_t tree_size) const override;
+  Result<std::vector<std::string>> InclusionProof(uint64_t leaf_index,
+                                                  uint64_t tree_size) const override;
+  Result<std::vector<std::string>> ConsistencyProof(uint64_t old_size,
+                                                    uint64_t new_size) const override;
+  Result<std::vector<std::string>> TreeHashes(int level, uint64_t from, uint64_t count,
+                                              uint64_t tree_size) const override;
+  Result<std::vector<std::string>> LeafEntries(uint64_t from_index, uint64_t count) const override;
   Status CreateBackup(const std::string& backup_dir) override;
   // Projection state: projection_state.cc.
   Status WriteProjections(const std::vector<ProjectionWrite>& writes) override;
@@ -99,8 +110,10 @@ class RocksEventStore final : public EventStore {
     std::unordered_map<std::string, uint64_t> overlay;  // stream versions after the batch
     std::unordered_map<std::string, size_t> commands;   // command id -> request that writes it
     std::vector<std::pair<size_t, size_t>> duplicates;  // (request, request it repeats)
+    tlog::TreeFrontier frontier;  // the tree after the requests planned so far
     google::protobuf::Timestamp now;
-    std::string serialized;  // scratch
+    std::string serialized;                 // scratch
+    std::vector<tlog::StoredNode> completed;  // scratch
   };
 
   RocksEventStore(std::string dir, StoreOptions options, std::unique_ptr<rocksdb::DB> db,
@@ -118,8 +131,18 @@ class RocksEventStore final : public EventStore {
   Result<uint64_t> CurrentVersionForWriter(const std::string& stream);
   // The stream's last version whose record is at or before `max_position`.
   Result<uint64_t> ReadStreamVersion(std::string_view stream, uint64_t max_position) const;
-  void Publish(const std::vector<Planned>& planned, uint64_t head, const std::string& hash)
-      EXCLUDES(publish_mu_, head_hash_mu_);
+  void Publish(const std::vector<Planned>& planned, uint64_t head, const std::string& hash,
+               const std::string& tree_root) EXCLUDES(publish_mu_, head_hash_mu_);
+  // At open, before the writer starts: restores the frontier from the stored nodes and, when
+  // writable, builds the nodes of records they do not cover from the records. Leaves tree_error_
+  // set when it cannot (damage; a read-only store whose tree is incomplete).
+  Status OpenTree(uint64_t head);
+  // Reads `count` stored hashes at `level` from `from` in `ro` (fewer at a gap or the end).
+  Result<std::vector<std::string>> ReadTreeRange(const rocksdb::ReadOptions& ro, int level,
+                                                 uint64_t from, uint64_t count) const;
+  tlog::HashAt StoredHashAt(const rocksdb::ReadOptions& ro) const;
+  // The tree error when the tree cannot be served, or a check of `tree_size` against the head.
+  Status CheckTreeSize(uint64_t tree_size, const char* field) const;
 
   // Constant after construction.
   const std::string dir_;
@@ -132,6 +155,10 @@ class RocksEventStore final : public EventStore {
   rocksdb::ColumnFamilyHandle* meta_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* commands_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* projections_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* tree_cf_ = nullptr;
+  // Why the tree cannot be served or extended (set at open only): damage, or an incomplete tree
+  // in a read-only store, or maintain_tree off. The writer then refuses appends with it.
+  std::optional<Error> tree_error_;
 
   // Protected by queue_mu_.
   Mutex queue_mu_;
@@ -143,6 +170,7 @@ class RocksEventStore final : public EventStore {
   std::unordered_map<std::string, uint64_t> stream_versions_;
   size_t recent_batch_peak_ = 0;
   std::string head_hash_writer_;
+  tlog::TreeFrontier frontier_;  // the durable tree
   std::optional<Error> failed_;  // once a RocksDB write fails, every later append fails with it
 
   // Durable head: written by the writer under publish_mu_ and head_hash_mu_ together (so Head()
@@ -150,6 +178,7 @@ class RocksEventStore final : public EventStore {
   std::atomic<uint64_t> head_position_{0};
   mutable Mutex head_hash_mu_ ACQUIRED_AFTER(publish_mu_);
   std::string head_hash_ GUARDED_BY(head_hash_mu_);
+  std::string tree_root_ GUARDED_BY(head_hash_mu_);  // of the tree of head_position_ leaves
 
   // Protected by publish_mu_.
   Mutex publish_mu_;

@@ -7,8 +7,12 @@
 //   - raw RocksDB with the store's DB options and sync=true, one Put per append, same threads
 //     (RocksDB's own write grouping is the baseline for our group commit);
 //   - raw RocksDB buffered (sync=false) with one writer: the practical ceiling of the machine;
+//   - the same sync appends with the Merkle tree off (StoreOptions::maintain_tree), in the same
+//     rounds: `append_sync_<n>w_tree_ratio` is the rate with the tree over the rate without;
 //   - a full forward scan of a freshly written 1,000,000-event log through ReadAllInto, in pages
-//     of 10,000 (wall clock; the scanning thread's CPU time is printed beside it).
+//     of 10,000 (wall clock; the scanning thread's CPU time is printed beside it);
+//   - on that log, inclusion and consistency proof latency (p50, p99) at random positions
+//     against the whole tree.
 // Prints `RESULT name=value` lines.
 // Usage: bench_store [--seconds S] [--rounds R] [--scan-events N] [--dir D] [--only append|scan]
 // (--only runs one half, e.g. to profile it).
@@ -23,6 +27,7 @@
 #include <deque>
 #include <filesystem>
 #include <mutex>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -101,11 +106,12 @@ double RunFor(int threads, double seconds, Op op) {
   return static_cast<double>(total.load()) / elapsed;
 }
 
-double StoreAppendRate(const Args& args, int threads, double seconds) {
+double StoreAppendRate(const Args& args, int threads, double seconds, bool tree = true) {
   const fs::path dir = args.dir / ("store-" + std::to_string(threads));
   fs::remove_all(dir);
   StoreOptions options;
   options.durability = Durability::kSync;
+  options.maintain_tree = tree;
   auto store = EventStore::Open(dir.string(), options);
   if (!store) {
     std::fprintf(stderr, "bench_store: %s\n", store.error().ToString().c_str());
@@ -123,6 +129,42 @@ double StoreAppendRate(const Args& args, int threads, double seconds) {
   store->reset();
   fs::remove_all(dir);
   return rate;
+}
+
+// Microseconds of `op` at the 50th and 99th percentiles over `n` calls.
+template <typename Op>
+std::pair<double, double> Percentiles(int n, Op op) {
+  std::vector<double> us;
+  us.reserve(n);
+  for (int i = 0; i < n; ++i) {
+    const auto start = Clock::now();
+    if (!op(i)) {
+      std::fprintf(stderr, "bench_store: proof failed\n");
+      std::exit(1);
+    }
+    us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+  }
+  std::sort(us.begin(), us.end());
+  return {us[us.size() / 2], us[us.size() * 99 / 100]};
+}
+
+// Inclusion and consistency proofs against the whole tree of `size` leaves, at random positions.
+void ProofLatencies(const EventStore& store, uint64_t size) {
+  std::mt19937_64 random(42);
+  std::uniform_int_distribution<uint64_t> position(0, size - 1);
+  constexpr int kProofs = 2000;
+  const auto [in50, in99] = Percentiles(kProofs, [&](int) {
+    return store.InclusionProof(position(random), size).has_value();
+  });
+  const auto [co50, co99] = Percentiles(kProofs, [&](int) {
+    return store.ConsistencyProof(1 + position(random), size).has_value();
+  });
+  std::printf("# proofs: %d of each against the tree of %llu leaves\n", kProofs,
+              static_cast<unsigned long long>(size));
+  std::printf("RESULT inclusion_proof_p50_us=%.1f\nRESULT inclusion_proof_p99_us=%.1f\n", in50,
+              in99);
+  std::printf("RESULT consistency_proof_p50_us=%.1f\nRESULT consistency_proof_p99_us=%.1f\n",
+              co50, co99);
 }
 
 // 64 appenders kept in flight through AppendAsync, re-issued by 2 client threads as each is
@@ -256,6 +298,7 @@ double ScanRate(const Args& args) {
   std::printf("# scan: %.2f s wall, %.2f s CPU in the scanning thread (%.0f events/CPU-s)\n",
               elapsed, ThreadCpuSeconds() - cpu_start,
               static_cast<double>(seen) / (ThreadCpuSeconds() - cpu_start));
+  ProofLatencies(**store, seen);
   store->reset();
   fs::remove_all(dir);
   if (seen < args.scan_events) {
@@ -291,14 +334,18 @@ int main(int argc, char** argv) {
     for (int threads : {1, 8, 64}) {
       double raw = 0;
       double store = 0;
+      double no_tree = 0;
       const double round_seconds = args.seconds / args.rounds;
       for (int round = 0; round < args.rounds; ++round) {
         raw += RawRocksRate(args, threads, true, round_seconds) / args.rounds;
         store += StoreAppendRate(args, threads, round_seconds) / args.rounds;
+        no_tree += StoreAppendRate(args, threads, round_seconds, /*tree=*/false) / args.rounds;
       }
       std::printf("RESULT rocksdb_sync_%dw_puts_per_s=%.0f\n", threads, raw);
       std::printf("RESULT append_sync_%dw_events_per_s=%.0f\n", threads, store);
       std::printf("RESULT append_sync_%dw_ratio_vs_rocksdb=%.2f\n", threads, store / raw);
+      std::printf("RESULT append_sync_%dw_no_tree_events_per_s=%.0f\n", threads, no_tree);
+      std::printf("RESULT append_sync_%dw_tree_ratio=%.2f\n", threads, store / no_tree);
       if (threads == 64) {
         std::printf("RESULT append_sync_64w_ratio_vs_rocksdb_buffered_1w=%.2f\n",
                     store / raw_buffered_1);

@@ -1,8 +1,9 @@
 // Crash test: store_crash_child (built beside this test) appends in kSync mode and prints each
 // acknowledged append; this test SIGKILLs it at random moments and, after each kill, reopens
 // the store and checks that every acknowledged event is present, exactly where it was
-// acknowledged, that positions are gapless, stream versions contiguous, Verify holds and
-// acknowledged command ids are still recognised.
+// acknowledged, that positions are gapless, stream versions contiguous, Verify holds,
+// acknowledged command ids are still recognised, and the Merkle tree is the records' tree and
+// extends the one seen after the previous kill.
 //
 // How many kills: GOLDTHREAD_CRASH_KILLS (default 3, the default suite). ctest also registers
 // `store.CrashTest.TwoHundredKills` (labels `store;slow`, see tests/store/CMakeLists.txt),
@@ -24,6 +25,9 @@
 #include <sstream>
 #include <string>
 
+#include "store/base/hex.h"
+#include "store/internal/hash_chain.h"
+#include "store/tlog/merkle.h"
 #include "tests/store/store_test_util.h"
 #include "tests/testing/temp_dir.h"
 
@@ -123,8 +127,9 @@ class CrashChild {
 };
 
 // Checks the reopened store against everything acknowledged so far.
+// `tree` holds the tree after the previous kill, and is set to the tree after this one.
 void CheckAfterCrash(const std::string& dir, const std::map<uint64_t, Acknowledged>& acked,
-                     int kill) {
+                     int kill, TreeHead* tree) {
   SCOPED_TRACE("after kill " + std::to_string(kill));
   auto store = testing::OpenOrFail(dir);
   ASSERT_TRUE(store);
@@ -162,6 +167,22 @@ void CheckAfterCrash(const std::string& dir, const std::map<uint64_t, Acknowledg
   ASSERT_TRUE(report) << report.error().ToString();
   EXPECT_TRUE(report->ok) << "position " << report->first_bad_position << ": " << report->problem;
   EXPECT_EQ(report->events_checked, head);
+  EXPECT_TRUE(report->tree_checked);
+
+  // The Merkle tree the writer kept through the kills is the tree of the records, and it
+  // extends the tree seen after the previous kill.
+  tlog::TreeFrontier rebuilt;
+  for (const Envelope& e : log) rebuilt.Append(tlog::LeafHash(internal::CanonicalBytes(e)), nullptr);
+  auto now = store->Tree();
+  ASSERT_TRUE(now) << now.error().ToString();
+  EXPECT_EQ(now->size, head);
+  EXPECT_EQ(now->root, rebuilt.Root()) << "the tree after the crash is not the records' tree";
+  EXPECT_EQ(report->tree_root_hex, HexEncode(rebuilt.Root()));
+  auto proof = store->ConsistencyProof(tree->size, head);
+  ASSERT_TRUE(proof) << proof.error().ToString();
+  EXPECT_TRUE(tlog::VerifyConsistency(tree->size, head, tree->root, now->root, *proof))
+      << "from " << tree->size << " to " << head;
+  *tree = *now;
 
   // The last acknowledged command is remembered: repeating it writes nothing.
   if (!acked.empty()) {
@@ -193,6 +214,7 @@ TEST(CrashTest, AcknowledgedEventsSurviveSigkill) {
   const std::string dir = tmp.Sub("db");
   std::map<uint64_t, Acknowledged> acked;  // by first position
   uint64_t appends_acknowledged = 0;
+  TreeHead tree{0, tlog::EmptyTreeRoot()};
   for (uint64_t k = 1; k <= kills; ++k) {
     CrashChild child(dir);
     ASSERT_TRUE(child.started()) << "cannot start " << GOLDTHREAD_STORE_CRASH_CHILD;
@@ -214,7 +236,7 @@ TEST(CrashTest, AcknowledgedEventsSurviveSigkill) {
       ASSERT_TRUE(acked.emplace(a.first, a).second) << "position acknowledged twice: " << line;
       ++appends_acknowledged;
     }
-    ASSERT_NO_FATAL_FAILURE(CheckAfterCrash(dir, acked, static_cast<int>(k)));
+    ASSERT_NO_FATAL_FAILURE(CheckAfterCrash(dir, acked, static_cast<int>(k), &tree));
   }
   std::printf("CrashTest: %llu appends acknowledged across %llu kills\n",
               static_cast<unsigned long long>(appends_acknowledged),

@@ -2,8 +2,8 @@
 //
 // Usage: store_crash_child <data-dir>
 // Opens the store in kSync mode and appends forever from 4 threads (each to its own stream with
-// an exact expected version, every fifth append to a shared stream with any version), with a
-// fresh command id per append. After each append is acknowledged it writes one line to stdout:
+// an exact expected version, every fifth append to a shared stream with any version, every
+// seventh an atomic group of two, half of those refused), with a fresh command id per request. After each append is acknowledged it writes one line to stdout:
 //   <first position> <last position> <stream> <stream version after> <command id>
 // with a single write(2) per line, so a line the parent reads whole was acknowledged before the
 // kill. Exits with 3 if the store cannot be opened or an append fails, and by itself after
@@ -34,37 +34,71 @@ void WriteLine(const std::string& line) {
   }
 }
 
+void Acknowledge(const goldthread::store::AppendResult& result, const std::string& stream,
+                 const std::string& command_id) {
+  WriteLine(std::to_string(result.first_position) + " " + std::to_string(result.last_position) +
+            " " + stream + " " + std::to_string(result.stream_version) + " " + command_id + "\n");
+}
+
 void Appender(EventStore& store, int thread) {
   const std::string own = "crash/w" + std::to_string(thread);
   auto version = store.StreamVersion(own);
   if (!version) std::_Exit(3);
   uint64_t own_version = *version;
   const std::string run = std::to_string(::getpid());
-  for (uint64_t i = 0;; ++i) {
-    const bool shared = i % 5 == 4;
+  auto make = [&](const std::string& stream, ExpectedVersion expected, size_t events,
+                  std::string command_id) {
     AppendRequest r;
-    r.stream = shared ? "crash/shared" : own;
-    r.expected = shared             ? ExpectedVersion::Any()
-                 : own_version == 0 ? ExpectedVersion::NoStream()
-                                    : ExpectedVersion::Exact(own_version);
-    const size_t events = 1 + i % 3;
+    r.stream = stream;
+    r.expected = expected;
     for (size_t k = 0; k < events; ++k) {
       r.events.push_back(
           NewEvent{.type = "test.CrashEvent",
                    .payload = std::string(100 + 50 * k, static_cast<char>('a' + k))});
     }
-    r.command_id = "crash-" + run + "-" + std::to_string(thread) + "-" + std::to_string(i);
+    r.command_id = std::move(command_id);
     r.actor = "system/crash-test";
-    const std::string command_id = r.command_id;
-    auto result = store.Append(std::move(r));
+    return r;
+  };
+  auto own_expected = [&] {
+    return own_version == 0 ? ExpectedVersion::NoStream() : ExpectedVersion::Exact(own_version);
+  };
+  for (uint64_t i = 0;; ++i) {
+    const std::string command_id =
+        "crash-" + run + "-" + std::to_string(thread) + "-" + std::to_string(i);
+    if (i % 7 == 6) {
+      // An atomic group, so that crashes land in batches with save points: every other one is
+      // refused by its second request (a version the stream cannot have) and writes nothing.
+      const bool refused = i % 14 == 13;
+      std::vector<AppendRequest> group;
+      group.push_back(make(own, own_expected(), 2, command_id + "-a"));
+      group.push_back(refused ? make(own, ExpectedVersion::Exact(own_version + 1000), 1,
+                                     command_id + "-b")
+                              : make("crash/shared", ExpectedVersion::Any(), 1, command_id + "-b"));
+      auto results = store.AppendAll(std::move(group));
+      if (refused) {
+        if (results || results.error().code != goldthread::ErrorCode::kConflict) std::_Exit(3);
+        continue;
+      }
+      if (!results) {
+        std::fprintf(stderr, "store_crash_child: %s\n", results.error().ToString().c_str());
+        std::_Exit(3);
+      }
+      own_version = (*results)[0].stream_version;
+      Acknowledge((*results)[0], own, command_id + "-a");
+      Acknowledge((*results)[1], "crash/shared", command_id + "-b");
+      continue;
+    }
+    const bool shared = i % 5 == 4;
+    const std::string stream = shared ? std::string("crash/shared") : own;
+    auto result = store.Append(
+        make(stream, shared ? ExpectedVersion::Any() : own_expected(), 1 + i % 3, command_id));
     if (!result) {
       std::fprintf(stderr, "store_crash_child: %s\n", result.error().ToString().c_str());
       std::_Exit(3);
     }
     if (!shared) own_version = result->stream_version;
-    WriteLine(std::to_string(result->first_position) + " " + std::to_string(result->last_position) +
-              " " + (shared ? std::string("crash/shared") : own) + " " +
-              std::to_string(result->stream_version) + " " + command_id + "\n");
+    Acknowledge(*result, stream, command_id);
   }
 }
 

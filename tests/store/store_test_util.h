@@ -57,10 +57,13 @@ class RawStore {
  public:
   static std::unique_ptr<RawStore> Open(const std::string& dir) {
     rocksdb::DBOptions options;
+    // A store from before the tree gains an empty `tree` family (DropTree takes it away again).
+    options.create_missing_column_families = true;
     std::vector<rocksdb::ColumnFamilyDescriptor> families;
     for (const char* name :
          {rocksdb::kDefaultColumnFamilyName.c_str(), internal::kLogFamily, internal::kStreamsFamily,
-          internal::kMetaFamily, internal::kCommandsFamily, internal::kProjectionsFamily}) {
+          internal::kMetaFamily, internal::kCommandsFamily, internal::kProjectionsFamily,
+          internal::kTreeFamily}) {
       families.emplace_back(name, rocksdb::ColumnFamilyOptions());
     }
     auto raw = std::unique_ptr<RawStore>(new RawStore);
@@ -82,6 +85,23 @@ class RawStore {
   rocksdb::ColumnFamilyHandle* streams() { return handles_[2]; }
   rocksdb::ColumnFamilyHandle* meta() { return handles_[3]; }
   rocksdb::ColumnFamilyHandle* commands() { return handles_[4]; }
+  rocksdb::ColumnFamilyHandle* tree() { return handles_[6]; }
+
+  // Every key of `family`, in order.
+  std::vector<std::string> Keys(rocksdb::ColumnFamilyHandle* family) {
+    std::vector<std::string> keys;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) keys.push_back(it->key().ToString());
+    EXPECT_TRUE(it->status().ok()) << it->status().ToString();
+    return keys;
+  }
+  // Drops the `tree` family: the store as a goldthread from before the Merkle tree left it.
+  void DropTree() {
+    rocksdb::Status s = db_->DropColumnFamily(handles_[6]);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    db_->DestroyColumnFamilyHandle(handles_[6]).PermitUncheckedError();
+    handles_.pop_back();
+  }
 
   // The stored value, or "" (and a test failure) when it cannot be read.
   std::string Get(rocksdb::ColumnFamilyHandle* family, const std::string& key) {

@@ -74,6 +74,31 @@ class ForwardingStore : public store::EventStore {
     Delay();
     return base_->Verify(from, to);
   }
+  Result<store::TreeHead> Tree() const override { return base_->Tree(); }
+  Result<std::string> TreeRoot(uint64_t tree_size) const override {
+    Delay();
+    return base_->TreeRoot(tree_size);
+  }
+  Result<std::vector<std::string>> InclusionProof(uint64_t leaf_index,
+                                                  uint64_t tree_size) const override {
+    Delay();
+    return base_->InclusionProof(leaf_index, tree_size);
+  }
+  Result<std::vector<std::string>> ConsistencyProof(uint64_t old_size,
+                                                    uint64_t new_size) const override {
+    Delay();
+    return base_->ConsistencyProof(old_size, new_size);
+  }
+  Result<std::vector<std::string>> TreeHashes(int level, uint64_t from, uint64_t count,
+                                              uint64_t tree_size) const override {
+    Delay();
+    return base_->TreeHashes(level, from, count, tree_size);
+  }
+  Result<std::vector<std::string>> LeafEntries(uint64_t from_index,
+                                               uint64_t count) const override {
+    Delay();
+    return base_->LeafEntries(from_index, count);
+  }
   Status WriteProjections(const std::vector<store::ProjectionWrite>& writes) override {
     return base_->WriteProjections(writes);
   }

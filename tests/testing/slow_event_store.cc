@@ -61,6 +61,32 @@ Result<store::VerifyReport> SlowEventStore::Verify(uint64_t from, uint64_t to) c
   Sleep();
   return inner_->Verify(from, to);
 }
+Result<store::TreeHead> SlowEventStore::Tree() const { return inner_->Tree(); }
+Result<std::string> SlowEventStore::TreeRoot(uint64_t tree_size) const {
+  Sleep();
+  return inner_->TreeRoot(tree_size);
+}
+Result<std::vector<std::string>> SlowEventStore::InclusionProof(uint64_t leaf_index,
+                                                                uint64_t tree_size) const {
+  Sleep();
+  return inner_->InclusionProof(leaf_index, tree_size);
+}
+Result<std::vector<std::string>> SlowEventStore::ConsistencyProof(uint64_t old_size,
+                                                                  uint64_t new_size) const {
+  Sleep();
+  return inner_->ConsistencyProof(old_size, new_size);
+}
+Result<std::vector<std::string>> SlowEventStore::TreeHashes(int level, uint64_t from,
+                                                            uint64_t count,
+                                                            uint64_t tree_size) const {
+  Sleep();
+  return inner_->TreeHashes(level, from, count, tree_size);
+}
+Result<std::vector<std::string>> SlowEventStore::LeafEntries(uint64_t from_index,
+                                                             uint64_t count) const {
+  Sleep();
+  return inner_->LeafEntries(from_index, count);
+}
 Status SlowEventStore::WriteProjections(const std::vector<store::ProjectionWrite>& writes) {
   return inner_->WriteProjections(writes);
 }

@@ -2,8 +2,8 @@
 // tests that a slow store cannot stall what must not wait for it (the HTTP server's I/O
 // threads answering /healthz while a read route waits on the store).
 //
-// Reads (ReadStream, ReadAll, ReadAllInto, StreamVersion, FindCommand, Verify, projection
-// reads) sleep for the delay set last; appends, Head and subscriptions pass straight through.
+// Reads (ReadStream, ReadAll, ReadAllInto, StreamVersion, FindCommand, Verify, the tree's
+// roots, proofs, hashes and entries, projection reads) sleep for the delay set last; appends, Head and subscriptions pass straight through.
 //
 // Threading: as the wrapped store; set_read_delay from any thread. The wrapped store is not
 // owned and must outlive this one.
@@ -46,6 +46,15 @@ class SlowEventStore : public store::EventStore {
   std::unique_ptr<store::Subscription> Subscribe(uint64_t from_position,
                                                  store::SubscribeOptions options) override;
   Result<store::VerifyReport> Verify(uint64_t from, uint64_t to) const override;
+  Result<store::TreeHead> Tree() const override;
+  Result<std::string> TreeRoot(uint64_t tree_size) const override;
+  Result<std::vector<std::string>> InclusionProof(uint64_t leaf_index,
+                                                  uint64_t tree_size) const override;
+  Result<std::vector<std::string>> ConsistencyProof(uint64_t old_size,
+                                                    uint64_t new_size) const override;
+  Result<std::vector<std::string>> TreeHashes(int level, uint64_t from, uint64_t count,
+                                              uint64_t tree_size) const override;
+  Result<std::vector<std::string>> LeafEntries(uint64_t from_index, uint64_t count) const override;
   Status WriteProjections(const std::vector<store::ProjectionWrite>& writes) override;
   Result<uint64_t> ProjectionCheckpoint(std::string_view projection) const override;
   Result<std::optional<std::string>> ReadProjection(std::string_view projection,
