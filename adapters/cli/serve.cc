@@ -161,7 +161,13 @@ int RunServe(const ServeOptions& options) {
                                  {.web_dir = options.web_dir.empty() ? DataPath("web")
                                                                      : options.web_dir,
                                   .timetables = handler.options().timetables,
-                                  .simulated_clock = options.simulate});
+                                  .simulated_clock = options.simulate,
+                                  .sign_checkpoint = [&checkpoints](uint64_t size)
+                                      -> Result<std::string> {
+                                    auto cp = checkpoints.SignAt(size);
+                                    if (!cp) return Unexpected(cp.error());
+                                    return cp->note;
+                                  }});
   if (!web) {
     std::fprintf(stderr, "goldthread: %s\n", web.error().message.c_str());
     return 3;

@@ -292,6 +292,11 @@ HttpResponse WebApp::GetTrail(Visit& visit) {
   }
   auto trail = reads_->AssuranceTrail(parsed->id(), directorate, as_of);
   if (!trail) return ErrorPage(visit, trail.error());
+  if (options_.sign_checkpoint && trail->verification().ok()) {
+    auto note = options_.sign_checkpoint(trail->verification().tree_size());
+    if (!note) return ErrorPage(visit, note.error());
+    trail->mutable_verification()->set_checkpoint(*note);
+  }
 
   if (!format.empty()) {
     HttpResponse r;
@@ -428,6 +433,10 @@ HttpResponse WebApp::GetTrail(Visit& visit) {
   if (directorate.empty()) data.set("whole_council", true);
   data.set("verified", trail->verification().ok());
   data.set("head_hash", trail->verification().hash_hex());
+  data.set("tree_root", trail->verification().tree_root());
+  if (!trail->verification().checkpoint().empty()) {
+    data.set("checkpoint", trail->verification().checkpoint());
+  }
   data.set("verified_position", std::to_string(trail->verification().position()));
   data.set("events_checked", std::to_string(trail->verification().events_checked()));
   if (!trail->verification().ok()) {

@@ -21,6 +21,7 @@
 #define GOLDTHREAD_ADAPTERS_WEB_WEB_APP_H_
 
 #include <memory>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -50,6 +51,9 @@ struct WebOptions {
   bool simulated_clock = false;
   // Threads rendering pages. Default: 8.
   int worker_threads = 8;
+  // Signs a checkpoint of the log's first `size` events (docs/VERIFYING.md), which the trail
+  // page and its downloads carry. Default: none (the trail says the server holds no key).
+  std::function<Result<std::string>(uint64_t size)> sign_checkpoint;
 };
 
 // One request as the pages see it: who is asking (from the session) and what to add to the

@@ -276,6 +276,14 @@ Result<v1::CommandResult> CommandHandler::Execute(const CommandContext& context,
       return Unexpected(std::move(e));
     }
 
+    // A sign-off records the log as it saw it (after the figure's state was loaded).
+    store::TreeHead tree;
+    if (command.has_sign_off_figure()) {
+      auto t = store_->Tree();
+      if (!t) return Unexpected(t.error());
+      tree = std::move(*t);
+    }
+
     // 2. Decide against the model caught up past that version.
     Result<Decision> decision = MakeError(ErrorCode::kInternal, "undecided");
     {
@@ -287,7 +295,9 @@ Result<v1::CommandResult> CommandHandler::Execute(const CommandContext& context,
                                 .options = options_,
                                 .tenant = options_.tenant,
                                 .now = now,
-                                .today = LondonDayOf(now)};
+                                .today = LondonDayOf(now),
+                                .log_tree_size = tree.size,
+                                .log_tree_root = tree.root};
       decision = Decide(c, command, figure, finding, cycle);
     }
     if (!decision) return Unexpected(decision.error());
@@ -460,12 +470,20 @@ Result<BatchOutcome> CommandHandler::ExecuteAll(const std::vector<BatchCommand>&
       const CycleState& cycle =
           target->kind == StateKind::kCycle ? cycles[target->stream] : kNoCycle;
 
+      store::TreeHead tree;
+      if (command.has_sign_off_figure()) {
+        auto t = store_->Tree();
+        if (!t) return Unexpected(t.error());
+        tree = std::move(*t);
+      }
       internal::DecideContext c{.model = model,
                                 .command = keyed,
                                 .options = options_,
                                 .tenant = options_.tenant,
                                 .now = now,
-                                .today = LondonDayOf(now)};
+                                .today = LondonDayOf(now),
+                                .log_tree_size = tree.size,
+                                .log_tree_root = tree.root};
       Result<Decision> decision = Decide(c, command, figure, finding, cycle);
       if (!decision) {
         refuse(decision.error());

@@ -43,6 +43,19 @@ TEST_F(CommandHandlerTest, ARepeatedCommandReturnsTheFirstResultAndWritesNothing
   EXPECT_FALSE(theirs->duplicate());
 }
 
+TEST_F(CommandHandlerTest, ASignOffRecordsTheLogsMerkleTreeAsTheSignerSawIt) {
+  MustRun("p-entry", Submit("NI-192", "FY2011-Q2", 61.2));
+  const uint64_t before = Head();
+  MustRun("p-sm", SignOff("NI-192", "FY2011-Q2", v1::SIGN_OFF_LEVEL_SERVICE, 1));
+  const auto events = ReadStream(FigureStream(kTenant, "NI-192", "FY2011-Q2"));
+  ASSERT_FALSE(events.empty());
+  ASSERT_TRUE(events.back().event.has_figure_signed_off());
+  const v1::FigureSignedOff& s = events.back().event.figure_signed_off();
+  EXPECT_EQ(s.log_tree_size(), before);
+  ASSERT_EQ(s.log_tree_root().size(), 32u);
+  EXPECT_EQ(s.log_tree_root(), store_->TreeRoot(before).value());
+}
+
 TEST_F(CommandHandlerTest, AStaleExpectedVersionIsAConflictThatWritesNothing) {
   MustRun("p-entry", Submit("NI-192", "FY2011-Q2", 61.2));
   const uint64_t head = Head();

@@ -2,11 +2,20 @@
 # The demo council audited from its exported tiles by independent code (tests/tlog/audit, on
 # Go's sumdb/note and sumdb/tlog), as docs/VERIFYING.md tells an auditor to; then each kind of
 # tampering with the exported files is caught and named, and the CLI's proofs check out.
-# Usage: audit_demo.sh <goldthread binary> <audit binary>. Exit 0 when all of it holds.
+# Usage: audit_demo.sh <goldthread binary> <audit source folder> <build folder>. Exit 0 when all
+# of it holds. The Go program is built here, against Debian's golang.org/x/mod, with no network.
 set -euo pipefail
-goldthread=$1
-audit=$2
-work=$(mktemp -d)
+goldthread=$1 src=$2 build=$3
+if ! command -v go >/dev/null || [[ ! -d /usr/share/gocode/src/golang.org/x/mod/sumdb/note ]]; then
+  echo "tlog.audit_demo needs golang-go and golang-golang-x-mod-dev:" \
+       "GOLDTHREAD_WITH_TEST_TOOLS=1 bash deploy/install-deps.sh" >&2
+  exit 1
+fi
+mkdir -p "$build"
+GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="$build/gocache" GOPROXY=off GOFLAGS= \
+  go build -o "$build/audit" "$src/main.go"
+audit=$build/audit
+work=$(mktemp -d "$build/work.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAILED: $*" >&2; exit 1; }
 
@@ -56,4 +65,12 @@ tamper "the checkpoint's root" checkpoint "$root_offset" "does not verify"
 # 4. The log today extends the exported checkpoint (goldthread's own check of the same thing).
 "$goldthread" verify --data-dir "$work/data" --since-checkpoint "$work/tiles/checkpoint" | tee "$work/verify.out"
 grep -q 'append-only extension' "$work/verify.out" || fail "verify --since-checkpoint"
+# ...and a different history under the same key (another seed: what a rewrite leaves) does not.
+"$goldthread" demo --data-dir "$work/other" --today 2026-11-23 --years 1 --seed 7 \
+  --log-key "$work/data.log-key" > /dev/null
+if "$goldthread" verify --data-dir "$work/other" --log-key "$work/data.log-key" \
+     --since-checkpoint "$work/tiles/checkpoint" > "$work/verify-other.out"; then
+  fail "verify --since-checkpoint accepted another history: $(cat "$work/verify-other.out")"
+fi
+grep -q '^FAILED against the checkpoint' "$work/verify-other.out" || fail "$(cat "$work/verify-other.out")"
 echo "all held"

@@ -28,6 +28,10 @@ struct DecideContext {
   std::string_view tenant;
   TimePoint now;
   LocalDay today;
+  // The log's Merkle tree when the state was loaded (size, 32-byte root); set for sign-offs,
+  // which record it.
+  uint64_t log_tree_size = 0;
+  std::string log_tree_root;
 };
 
 // What to append. `events` is never empty for an accepted command.

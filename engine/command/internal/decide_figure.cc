@@ -357,6 +357,8 @@ Result<Decision> SignOff(const DecideContext& c, const v1::SignOffFigure& cmd,
                     s->set_comment(cmd.comment());
                     s->set_on_behalf_of_person_id(authority->on_behalf_of_person_id);
                     s->set_role(authority->role);
+                    s->set_log_tree_size(c.log_tree_size);
+                    s->set_log_tree_root(c.log_tree_root);
                   })}};
 }
 
