@@ -137,10 +137,12 @@ TEST(MerkleTest, EveryInclusionProofUpTo64LeavesVerifiesAndTamperingIsRefused) {
       EXPECT_FALSE(VerifyInclusion(i, n + 1, leaves[i], *proof, PlainRoot(leaves, 0, n + 1)));
       EXPECT_FALSE(VerifyInclusion(i, n, leaves[i], *proof, root.substr(1)));
       if (n > 1) {
-        // The same proof for another position (wrong position) is refused, unless the
-        // positions share every sibling side (impossible: a different leaf index flips one).
+        // The same proof claimed for another position is refused: the index fixes which side
+        // each sibling is on.
         for (uint64_t j = 0; j < n; ++j) {
-          if (j != i) EXPECT_FALSE(VerifyInclusion(j, n, leaves[i], *proof, root)) << j;
+          if (j != i) {
+            EXPECT_FALSE(VerifyInclusion(j, n, leaves[i], *proof, root)) << j;
+          }
         }
       }
       for (size_t k = 0; k < proof->size(); ++k) {
@@ -169,7 +171,9 @@ TEST(MerkleTest, EveryConsistencyProofUpTo64LeavesVerifiesAndTamperingIsRefused)
       const std::string old_root = PlainRoot(leaves, 0, m);
       auto proof = ConsistencyProof(m, n, hash_at);
       ASSERT_TRUE(proof) << proof.error().ToString();
-      if (m == 0 || m == n) EXPECT_TRUE(proof->empty());
+      if (m == 0 || m == n) {
+        EXPECT_TRUE(proof->empty());
+      }
       ASSERT_TRUE(VerifyConsistency(m, n, old_root, new_root, *proof)) << m << " to " << n;
       // The empty tree is a prefix of every tree, whatever its root.
       if (m == 0) continue;

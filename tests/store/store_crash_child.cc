@@ -45,7 +45,11 @@ void Appender(EventStore& store, int thread) {
   auto version = store.StreamVersion(own);
   if (!version) std::_Exit(3);
   uint64_t own_version = *version;
-  const std::string run = std::to_string(::getpid());
+  // The pid alone repeats across a few hundred runs on a busy machine (pid_max is 32768), and a
+  // repeated command id is a duplicate answering with an old stream version.
+  const std::string run =
+      std::to_string(::getpid()) + "." +
+      std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
   auto make = [&](const std::string& stream, ExpectedVersion expected, size_t events,
                   std::string command_id) {
     AppendRequest r;
