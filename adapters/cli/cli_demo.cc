@@ -9,6 +9,7 @@
 #include <string>
 
 #include "adapters/cli/internal/cli_commands.h"
+#include "adapters/cli/internal/private_files.h"
 #include "adapters/demo/demo_council.h"
 #include "engine/model/local_date.h"
 #include "store/base/atomic_file.h"
@@ -18,6 +19,7 @@ namespace goldthread::adapters::internal {
 namespace {
 
 int RunDemo(DemoOptions options, const std::string& today) {
+  RestrictNewFiles();  // the demo's store and demo-accounts.txt: the owner's only
   const TimePoint now = SystemClock::Instance().Now();
   const engine::LocalDay real_today = engine::LondonDayOf(now);
   if (today.empty()) {
@@ -55,6 +57,7 @@ int RunDemo(DemoOptions options, const std::string& today) {
   if (auto s = WriteFileAtomically(accounts_path, accounts); !s) return Fail(s.error());
   std::filesystem::permissions(accounts_path, std::filesystem::perms::owner_read |
                                                   std::filesystem::perms::owner_write);
+  MakePrivate(options.data_dir);
   std::printf("%s\n(kept in %s)\n\n", accounts.c_str(), accounts_path.c_str());
 
   std::printf("API tokens (valid %u days, shown only now):\n\n", options.token_days);

@@ -10,6 +10,8 @@
 #include <thread>
 
 #include "adapters/api/api.h"
+#include "adapters/cli/internal/private_files.h"
+#include "adapters/notify/secret_file.h"
 #include "adapters/http/http_server.h"
 #include "adapters/web/web_app.h"
 #include "store/base/data_dir.h"
@@ -28,6 +30,9 @@ int RunServe(const ServeOptions& options) {
   }
   HttpServerOptions http;
   http.address = options.listen.substr(0, colon);
+  http.max_connections = options.max_connections;
+  http.max_connections_per_address = options.max_connections_per_address;
+  http.reserved_connections = std::min<size_t>(16, options.max_connections / 4);
   try {
     http.port = static_cast<uint16_t>(std::stoul(options.listen.substr(colon + 1)));
   } catch (const std::exception&) {
@@ -39,6 +44,19 @@ int RunServe(const ServeOptions& options) {
     std::fprintf(stderr, "goldthread: --openapi %s cannot be read\n", options.openapi_path.c_str());
     return 2;
   }
+
+  // Secret files passed by flag are the owner's only, or serve does not start.
+  for (const auto& [path, flag] :
+       {std::pair{options.notifications.webhook_secret_file, "webhook-secret-file"},
+        std::pair{options.notifications.smtp_password_file, "smtp-password-file"}}) {
+    if (path.empty()) continue;
+    if (Status s = CheckSecretFileIsPrivate(path, flag); !s) {
+      std::fprintf(stderr, "goldthread: %s\n", s.error().message.c_str());
+      return 2;
+    }
+  }
+  // What serve creates in the data folder (RocksDB's files included) is the owner's only.
+  RestrictNewFiles();
 
   // ---- notifications (outbox: adapters/notifications.h) -- checked before anything is written
   NotificationOptions notify_options = options.notifications;
@@ -96,6 +114,7 @@ int RunServe(const ServeOptions& options) {
     std::fprintf(stderr, "goldthread: %s\n", store.error().message.c_str());
     return 3;
   }
+  MakePrivate(options.data_dir);
   auto workflows = engine::LoadWorkflows(options.workflows_dir, options.calendar_path);
   if (!workflows) {
     std::fprintf(stderr, "goldthread: %s\n", workflows.error().message.c_str());
@@ -132,6 +151,8 @@ int RunServe(const ServeOptions& options) {
   Api api(&handler, &scheduler, &metrics,
           {.requests_per_second = options.rate_limit,
            .burst = 2 * options.rate_limit,
+           // --rate-limit 0 (a load test, or a proxy that limits) turns the public limit off too.
+           .public_requests_per_second = options.rate_limit > 0 ? 20.0 : 0.0,
            .simulated_clock = simulated.get(),
            .openapi_path = options.openapi_path,
            .read_models = reads});
