@@ -113,9 +113,9 @@ def main():
     reads = [
         ("/api/v1/figures/{indicator_id}/{period}", "getFigure", "A figure as it stands: value, versions, sign-offs, lock (the ETag is the figure stream's version)", True,
          json_content(ref("FigureView"))),
-        ("/api/v1/log", "getLog", "The event log by position (?from=&limit=, or ?stream=): auditors, performance team, admins", True,
+        ("/api/v1/log", "getLog", "The event log by position (?from=&limit=, or ?stream=, one of this council's streams: 404 for any other, another council's included): auditors, performance team, admins", True,
          json_content(ref("LogPage"))),
-        ("/api/v1/log/verification", "getVerification", "Recompute the hash chain: ok, head position and hash, or the first bad position", True,
+        ("/api/v1/log/verification", "getVerification", "The hash chain's last verification (cached: true, with verifiedAt and the head it ran to), or with ?fresh=true a new one (auditors and admins): ok, head position and hash, or the first bad position. Auditors, performance team, admins granted on the council", True,
          json_content(ref("LogVerification"))),
         ("/api/v1/log/proofs/inclusion", "getInclusionProof",
          "RFC 9162 inclusion proof of the event at ?position= (or ?leaf_index=) in the tree of "
@@ -158,6 +158,14 @@ def main():
                 "responses": {"200": {"description": "OK", "content": content},
                               "401": problem, "403": problem, "404": problem}}
         if secured:
+            # Bad input (a malformed period, ?fresh=maybe), and a store that cannot be read.
+            body["responses"]["400"] = problem
+            body["responses"]["503"] = problem
+        if op_id == "getVerification":
+            body["parameters"] = [{"name": "fresh", "in": "query",
+                                   "schema": {"type": "boolean"},
+                                   "description": "verify the whole log again now (auditors and admins); default false: the last result"}]
+        if secured:
             body["security"] = [{"bearer": []}]
         op(path, "get", body)
     as_of = [
@@ -181,7 +189,7 @@ def main():
         ("/api/v1/late-returns", "getLateReturns", "LateReturns",
          "Who is late across the council (roles covering the council)", True, []),
         ("/api/v1/trails/{period}", "getAssuranceTrail", "AssuranceTrail",
-         "The Audit Committee's assurance trail for a period, sealed with the verified head hash", True,
+         "The Audit Committee's assurance trail for a period, sealed with the verified head hash; 503 (/problems/log-damaged, with firstBadPosition) when the log fails verification", True,
          [{"name": "directorate", "in": "query", "schema": {"type": "string"}},
           {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json", "csv", "html"]},
            "description": "json (default), csv (one row per figure) or a printable html page"}]),
@@ -273,11 +281,11 @@ def main():
                       "404": problem, "503": problem}})
     op("/api/v1/clock", "post", {
         "operationId": "advanceClock", "security": [{"bearer": []}],
-        "summary": "serve --simulate only: move the simulated clock forward, firing what falls due in order",
+        "summary": "serve --simulate only: move the simulated clock forward, firing what falls due in order. Performance team and admins only (403 otherwise, nothing written); each move is recorded as a SimulatedClockMoved event on <tenant>/clock",
         "requestBody": {"required": True, "content": json_content(ref("AdvanceClock"))},
         "responses": {"200": {"description": "the new time and how many events fired",
                               "content": json_content(ref("ClockAdvanced"))},
-                      "400": problem, "401": problem, "404": problem}})
+                      "400": problem, "401": problem, "403": problem, "404": problem}})
     doc = {
         "openapi": "3.0.3",
         "info": {"title": "goldthread API", "version": "1",

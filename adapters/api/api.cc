@@ -13,6 +13,7 @@
 #include "adapters/verifiable_log/routes.h"
 #include "engine/model/event_codec.h"
 #include "engine/model/local_date.h"
+#include "engine/model/period.h"
 #include "goldthread/v1/api.pb.h"
 #include "store/base/data_dir.h"
 
@@ -115,6 +116,43 @@ bool SetPathField(google::protobuf::Message* m, std::string_view path, const std
   return true;
 }
 
+// The one way the API decodes a JSON body into `message`: the guard (UTF-8, depth, duplicate
+// keys, raw control characters), then the protobuf JSON parser refusing unknown fields. A 400
+// problem naming the field when refused.
+std::optional<HttpResponse> DecodeJsonBody(std::string_view body,
+                                           google::protobuf::Message* message) {
+  if (body.empty()) body = "{}";
+  if (Status s = CheckJsonBody(body); !s) return ProblemFromError(s.error());
+  pbutil::JsonParseOptions parse;
+  parse.ignore_unknown_fields = false;
+  auto parsed = pbutil::JsonStringToMessage(body, message, parse);
+  if (!parsed.ok()) {
+    return Problem(400, "/problems/malformed-json", "The body is not valid",
+                   std::string(parsed.message()), "body");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+// A 400 naming `period` unless it is a period id in its canonical form ("FY2011-Q2"): a read
+// of a figure for no period answers no phantom figure.
+std::optional<HttpResponse> RefuseMalformedPeriod(const std::string& period) {
+  auto parsed = engine::Period::Parse(period);
+  if (!parsed) {
+    return Problem(400, "/problems/validation", "The request is not valid",
+                   fmt::format("'{}' is not a period; a period looks like FY2011-Q2", period),
+                   "period");
+  }
+  if (parsed->id() != period) {
+    return Problem(400, "/problems/validation", "The request is not valid",
+                   fmt::format("write the period as '{}'", parsed->id()), "period");
+  }
+  return std::nullopt;
+}
+
+namespace {
+
 // "If-Match: \"7\"" or "7" → 7; 0 when absent; nullopt when malformed.
 std::optional<uint64_t> ParseIfMatch(const std::string& header) {
   if (header.empty()) return 0;
@@ -154,6 +192,11 @@ Api::Api(engine::CommandHandler* handler, engine::Scheduler* scheduler, Metrics*
         {.rate_per_second = options_.requests_per_second, .burst = options_.burst});
     if (limiter) limiter_ = std::move(*limiter);
   }
+  if (options_.public_requests_per_second > 0) {
+    auto limiter = RateLimiter::Create({.rate_per_second = options_.public_requests_per_second,
+                                        .burst = options_.public_burst});
+    if (limiter) public_limiter_ = std::move(*limiter);
+  }
   openapi_ =
       ReadFile(options_.openapi_path.empty() ? DataPath("openapi.json") : options_.openapi_path);
   if (options_.response_cache_bytes > 0) {
@@ -173,6 +216,12 @@ void Api::Drain() { pool_->Drain(); }
 
 void Api::AddOnPool(Router* router, verb method, const char* path, const char* name,
                     std::function<HttpResponse(HttpRequest&)> work) {
+  if (options_.before_work) {
+    work = [seam = options_.before_work, work = std::move(work)](HttpRequest& request) {
+      seam(request);
+      return work(request);
+    };
+  }
   router->Add(method, path, name, pool_->Route(std::move(work)));
 }
 
@@ -204,7 +253,18 @@ std::optional<HttpResponse> Api::RefuseRead(const std::string& person, engine::A
     allowed = engine::Authorize(model, person, {.action = action}, unit,
                                 engine::LondonDayOf(handler_->clock().Now()));
   });
-  if (!read) return ProblemFromError(read.error());
+  if (!read) return StoreUnavailable(read.error());
+  if (allowed) return std::nullopt;
+  return Problem(403, "/problems/forbidden", "Not allowed", allowed.error().message);
+}
+
+std::optional<HttpResponse> Api::RefuseRead(const std::string& person, engine::Action action) {
+  Result<engine::Authority> allowed = MakeError(ErrorCode::kUnavailable, "the model is not read");
+  Status read = handler_->ReadModel([&](const engine::CouncilModel& model) {
+    allowed = engine::Authorize(model, person, {.action = action}, model.council_id(),
+                                engine::LondonDayOf(handler_->clock().Now()));
+  });
+  if (!read) return StoreUnavailable(read.error());
   if (allowed) return std::nullopt;
   return Problem(403, "/problems/forbidden", "Not allowed", allowed.error().message);
 }
@@ -212,9 +272,6 @@ std::optional<HttpResponse> Api::RefuseRead(const std::string& person, engine::A
 HttpResponse Api::Command(const std::string& field_name, HttpRequest& request) {
   Admission caller = Admit(request);
   if (caller.refusal) return std::move(*caller.refusal);
-  if (Status s = CheckJsonBody(request.body.empty() ? "{}" : request.body); !s) {
-    return ProblemFromError(s.error());
-  }
   const auto if_match = ParseIfMatch(request.Header("if-match"));
   if (!if_match) {
     return Problem(400, "/problems/validation", "The request is not valid",
@@ -224,14 +281,7 @@ HttpResponse Api::Command(const std::string& field_name, HttpRequest& request) {
   v1::Command command;
   const auto* field = v1::Command::descriptor()->FindFieldByName(field_name);
   auto* message = command.GetReflection()->MutableMessage(&command, field);
-  pbutil::JsonParseOptions parse;
-  parse.ignore_unknown_fields = false;
-  auto parsed =
-      pbutil::JsonStringToMessage(request.body.empty() ? "{}" : request.body, message, parse);
-  if (!parsed.ok()) {
-    return Problem(400, "/problems/malformed-json", "The body is not a valid command",
-                   std::string(parsed.message()), "body");
-  }
+  if (auto refused = DecodeJsonBody(request.body, message)) return std::move(*refused);
   for (const auto& [name, value] : request.params) {
     if (!SetPathField(message, name, value)) {
       return Problem(500, "/problems/internal", "Route misconfigured", name);
@@ -276,12 +326,17 @@ HttpResponse Api::GetFigure(HttpRequest& request) {
   if (caller.refusal) return std::move(*caller.refusal);
   const std::string& indicator_id = request.params.at("indicator_id");
   const std::string& period = request.params.at("period");
-  const std::string unit = IndicatorUnit(indicator_id);
-  if (unit.empty()) {
+  const auto unit = IndicatorUnit(indicator_id);
+  if (!unit) return StoreUnavailable(unit.error());
+  if (unit->empty()) {
     return Problem(404, "/problems/not-found", "Not found",
                    fmt::format("there is no indicator '{}'", indicator_id), "indicator_id");
   }
-  if (auto refused = RefuseRead(caller.person, engine::Action::kReadFigure, unit)) {
+  if (auto refused = RefuseRead(caller.person, engine::Action::kReadFigure, *unit)) {
+    return std::move(*refused);
+  }
+  if (auto refused = RefuseMalformedPeriod(period)) {
+    refused->actor = caller.person;
     return std::move(*refused);
   }
   auto figure = handler_->LoadFigure(indicator_id, period);
@@ -314,7 +369,7 @@ HttpResponse Api::GetFigure(HttpRequest& request) {
 HttpResponse Api::GetLog(HttpRequest& request) {
   Admission caller = Admit(request);
   if (caller.refusal) return std::move(*caller.refusal);
-  if (auto refused = RefuseRead(caller.person, engine::Action::kReadLog, CouncilId())) {
+  if (auto refused = RefuseRead(caller.person, engine::Action::kReadLog)) {
     refused->actor = caller.person;
     return std::move(*refused);
   }
@@ -334,6 +389,24 @@ HttpResponse Api::GetLog(HttpRequest& request) {
                    "from is a position (1 or more) and limit 1 to 1000", "limit");
   }
   auto stream = request.query.find("stream");
+  if (stream != request.query.end()) {
+    // Only this tenant's streams, and only streams that exist: another council's stream is
+    // answered exactly as an unknown one, so its existence is not given away.
+    const std::string prefix = handler_->options().tenant + "/";
+    bool known = stream->second.size() > prefix.size() &&
+                 stream->second.compare(0, prefix.size(), prefix) == 0;
+    if (known) {
+      auto version = handler_->store().StreamVersion(stream->second);
+      if (!version) return ProblemFromError(version.error());
+      known = *version > 0;
+    }
+    if (!known) {
+      HttpResponse r = Problem(404, "/problems/not-found", "Not found",
+                               fmt::format("there is no stream '{}'", stream->second), "stream");
+      r.actor = caller.person;
+      return r;
+    }
+  }
   Result<store::ReadPage> page =
       stream == request.query.end()
           ? handler_->store().ReadAll(*from, store::Direction::kForward, *limit)
@@ -360,19 +433,49 @@ HttpResponse Api::GetLog(HttpRequest& request) {
 HttpResponse Api::GetVerify(HttpRequest& request) {
   Admission caller = Admit(request);
   if (caller.refusal) return std::move(*caller.refusal);
-  if (auto refused = RefuseRead(caller.person, engine::Action::kVerifyLog, CouncilId())) {
+  if (auto refused = RefuseRead(caller.person, engine::Action::kVerifyLog)) {
+    refused->actor = caller.person;
     return std::move(*refused);
   }
-  auto report = handler_->store().Verify(1, 0);
-  if (!report) return ProblemFromError(report.error());
+  auto fresh_it = request.query.find("fresh");
+  const bool fresh = fresh_it != request.query.end() && fresh_it->second == "true";
+  if (fresh_it != request.query.end() && fresh_it->second != "true" &&
+      fresh_it->second != "false") {
+    return Problem(400, "/problems/validation", "The request is not valid",
+                   "fresh is true or false", "fresh");
+  }
+  if (fresh) {
+    if (auto refused = RefuseRead(caller.person, engine::Action::kVerifyLogFresh)) {
+      refused->actor = caller.person;
+      return std::move(*refused);
+    }
+  }
   v1::LogVerification out;
-  out.set_ok(report->ok);
-  out.set_events_checked(report->events_checked);
-  out.set_head_position(report->head_position);
-  out.set_head_hash(report->head_hash_hex);
-  out.set_first_bad_position(report->first_bad_position);
-  out.set_problem(report->problem);
-  out.set_redacted_payloads(report->redacted_payloads);
+  {
+    // One verification at a time: a second caller waits for the first and reads its result.
+    MutexLock lock(verify_mu_);
+    if (fresh || !last_verification_) {
+      auto report = handler_->store().Verify(1, 0);
+      if (!report) return StoreUnavailable(report.error());
+      v1::LogVerification v;
+      v.set_ok(report->ok);
+      v.set_events_checked(report->events_checked);
+      v.set_head_position(report->head_position);
+      v.set_head_hash(report->head_hash_hex);
+      v.set_first_bad_position(report->first_bad_position);
+      v.set_problem(report->problem);
+      v.set_redacted_payloads(report->redacted_payloads);
+      *v.mutable_verified_at() = pbutil::TimeUtil::MicrosecondsToTimestamp(
+          std::chrono::duration_cast<std::chrono::microseconds>(
+              handler_->clock().Now().time_since_epoch())
+              .count());
+      last_verification_ = v;
+      out = std::move(v);
+    } else {
+      out = *last_verification_;
+      out.set_cached(true);
+    }
+  }
   HttpResponse r = Json(200, ToJson(out));
   r.actor = caller.person;
   return r;
@@ -381,23 +484,28 @@ HttpResponse Api::GetVerify(HttpRequest& request) {
 HttpResponse Api::GetMe(HttpRequest& request) {
   Admission caller = Admit(request);
   if (caller.refusal) return std::move(*caller.refusal);
-  if (auto refused = RefuseRead(caller.person, engine::Action::kReadOwnAccount, CouncilId())) {
+  if (auto refused = RefuseRead(caller.person, engine::Action::kReadOwnAccount)) {
     return std::move(*refused);
   }
   v1::CallerView view;
   view.set_person_id(caller.person);
-  IgnoreError(handler_->ReadModel([&](const engine::CouncilModel& model) {
-    const engine::Person* p = model.FindPerson(caller.person);
-    if (p == nullptr) return;
-    view.set_name(p->name);
-    const engine::LocalDay today = engine::LondonDayOf(handler_->clock().Now());
-    for (const auto& g : p->grants) {
-      if (!g.InForceOn(today)) continue;
-      v1::RoleInForce* role = view.add_roles();
-      role->set_role(g.role);
-      role->set_scope(g.scope_unit_id);
-    }
-  }));
+  if (Status s = handler_->ReadModel([&](const engine::CouncilModel& model) {
+        const engine::Person* p = model.FindPerson(caller.person);
+        if (p == nullptr) return;
+        view.set_name(p->name);
+        const engine::LocalDay today = engine::LondonDayOf(handler_->clock().Now());
+        for (const auto& g : p->grants) {
+          if (!g.InForceOn(today)) continue;
+          v1::RoleInForce* role = view.add_roles();
+          role->set_role(g.role);
+          role->set_scope(g.scope_unit_id);
+        }
+      });
+      !s) {
+    HttpResponse r = StoreUnavailable(s.error());
+    r.actor = caller.person;
+    return r;
+  }
   HttpResponse r = Json(200, ToJson(view));
   r.actor = caller.person;
   return r;
@@ -410,12 +518,17 @@ HttpResponse Api::PostClock(HttpRequest& request) {
   }
   Admission caller = Admit(request);
   if (caller.refusal) return std::move(*caller.refusal);
-  if (Status s = CheckJsonBody(request.body); !s) return ProblemFromError(s.error());
+  // Moving the clock is an action of the authority table (kMoveClock): asked before the body is
+  // looked at, so a refused caller learns nothing and nothing is written.
+  if (auto refused = RefuseRead(caller.person, engine::Action::kMoveClock)) {
+    metrics_->Counter("goldthread_authz_refusals_total", "").Add({});
+    refused->actor = caller.person;
+    return std::move(*refused);
+  }
   // Body: {"advanceTo": "2011-10-24T09:00:00Z"}
   v1::AdvanceClock body;
-  pbutil::JsonParseOptions parse;
-  parse.ignore_unknown_fields = false;
-  if (!pbutil::JsonStringToMessage(request.body, &body, parse).ok() || !body.has_advance_to()) {
+  if (Status s = CheckJsonBody(request.body); !s) return ProblemFromError(s.error());
+  if (DecodeJsonBody(request.body, &body) || !body.has_advance_to()) {
     return Problem(400, "/problems/validation", "The request is not valid",
                    "send {\"advanceTo\": \"<RFC 3339 time>\"}", "advanceTo");
   }
@@ -424,6 +537,25 @@ HttpResponse Api::PostClock(HttpRequest& request) {
   if (target < options_.simulated_clock->Now()) {
     return Problem(400, "/problems/validation", "The request is not valid",
                    "the simulated clock only moves forward", "advanceTo");
+  }
+  // The move is recorded (who, from, to) before anything it makes fall due; the engine decides
+  // again who may move it.
+  v1::Command move;
+  *move.mutable_move_simulated_clock()->mutable_from() =
+      pbutil::TimeUtil::MicrosecondsToTimestamp(std::chrono::duration_cast<std::chrono::microseconds>(
+                                                    options_.simulated_clock->Now().time_since_epoch())
+                                                    .count());
+  *move.mutable_move_simulated_clock()->mutable_to() = body.advance_to();
+  auto recorded =
+      handler_->Execute({.actor = caller.person, .command_id = RandomCommandId()}, move);
+  if (!recorded) {
+    HttpResponse r = ProblemFromError(recorded.error());
+    if (recorded.error().field == "to") {
+      r = Problem(400, "/problems/validation", "The request is not valid",
+                  recorded.error().message, "advanceTo");
+    }
+    r.actor = caller.person;
+    return r;
   }
   auto fired = scheduler_->AdvanceTo(options_.simulated_clock, target);
   if (!fired) return ProblemFromError(fired.error());

@@ -25,6 +25,7 @@
 #ifndef GOLDTHREAD_ADAPTERS_API_API_H_
 #define GOLDTHREAD_ADAPTERS_API_API_H_
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -40,6 +41,9 @@
 #include "engine/model/authority.h"
 #include "engine/read/read_models.h"
 #include "engine/scheduler/scheduler.h"
+#include "goldthread/v1/api.pb.h"
+#include "store/base/mutex.h"
+#include "store/base/thread_annotations.h"
 
 namespace goldthread::adapters {
 
@@ -51,6 +55,10 @@ struct ApiOptions {
   // 200/s, burst 400.
   double requests_per_second = 200;
   double burst = 400;
+  // Requests per second per client address for reads that need no token (published
+  // scorecards), and the burst allowed; 0 turns the limit off. Default: 20/s, burst 40.
+  double public_requests_per_second = 20;
+  double public_burst = 40;
   // `serve --simulate`: the clock is simulated and POST /api/v1/clock moves it. Not owned.
   // Default: null (real time; the clock route answers 404).
   SimulatedClock* simulated_clock = nullptr;
@@ -69,7 +77,14 @@ struct ApiOptions {
   // The log's checkpoint, key and tiles need no token (a council that publishes its log);
   // false keeps them behind the kVerifyLog authority like the proofs. Default: true.
   bool public_log = true;
+  // Test seam: run on the worker pool before every pooled route's work (after nothing else);
+  // a test makes it throw to check that an exception there answers 500 and the server keeps
+  // serving. Default: none.
+  std::function<void(const HttpRequest&)> before_work;
 };
+
+// A 400 problem naming `period` unless it is a canonical period id; nullopt when it is.
+std::optional<HttpResponse> RefuseMalformedPeriod(const std::string& period);
 
 class Api {
  public:
@@ -94,8 +109,11 @@ class Api {
   Admission Admit(const HttpRequest& request);
   // A 403 problem when `person` may not do the read `action` on `unit` today (authority.h);
   // nullopt when they may.
+  // A store failure reading the model answers 503 (logged), never as if refused.
   std::optional<HttpResponse> RefuseRead(const std::string& person, engine::Action action,
                                          const std::string& unit);
+  // The same for an action on the council as a whole (its id read in the same model read).
+  std::optional<HttpResponse> RefuseRead(const std::string& person, engine::Action action);
   // Adds a route whose whole work (admission included) runs on the pool.
   void AddOnPool(Router* router, boost::beast::http::verb method, const char* path,
                  const char* name, std::function<HttpResponse(HttpRequest&)> work);
@@ -147,19 +165,26 @@ class Api {
   // before. Only for answers that are a pure function of the position.
   HttpResponse AtPosition(const std::string& key, const engine::AsOf& as_of,
                           const std::function<HttpResponse(const engine::AsOf&)>& compute);
-  // The org unit that owns an indicator / a priority; "" when unknown.
-  std::string IndicatorUnit(const std::string& indicator_id);
-  std::string PriorityUnit(const std::string& priority_id);
-  std::string CouncilId();
+  // The org unit that owns an indicator / a priority; "" when unknown; the store's error when
+  // the model could not be read (answer StoreUnavailable, not 404).
+  Result<std::string> IndicatorUnit(const std::string& indicator_id);
+  Result<std::string> PriorityUnit(const std::string& priority_id);
+  Result<std::string> CouncilId();
 
   engine::CommandHandler* const handler_;
   engine::Scheduler* const scheduler_;
   Metrics* const metrics_;
   const ApiOptions options_;
   std::unique_ptr<RateLimiter> limiter_;
+  std::unique_ptr<RateLimiter> public_limiter_;  // by client address, for public reads
   std::unique_ptr<WorkerPool> pool_;
   std::string openapi_;
   std::unique_ptr<ResponseCache> cache_;
+
+  // The last full verification of the log (GET /api/v1/log/verification answers it unless
+  // ?fresh=true); one verification runs at a time, under verify_mu_.
+  Mutex verify_mu_;
+  std::optional<goldthread::v1::LogVerification> last_verification_ GUARDED_BY(verify_mu_);
 };
 
 }  // namespace goldthread::adapters

@@ -25,7 +25,7 @@ HttpResponse CalendarFeedResponse(engine::CommandHandler& handler, engine::ReadM
   auto person = engine::AuthenticateCalendarFeed(handler, token);
   if (!person) {
     if (person.error().code == ErrorCode::kUnauthenticated) return NotFound();
-    return ProblemFromError(person.error());
+    return StoreUnavailable(person.error());
   }
   if (reads == nullptr) {
     return Problem(503, "/problems/unavailable", "Read models not running",

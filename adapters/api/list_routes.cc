@@ -192,7 +192,7 @@ HttpResponse OnModel(engine::CommandHandler* handler,
                      const std::function<HttpResponse(const engine::CouncilModel&)>& read) {
   HttpResponse out;
   Status s = handler->ReadModel([&](const engine::CouncilModel& model) { out = read(model); });
-  if (!s) return ProblemFromError(s.error());
+  if (!s) return StoreUnavailable(s.error());
   return out;
 }
 
@@ -452,7 +452,7 @@ HttpResponse Api::ListCycles(const std::string& person, const engine::AsOf& as_o
   if (auto* e = std::get_if<HttpResponse>(&status)) return std::move(*e);
   auto period = ParsePeriodFilter(request, "period");
   if (auto* e = std::get_if<HttpResponse>(&period)) return std::move(*e);
-  if (auto refused = RefuseRead(person, engine::Action::kReadCycle, CouncilId())) {
+  if (auto refused = RefuseRead(person, engine::Action::kReadCycle)) {
     return std::move(*refused);
   }
   if (!handler_->options().timetables) {

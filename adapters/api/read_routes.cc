@@ -16,6 +16,8 @@
 
 #include <variant>
 
+#include <spdlog/spdlog.h>
+
 #include "adapters/api/api.h"
 #include "adapters/formats/trail_export.h"
 #include "adapters/http/http_server.h"
@@ -78,32 +80,46 @@ std::variant<engine::AsOf, HttpResponse> ParseAsOf(const HttpRequest& request) {
 
 }  // namespace
 
-std::string Api::IndicatorUnit(const std::string& indicator_id) {
+Result<std::string> Api::IndicatorUnit(const std::string& indicator_id) {
   std::string unit;
-  IgnoreError(handler_->ReadModel([&](const engine::CouncilModel& model) {
-    if (const auto* i = model.FindIndicator(indicator_id)) unit = i->definition.owning_unit_id();
-  }));
+  if (Status s = handler_->ReadModel([&](const engine::CouncilModel& model) {
+        if (const auto* i = model.FindIndicator(indicator_id)) unit = i->definition.owning_unit_id();
+      });
+      !s) {
+    return Unexpected(s.error());
+  }
   return unit;
 }
 
-std::string Api::PriorityUnit(const std::string& priority_id) {
+Result<std::string> Api::PriorityUnit(const std::string& priority_id) {
   std::string unit;
-  IgnoreError(handler_->ReadModel([&](const engine::CouncilModel& model) {
-    auto it = model.priorities().find(priority_id);
-    if (it != model.priorities().end()) unit = it->second.owner_unit_id;
-  }));
+  if (Status s = handler_->ReadModel([&](const engine::CouncilModel& model) {
+        auto it = model.priorities().find(priority_id);
+        if (it != model.priorities().end()) unit = it->second.owner_unit_id;
+      });
+      !s) {
+    return Unexpected(s.error());
+  }
   return unit;
 }
 
-std::string Api::CouncilId() {
+Result<std::string> Api::CouncilId() {
   std::string id;
-  IgnoreError(
-      handler_->ReadModel([&](const engine::CouncilModel& model) { id = model.council_id(); }));
+  if (Status s = handler_->ReadModel(
+          [&](const engine::CouncilModel& model) { id = model.council_id(); });
+      !s) {
+    return Unexpected(s.error());
+  }
   return id;
 }
 
 HttpResponse Api::Read(HttpRequest& request, const ReadFn& read, bool public_route) {
   std::string person;
+  if (public_route && public_limiter_) {
+    // No token to limit by: the client's address is the key.
+    auto decision = public_limiter_->Allow("addr:" + request.remote);
+    if (!decision.allowed) return TooManyRequests(decision.retry_after_seconds);
+  }
   if (!public_route) {
     Admission caller = Admit(request);
     if (caller.refusal) return std::move(*caller.refusal);
@@ -166,10 +182,11 @@ HttpResponse Api::GetScorecard(const std::string& person, const engine::AsOf& as
 HttpResponse Api::GetReport(const std::string& person, const engine::AsOf& as_of,
                             const HttpRequest& request) {
   const std::string& priority = request.params.at("priority_id");
-  const std::string unit = PriorityUnit(priority);
-  if (unit.empty())
+  const auto unit = PriorityUnit(priority);
+  if (!unit) return StoreUnavailable(unit.error());
+  if (unit->empty())
     return NotFound(fmt::format("there is no priority '{}'", priority), "priority_id");
-  if (auto refused = RefuseRead(person, engine::Action::kReadReport, unit)) {
+  if (auto refused = RefuseRead(person, engine::Action::kReadReport, *unit)) {
     return std::move(*refused);
   }
   const std::string& period = request.params.at("period");
@@ -184,11 +201,15 @@ HttpResponse Api::GetReport(const std::string& person, const engine::AsOf& as_of
 HttpResponse Api::GetHistory(const std::string& person, const engine::AsOf& as_of,
                              const HttpRequest& request) {
   const std::string& indicator = request.params.at("indicator_id");
-  const std::string unit = IndicatorUnit(indicator);
-  if (unit.empty()) {
+  const auto unit = IndicatorUnit(indicator);
+  if (!unit) return StoreUnavailable(unit.error());
+  if (unit->empty()) {
     return NotFound(fmt::format("there is no indicator '{}'", indicator), "indicator_id");
   }
-  if (auto refused = RefuseRead(person, engine::Action::kReadFigureHistory, unit)) {
+  if (auto refused = RefuseRead(person, engine::Action::kReadFigureHistory, *unit)) {
+    return std::move(*refused);
+  }
+  if (auto refused = RefuseMalformedPeriod(request.params.at("period"))) {
     return std::move(*refused);
   }
   const std::string& period = request.params.at("period");
@@ -206,9 +227,18 @@ HttpResponse Api::GetOutstanding(const std::string& person, const engine::AsOf& 
   const std::string whose = it == request.params.end() ? person : it->second;
   if (auto refused = RefuseRead(
           person,
-          whose == person ? engine::Action::kReadOwnAccount : engine::Action::kReadOutstandingWork,
-          CouncilId())) {
+          whose == person ? engine::Action::kReadOwnAccount : engine::Action::kReadOutstandingWork)) {
     return std::move(*refused);
+  }
+  if (whose != person) {
+    bool known = false;
+    if (Status s = handler_->ReadModel([&](const engine::CouncilModel& model) {
+          known = model.FindPerson(whose) != nullptr;
+        });
+        !s) {
+      return StoreUnavailable(s.error());
+    }
+    if (!known) return NotFound(fmt::format("there is no person '{}'", whose), "person_id");
   }
   auto work = options_.read_models->OutstandingWork(whose, as_of);
   if (!work) return ProblemFromError(work.error());
@@ -217,7 +247,7 @@ HttpResponse Api::GetOutstanding(const std::string& person, const engine::AsOf& 
 
 HttpResponse Api::GetLateReturns(const std::string& person, const engine::AsOf& as_of,
                                  const HttpRequest&) {
-  if (auto refused = RefuseRead(person, engine::Action::kReadLateReturns, CouncilId())) {
+  if (auto refused = RefuseRead(person, engine::Action::kReadLateReturns)) {
     return std::move(*refused);
   }
   auto late = options_.read_models->LateReturns(as_of);
@@ -228,8 +258,10 @@ HttpResponse Api::GetLateReturns(const std::string& person, const engine::AsOf& 
 HttpResponse Api::GetTrail(const std::string& person, const engine::AsOf& as_of,
                            const HttpRequest& request) {
   auto directorate = request.query.find("directorate");
-  const std::string scope = directorate == request.query.end() ? CouncilId() : directorate->second;
-  if (auto refused = RefuseRead(person, engine::Action::kReadAssuranceTrail, scope)) {
+  if (auto refused = directorate == request.query.end()
+                         ? RefuseRead(person, engine::Action::kReadAssuranceTrail)
+                         : RefuseRead(person, engine::Action::kReadAssuranceTrail,
+                                      directorate->second)) {
     return std::move(*refused);
   }
   auto format_it = request.query.find("format");
@@ -242,8 +274,24 @@ HttpResponse Api::GetTrail(const std::string& person, const engine::AsOf& as_of,
       request.params.at("period"), directorate == request.query.end() ? "" : directorate->second,
       as_of);
   if (!trail) return ProblemFromError(trail.error());
+  if (!trail->verification().ok()) {
+    // A damaged log seals nothing: no trail is handed out, in any format, that could be read
+    // as a clean one (docs/openapi.json: 503).
+    const auto& v = trail->verification();
+    spdlog::error("api: the assurance trail for {} refused: the log fails verification at "
+                  "position {}: {}",
+                  trail->period(), v.first_bad_position(), v.problem());
+    HttpResponse r = Problem(
+        503, "/problems/log-damaged", "The log failed verification",
+        fmt::format("the event log fails verification at position {} ({}); no assurance trail "
+                    "can be sealed until it is restored from a backup (docs/OPERATIONS.md)",
+                    v.first_bad_position(), v.problem()));
+    r.body.pop_back();
+    r.body += fmt::format(R"(,"firstBadPosition":{}}})", v.first_bad_position());
+    return r;
+  }
   // Sealed with a checkpoint of the tree it was computed from, signed with the log's key.
-  if (options_.checkpointer != nullptr && trail->verification().ok()) {
+  if (options_.checkpointer != nullptr) {
     auto cp = options_.checkpointer->SignAt(trail->verification().tree_size());
     if (!cp) return ProblemFromError(cp.error());
     trail->mutable_verification()->set_checkpoint(cp->note);
@@ -274,8 +322,10 @@ HttpResponse Api::GetEscalations(const std::string& person, const engine::AsOf& 
                    "period is required, e.g. ?period=FY2011-Q2", "period");
   }
   auto directorate = request.query.find("directorate");
-  const std::string scope = directorate == request.query.end() ? CouncilId() : directorate->second;
-  if (auto refused = RefuseRead(person, engine::Action::kReadEscalations, scope)) {
+  if (auto refused =
+          directorate == request.query.end()
+              ? RefuseRead(person, engine::Action::kReadEscalations)
+              : RefuseRead(person, engine::Action::kReadEscalations, directorate->second)) {
     return std::move(*refused);
   }
   auto status = request.query.find("status");
@@ -304,7 +354,7 @@ HttpResponse Api::GetEscalations(const std::string& person, const engine::AsOf& 
 HttpResponse Api::GetCycle(const std::string& person, const HttpRequest& request) {
   const std::string& workflow = request.params.at("workflow_id");
   const std::string& period = request.params.at("period");
-  if (auto refused = RefuseRead(person, engine::Action::kReadCycle, CouncilId())) {
+  if (auto refused = RefuseRead(person, engine::Action::kReadCycle)) {
     return std::move(*refused);
   }
   auto cycle = handler_->LoadCycle(workflow, period);

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "adapters/cli/internal/cli_commands.h"
+#include "adapters/cli/internal/private_files.h"
 #include "adapters/demo/demo_council.h"
 #include "adapters/verifiable_log/log_key.h"
 #include "engine/model/local_date.h"
@@ -19,6 +20,7 @@ namespace goldthread::adapters::internal {
 namespace {
 
 int RunDemo(DemoOptions options, const std::string& today, const std::string& log_key) {
+  RestrictNewFiles();  // the demo's store and demo-accounts.txt: the owner's only
   const TimePoint now = SystemClock::Instance().Now();
   const engine::LocalDay real_today = engine::LondonDayOf(now);
   if (today.empty()) {
@@ -54,6 +56,7 @@ int RunDemo(DemoOptions options, const std::string& today, const std::string& lo
   }
   const std::string accounts_path = options.data_dir + "/demo-accounts.txt";
   if (auto s = WriteFileAtomically(accounts_path, accounts, 0600); !s) return Fail(s.error());
+  MakePrivate(options.data_dir);
   std::printf("%s\n(kept in %s)\n\n", accounts.c_str(), accounts_path.c_str());
   // The log's signing key beside the folder (kept if an earlier demo left one there).
   bool created = false;

@@ -169,18 +169,19 @@ int RunExportTrail(const std::string& data_dir, const std::string& tenant,
   if (!session) return Fail(session.error().message);
   auto trail = session->reads->AssuranceTrail(period, directorate);
   if (!trail) return Fail(trail.error().message);
+  if (!trail->verification().ok()) {
+    // Nothing is written to --out: a file there would look like a clean trail.
+    return Fail(fmt::format("the log failed verification at position {} ({}); no trail was "
+                            "written to {}. Restore the store from a backup "
+                            "(docs/OPERATIONS.md)",
+                            trail->verification().first_bad_position(),
+                            trail->verification().problem(), out),
+                kExitRefused);
+  }
   auto sheet = TrailSheet(*trail);
   if (!sheet) return Fail(sheet.error().message);
   // CSV is exactly what `goldthread trail --format csv` and the API give.
-  const int code =
-      WriteSheet(*sheet, format, out, format == "csv" ? engine::TrailToCsv(*trail) : "");
-  if (code == 0 && !trail->verification().ok()) {
-    return Fail(
-        fmt::format("WARNING: the log failed verification at position {}: {}",
-                    trail->verification().first_bad_position(), trail->verification().problem()),
-        kExitRefused);
-  }
-  return code;
+  return WriteSheet(*sheet, format, out, format == "csv" ? engine::TrailToCsv(*trail) : "");
 }
 
 int RunExportLog(const std::string& data_dir, const std::string& source, const std::string& out) {

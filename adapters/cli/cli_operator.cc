@@ -7,6 +7,7 @@
 
 #include "adapters/cli/internal/cli_commands.h"
 #include "adapters/verifiable_log/log_key.h"
+#include "adapters/cli/internal/private_files.h"
 #include "adapters/web/token.h"
 #include "engine/command/command_handler.h"
 #include "engine/council_engine.h"
@@ -23,8 +24,10 @@ struct OperatorSession {
   std::unique_ptr<engine::CouncilEngine> engine;
 };
 Result<OperatorSession> OpenForOperator(const std::string& data_dir, const std::string& tenant) {
+  RestrictNewFiles();  // the store holds token hashes: the owner's only
   auto opened = store::EventStore::Open(data_dir, store::StoreOptions{});
   if (!opened) return Unexpected(opened.error());
+  MakePrivate(data_dir);
   OperatorSession s{.store = std::move(*opened)};
   // Starting a council and issuing tokens are decided by no workflow rule: no timetables needed.
   auto engine =

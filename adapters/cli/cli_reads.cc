@@ -1,5 +1,6 @@
 #include "adapters/cli/cli_reads.h"
 
+#include <fmt/format.h>
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
 
@@ -27,6 +28,8 @@ namespace pbutil = google::protobuf::util;
 
 constexpr int kExitUsage = 2;
 constexpr int kExitCannotRun = 3;
+// The log fails verification: nothing was written.
+constexpr int kExitLogDamaged = 1;
 
 int Fail(const std::string& message, int code = kExitCannotRun) {
   std::fprintf(stderr, "goldthread: %s\n", message.c_str());
@@ -143,8 +146,18 @@ int RunTrail(const ReadCommandOptions& options, const std::string& period,
   if (!session) return Fail(session.error().message);
   auto trail = session->reads->AssuranceTrail(period, directorate, *as_of);
   if (!trail) return Fail(trail.error().message);
+  if (!trail->verification().ok()) {
+    // A damaged log seals nothing: not a byte of the trail is written, so nothing that looks
+    // like a clean trail can be passed on.
+    return Fail(fmt::format("the log failed verification at position {} ({}); no assurance "
+                            "trail was written. Restore the store from a backup "
+                            "(docs/OPERATIONS.md, \"When goldthread verify fails\")",
+                            trail->verification().first_bad_position(),
+                            trail->verification().problem()),
+                kExitLogDamaged);
+  }
   // Sealed with a checkpoint signed with the log's key, when this operator holds it.
-  if (trail->verification().ok() && std::filesystem::exists(options.log_key)) {
+  if (std::filesystem::exists(options.log_key)) {
     auto signer = LoadLogKey(options.log_key);
     if (!signer) return Fail(signer.error().message);
     auto note = SignTreeCheckpoint(*session->store, *signer, trail->verification().tree_size());
@@ -162,12 +175,6 @@ int RunTrail(const ReadCommandOptions& options, const std::string& period,
     out = engine::TrailToHtml(*trail);
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
-  if (!trail->verification().ok()) {
-    std::fprintf(stderr, "goldthread: WARNING: the log failed verification at position %llu: %s\n",
-                 static_cast<unsigned long long>(trail->verification().first_bad_position()),
-                 trail->verification().problem().c_str());
-    return 1;
-  }
   return 0;
 }
 

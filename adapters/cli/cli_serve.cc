@@ -68,6 +68,13 @@ void AddServeCommand(CLI::App& app, CliContext& cli) {
   serve->add_option("--listen", serve_options.listen, "Address and port to listen on")
       ->capture_default_str();
   serve->add_option("--tenant", tenant, "The council served")->capture_default_str();
+  serve->add_option("--max-connections", serve_options.max_connections,
+                    "Connections served at once (the last 16 only for /healthz, /readyz and "
+                    "/metrics)")
+      ->capture_default_str();
+  serve->add_option("--max-connections-per-address", serve_options.max_connections_per_address,
+                    "Connections served at once from one client address (0: no limit)")
+      ->capture_default_str();
   serve_options.workflows_dir = EnvOr("GOLDTHREAD_WORKFLOWS", "");
   serve->add_option("--workflows", serve_options.workflows_dir,
                     "Folder of workflow timetables, with the bank holidays in its calendars/ "

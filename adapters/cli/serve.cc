@@ -11,6 +11,8 @@
 #include <thread>
 
 #include "adapters/api/api.h"
+#include "adapters/cli/internal/private_files.h"
+#include "adapters/notify/secret_file.h"
 #include "adapters/http/http_server.h"
 #include "adapters/verifiable_log/checkpoints.h"
 #include "adapters/verifiable_log/log_key.h"
@@ -31,6 +33,9 @@ int RunServe(const ServeOptions& options) {
   }
   HttpServerOptions http;
   http.address = options.listen.substr(0, colon);
+  http.max_connections = options.max_connections;
+  http.max_connections_per_address = options.max_connections_per_address;
+  http.reserved_connections = std::min<size_t>(16, options.max_connections / 4);
   try {
     http.port = static_cast<uint16_t>(std::stoul(options.listen.substr(colon + 1)));
   } catch (const std::exception&) {
@@ -42,6 +47,19 @@ int RunServe(const ServeOptions& options) {
     std::fprintf(stderr, "goldthread: --openapi %s cannot be read\n", options.openapi_path.c_str());
     return 2;
   }
+
+  // Secret files passed by flag are the owner's only, or serve does not start.
+  for (const auto& [path, flag] :
+       {std::pair{options.notifications.webhook_secret_file, "webhook-secret-file"},
+        std::pair{options.notifications.smtp_password_file, "smtp-password-file"}}) {
+    if (path.empty()) continue;
+    if (Status s = CheckSecretFileIsPrivate(path, flag); !s) {
+      std::fprintf(stderr, "goldthread: %s\n", s.error().message.c_str());
+      return 2;
+    }
+  }
+  // What serve creates in the data folder (RocksDB's files included) is the owner's only.
+  RestrictNewFiles();
 
   // ---- notifications (outbox: adapters/notifications.h) -- checked before anything is written
   NotificationOptions notify_options = options.notifications;
@@ -99,6 +117,7 @@ int RunServe(const ServeOptions& options) {
     std::fprintf(stderr, "goldthread: %s\n", store.error().message.c_str());
     return 3;
   }
+  MakePrivate(options.data_dir);
   // The log's signing key: a store made before its log was signed gets one now.
   bool key_created = false;
   const std::string key_path =
@@ -152,6 +171,8 @@ int RunServe(const ServeOptions& options) {
   Api api(&handler, &scheduler, &metrics,
           {.requests_per_second = options.rate_limit,
            .burst = 2 * options.rate_limit,
+           // --rate-limit 0 (a load test, or a proxy that limits) turns the public limit off too.
+           .public_requests_per_second = options.rate_limit > 0 ? 20.0 : 0.0,
            .simulated_clock = simulated.get(),
            .openapi_path = options.openapi_path,
            .read_models = reads,

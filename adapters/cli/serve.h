@@ -44,6 +44,10 @@ struct ServeOptions {
   // Requests per second allowed per API token (bursts of twice that); 0 turns the limit off.
   // Env: GOLDTHREAD_RATE_LIMIT. Default: 200.
   double rate_limit = 200;
+  // Connections served at once (--max-connections), and from one client address
+  // (--max-connections-per-address; 0: no limit). Defaults: 1024 and 64.
+  size_t max_connections = 1024;
+  size_t max_connections_per_address = 64;
   // Delivery of reminders and escalations by e-mail and webhook (off unless a URL is set);
   // every field has a flag and an environment variable (adapters/README.md).
   NotificationOptions notifications;

@@ -130,8 +130,41 @@ Result<CsvTable> ParseCsv(std::string_view text) {
   return table;
 }
 
-std::string CsvField(std::string_view value) {
-  if (value.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(value);
+bool IsPlainNumber(std::string_view value) {
+  size_t i = 0;
+  if (i < value.size() && (value[i] == '-' || value[i] == '+')) ++i;
+  bool digits = false, point = false;
+  for (; i < value.size(); ++i) {
+    const char c = value[i];
+    if (c >= '0' && c <= '9') {
+      digits = true;
+    } else if (c == '.' && !point) {
+      point = true;
+    } else {
+      return false;
+    }
+  }
+  return digits;
+}
+
+std::string SafeSpreadsheetText(std::string_view value) {
+  std::string out;
+  out.reserve(value.size() + 1);
+  for (char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7F) continue;
+    out.push_back(ch);
+  }
+  // OWASP "CSV injection": a cell starting with one of these may be read as a formula.
+  if (!out.empty() && std::string_view("=+-@\t\r").find(out.front()) != std::string_view::npos) {
+    out.insert(out.begin(), '\'');
+  }
+  return out;
+}
+
+std::string CsvField(std::string_view raw) {
+  const std::string value = IsPlainNumber(raw) ? std::string(raw) : SafeSpreadsheetText(raw);
+  if (value.find_first_of(",\"\r\n") == std::string_view::npos) return value;
   std::string out = "\"";
   for (char c : value) {
     if (c == '"') out.push_back('"');

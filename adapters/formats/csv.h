@@ -50,8 +50,16 @@ inline constexpr size_t kMaxCsvBytes = 64 << 20;
 Result<CsvTable> ParseCsv(std::string_view text);
 
 // One field as RFC 4180 writes it: quoted when it holds a comma, quote, CR or LF (quotes
-// doubled), as is otherwise.
+// doubled), as is otherwise. A plain decimal number ("-3.5", "12") is written as it is; any
+// other field goes through SafeSpreadsheetText first, so text a person typed can never be read
+// as a formula by a spreadsheet.
 std::string CsvField(std::string_view value);
+// Text made safe for a spreadsheet cell (CSV or xlsx; OWASP's CSV injection guidance): control
+// characters other than line feed, carriage return and tab are removed, and a text starting
+// with =, +, -, @, tab or carriage return is prefixed with a single quote ('=HYPERLINK(...)).
+std::string SafeSpreadsheetText(std::string_view value);
+// Whether `value` is a plain decimal number: an optional sign, digits, at most one point.
+bool IsPlainNumber(std::string_view value);
 // A record of fields joined by commas and ended with CRLF.
 std::string CsvLine(const std::vector<std::string>& fields);
 

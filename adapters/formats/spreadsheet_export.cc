@@ -204,7 +204,9 @@ Status WriteXlsx(const Sheet& sheet, const std::string& path) {
             worksheet_write_number(ws, row, col, *cell.number, number_format(cell.decimal_places)));
         widths[c] = std::max(widths[c], 12.0);
       } else if (!cell.text.empty()) {
-        const std::string value = cell.text.substr(0, kMaxCellChars);
+        // Only text cells are neutralised: a number cell (a negative figure) stays a number.
+        const std::string value =
+            cell.rag ? cell.text : SafeSpreadsheetText(cell.text).substr(0, kMaxCellChars);
         check(worksheet_write_string(ws, row, col, value.c_str(),
                                      cell.rag ? rag_format(value) : text));
         widths[c] = std::max(widths[c], std::min<double>(kMaxWidth, value.size() + 2));

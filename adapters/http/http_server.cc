@@ -15,6 +15,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cctype>
+#include <map>
 #include <csignal>
 #include <optional>
 #include <thread>
@@ -133,8 +134,10 @@ class ServerImpl;
 // but the constructor, the destructor and CloseNow runs on the connection's strand.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  // `reject`: the server is full; answer 503 and close.
-  Session(tcp::socket&& socket, ServerImpl* server, bool reject);
+  // `reject`: the server is full; answer 503 and close. `reserve_only`: only the reserve is
+  // left; serve /healthz, /readyz and /metrics, 503 for anything else.
+  Session(tcp::socket&& socket, ServerImpl* server, bool reject, bool reserve_only,
+          std::string remote);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -143,6 +146,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // Posted by Stop: closes the connection when it is idle; a request whose header has begun
   // to arrive is counted in flight, so that Stop waits for it to be read and answered.
   void OnServerStopping();
+  // Posted when the server comes under pressure: an idle connection (waiting for a request,
+  // none arriving) gets idle_timeout_under_pressure left.
+  void OnPressure();
   // Closes the socket and drops the handler's hold. Only when no I/O thread runs.
   void CloseNow();
   net::any_io_executor executor() { return stream_.get_executor(); }
@@ -175,7 +181,11 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::response<http::string_body>> response_;
   ServerImpl* const server_;
   const bool reject_;
+  const bool reserve_only_;
   std::string remote_;
+  // Under pressure: ends an idle wait for a request early (OnPressure).
+  net::steady_timer pressure_timer_{stream_.get_executor()};
+  bool pressure_armed_ = false;
   Phase phase_ = Phase::kStarting;
   bool opened_ = false;   // counted in the server's open connections
   bool counted_ = false;  // this session holds one unit of the server's in-flight count
@@ -327,6 +337,33 @@ class ServerImpl final : public HttpServer {
   const std::shared_ptr<Gate>& gate() const { return gate_; }
   bool stopping() const { return stopping_.load(); }
   size_t connections() const { return connections_.load(); }
+  // Whether so many connections are open that idle ones should make room.
+  bool UnderPressure() const { return connections_.load() * 4 >= options_.max_connections * 3; }
+  // Tells every idle connection to make room soon; at most once every half second.
+  void ShortenIdleConnections() {
+    const int64_t now = SteadyClock::now().time_since_epoch().count();
+    int64_t last = last_shortened_.load();
+    const int64_t gap = std::chrono::duration_cast<SteadyClock::duration>(
+                            std::chrono::milliseconds(500))
+                            .count();
+    if (now - last < gap || !last_shortened_.compare_exchange_strong(last, now)) return;
+    for (auto& s : LiveSessions()) net::post(s->executor(), [s] { s->OnPressure(); });
+  }
+  // Open connections from `address`; AddressOpened/AddressClosed keep the count.
+  size_t ConnectionsFrom(const std::string& address) {
+    MutexLock lock(addresses_mu_);
+    auto it = per_address_.find(address);
+    return it == per_address_.end() ? 0 : it->second;
+  }
+  void AddressOpened(const std::string& address) {
+    MutexLock lock(addresses_mu_);
+    ++per_address_[address];
+  }
+  void AddressClosed(const std::string& address) {
+    MutexLock lock(addresses_mu_);
+    auto it = per_address_.find(address);
+    if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
+  }
   // Sessions answering 503 (writing it or lingering after it).
   size_t refusing() const { return refusing_.load(); }
   void RefusalBegun() { ++refusing_; }
@@ -393,6 +430,9 @@ class ServerImpl final : public HttpServer {
   // Everything from here to ioc_ is declared before it because sessions destroyed with the
   // io_context (their handlers still queued) use it in their destructors.
   std::atomic<size_t> connections_{0};
+  std::atomic<int64_t> last_shortened_{0};
+  Mutex addresses_mu_;
+  std::map<std::string, size_t> per_address_ GUARDED_BY(addresses_mu_);
   std::atomic<size_t> refusing_{0};
   std::atomic<size_t> in_flight_{0};
   std::atomic<size_t> stop_notices_{0};
@@ -427,8 +467,18 @@ void Listener::OnAccept(beast::error_code ec, tcp::socket socket) {
   }
   if (server_->stopping()) return;  // the socket closes here
   // Accepts run one at a time on the acceptor's strand, so these checks cannot race another.
-  const size_t limit = server_->options().max_connections;
-  const bool reject = server_->connections() >= limit;
+  const HttpServerOptions& o = server_->options();
+  const size_t limit = o.max_connections;
+  beast::error_code endpoint_ec;
+  const auto endpoint = socket.remote_endpoint(endpoint_ec);
+  std::string remote = endpoint_ec ? "-" : endpoint.address().to_string();
+  const size_t open = server_->connections();
+  const bool reject = open >= limit || (o.max_connections_per_address > 0 &&
+                                        server_->ConnectionsFrom(remote) >=
+                                            o.max_connections_per_address);
+  const bool reserve_only =
+      !reject && o.reserved_connections > 0 && open + o.reserved_connections >= limit;
+  if (server_->UnderPressure()) server_->ShortenIdleConnections();
   if (reject && server_->refusing() >= limit) {
     // As many 503s are already being written or lingering: a flood. Close this one unanswered
     // rather than hold yet another socket for it.
@@ -437,20 +487,25 @@ void Listener::OnAccept(beast::error_code ec, tcp::socket socket) {
     socket.close(ignored);
     return DoAccept();
   }
-  std::make_shared<Session>(std::move(socket), server_, reject)->Run();
+  std::make_shared<Session>(std::move(socket), server_, reject, reserve_only, std::move(remote))
+      ->Run();
   DoAccept();
 }
 
-Session::Session(tcp::socket&& socket, ServerImpl* server, bool reject)
-    : stream_(std::move(socket)), server_(server), reject_(reject) {
-  beast::error_code ec;
-  const auto endpoint = stream_.socket().remote_endpoint(ec);
-  remote_ = ec ? "-" : endpoint.address().to_string();
-}
+Session::Session(tcp::socket&& socket, ServerImpl* server, bool reject, bool reserve_only,
+                 std::string remote)
+    : stream_(std::move(socket)),
+      server_(server),
+      reject_(reject),
+      reserve_only_(reserve_only),
+      remote_(std::move(remote)) {}
 
 Session::~Session() {
   if (counted_) server_->EndRequest();
-  if (opened_) server_->ConnectionClosed();
+  if (opened_) {
+    server_->ConnectionClosed();
+    server_->AddressClosed(remote_);
+  }
   if (reject_) server_->RefusalEnded();
   server_->Unregister(this);
 }
@@ -464,6 +519,7 @@ void Session::Run() {
   } else {
     opened_ = true;
     server_->ConnectionOpened();
+    server_->AddressOpened(remote_);
   }
   net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
     if (self->reject_) {
@@ -489,6 +545,21 @@ void Session::OnServerStopping() {
   }
   // Otherwise the session is serving, writing or lingering, and closes after its response.
   server_->StopNoticeHandled();
+}
+
+void Session::OnPressure() {
+  if (phase_ != Phase::kReading || counted_ || RequestArriving() || pressure_armed_) return;
+  // The pending read keeps its own deadline; this timer ends it sooner if the connection is
+  // still idle then (changing the stream's expiry would not reach a read already pending).
+  pressure_armed_ = true;
+  pressure_timer_.expires_after(
+      std::min(server_->options().read_timeout, server_->options().idle_timeout_under_pressure));
+  pressure_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    self->pressure_armed_ = false;
+    if (ec || self->phase_ != Phase::kReading || self->counted_ || self->RequestArriving()) return;
+    beast::error_code ignored;
+    self->stream_.socket().cancel(ignored);  // the read ends with operation_aborted: closed
+  });
 }
 
 void Session::CloseNow() {
@@ -528,7 +599,13 @@ void Session::DoRead() {
   parser_.emplace();
   parser_->body_limit(server_->options().max_body_bytes);
   parser_->header_limit(static_cast<uint32_t>(server_->options().max_header_bytes));
-  stream_.expires_after(server_->options().read_timeout);
+  // An idle keep-alive connection makes room sooner when the server is under pressure (a
+  // fresh one too: many connections that send nothing are what pressure looks like).
+  // A reserve connection is for a health check that sends its request at once.
+  const bool pressed = server_->UnderPressure() || reserve_only_;
+  stream_.expires_after(pressed ? std::min(server_->options().read_timeout,
+                                           server_->options().idle_timeout_under_pressure)
+                                : server_->options().read_timeout);
   http::async_read_header(stream_, buffer_, *parser_,
                           beast::bind_front_handler(&Session::OnReadHeader, shared_from_this()));
 }
@@ -547,6 +624,17 @@ void Session::OnReadHeader(beast::error_code ec, size_t) {
   keep_alive_ = header.keep_alive();
 
   const HttpServerOptions& o = server_->options();
+  // RFC 9112 section 3.2: an HTTP/1.1 request has exactly one Host field; any request with
+  // more than one is refused.
+  const auto hosts = std::distance(header.equal_range(http::field::host).first,
+                                   header.equal_range(http::field::host).second);
+  if ((version_ >= 11 && hosts != 1) || hosts > 1) {
+    return Refuse(Rejection::kMalformed,
+                  Problem(400, "/problems/malformed-request", "Bad Host header",
+                          hosts == 0 ? "an HTTP/1.1 request needs a Host header"
+                                     : "a request may have only one Host header",
+                          "Host"));
+  }
   if (target.size() > o.max_url_bytes) {
     return Refuse(
         Rejection::kUrlLimit,
@@ -618,11 +706,23 @@ void Session::OnReadFailed(beast::error_code ec) {
   if (ec == http::error::header_limit) {
     // The header block includes the request line: if that line alone is past the URL limit,
     // the URL is what is too long.
-    const std::string_view received(static_cast<const char*>(buffer_.data().data()),
-                                    buffer_.size());
-    const size_t line_end = received.find("\r\n");
-    const size_t line = line_end == std::string_view::npos ? received.size() : line_end;
-    if (line > o.max_url_bytes) {
+    // Once the request line is parsed its target is known (and the parser has consumed it from
+    // the buffer, which then holds header fields, not the request line); before that, the
+    // line still being received is what is too long.
+    std::string_view parsed_target;
+    if (parser_) {
+      const auto t = parser_->get().target();
+      parsed_target = std::string_view(t.data(), t.size());
+    }
+    bool url_too_long = parsed_target.size() > o.max_url_bytes;
+    if (parsed_target.empty()) {
+      const std::string_view received(static_cast<const char*>(buffer_.data().data()),
+                                      buffer_.size());
+      const size_t line_end = received.find("\r\n");
+      const size_t line = line_end == std::string_view::npos ? received.size() : line_end;
+      url_too_long = line > o.max_url_bytes;
+    }
+    if (url_too_long) {
       return Refuse(
           Rejection::kUrlLimit,
           Problem(414, "/problems/uri-too-long", "URL too long",
@@ -654,6 +754,14 @@ void Session::Serve() {
   req.target = std::string(raw.target());
   Router::Match match = server_->router().Find(req.method, path_);
   route_ = match.name;
+  if (reserve_only_ && path_ != "/healthz" && path_ != "/readyz" && path_ != "/metrics") {
+    server_->CountRejected(Rejection::kConnectionLimit);
+    HttpResponse r = Problem(503, "/problems/unavailable", "Too many connections",
+                             "the server is serving as many connections as it allows; only "
+                             "/healthz, /readyz and /metrics answer now; retry shortly");
+    r.headers.emplace_back("Retry-After", "1");
+    return DoWrite(std::move(r), false);
+  }
   if (!match.well_formed || !ParseTarget(req.target, &req.path, &req.query)) {
     server_->CountRejected(Rejection::kMalformed);
     return DoWrite(Problem(400, "/problems/malformed-request", "Malformed URL",

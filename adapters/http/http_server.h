@@ -7,8 +7,10 @@
 // a declared body over the limit (413) or an over-large header block (431) is refused before
 // any body is read, and "Expect: 100-continue" is answered only when the body will be
 // accepted. The header, then the body, must each arrive within `read_timeout`. At most
-// `max_connections` connections are served at once; beyond that a new connection is answered
-// 503 and closed.
+// `max_connections` connections are served at once, and at most `max_connections_per_address`
+// from one client address; beyond that a new connection is answered 503 and closed. The last
+// `reserved_connections` of them serve only /healthz, /readyz and /metrics, and under pressure
+// idle keep-alive connections are closed after `idle_timeout_under_pressure`.
 // Every refusal is a problem document, and every response that closes the connection is
 // followed by a short lingering read, so that a client still sending gets the answer rather
 // than a reset.
@@ -72,6 +74,16 @@ struct HttpServerOptions {
   // Connections served at once; one more is answered 503 and closed. While as many 503s
   // are still in progress, further connections are closed unanswered. Default: 1024.
   size_t max_connections = 1024;
+  // Connections from one client address served at once; one more is answered 503 and closed,
+  // so one client's idle connections cannot lock everyone out. 0: no limit. Default: 64.
+  size_t max_connections_per_address = 64;
+  // Of max_connections, those kept for /healthz, /readyz and /metrics: once only these are
+  // left, a new connection is served for those paths only (503 for any other). Default: 16.
+  size_t reserved_connections = 16;
+  // Under pressure (more than three quarters of max_connections open), the time an idle
+  // keep-alive connection may wait for its next request, instead of read_timeout, so that
+  // idle connections make room sooner. Default: 2 s.
+  std::chrono::milliseconds idle_timeout_under_pressure{2'000};
   // How long Stop waits for requests already begun. Default: 10 s.
   std::chrono::milliseconds drain_timeout{10'000};
   // Where the access log and server errors go; one info line per request:

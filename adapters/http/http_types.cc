@@ -1,6 +1,7 @@
 #include "adapters/http/http_types.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <boost/beast/http/verb.hpp>
@@ -66,6 +67,15 @@ HttpResponse Problem(unsigned status, std::string_view type, std::string_view ti
                        JsonEscape(title), status, JsonEscape(detail));
   if (!field.empty()) r.body += fmt::format(R"(,"field":"{}")", JsonEscape(field));
   r.body += "}";
+  return r;
+}
+
+HttpResponse StoreUnavailable(const Error& error) {
+  spdlog::error("api: the store failed: {}", error.ToString());
+  HttpResponse r = Problem(503, "/problems/store-unavailable", "The store is not available",
+                           "the server could not read its store; try again shortly (the reason "
+                           "is in the server's log)");
+  r.headers.emplace_back("Retry-After", "5");
   return r;
 }
 
@@ -172,6 +182,20 @@ std::string Router::PathForLog(std::string_view raw_path) const {
   for (const Route& r : routes_) {
     std::map<std::string, std::string> params;
     if (r.secret_path && Matches(r, segments, &params)) return r.pattern;
+  }
+  // A path under a secret route's literal prefix that matches no route ("/api/v1/calendars/
+  // <token>.ics/x") may still carry the secret: only the prefix is shown.
+  for (const Route& r : routes_) {
+    if (!r.secret_path) continue;
+    size_t literal = 0;
+    while (literal < r.segments.size() && !r.segments[literal].starts_with("{")) ++literal;
+    if (segments.size() <= literal) continue;
+    bool under = true;
+    for (size_t i = 0; i < literal; ++i) under = under && segments[i] == r.segments[i];
+    if (!under) continue;
+    std::string shown;
+    for (size_t i = 0; i < literal; ++i) shown += "/" + r.segments[i];
+    return shown + "/(redacted)";
   }
   return std::string(raw_path);
 }

@@ -62,6 +62,9 @@ HttpResponse Problem(unsigned status, std::string_view type, std::string_view ti
 // The problem document for an engine or store error (kInvalidArgument → 400, kNotFound → 404,
 // kConflict → 409, kPermissionDenied → 403, kUnauthenticated → 401, ...).
 HttpResponse ProblemFromError(const Error& error);
+// 503 for a store (or model) failure: the reason is logged; the answer says to try again. A
+// store failure is never answered as 404 or 403.
+HttpResponse StoreUnavailable(const Error& error);
 // 429 with a Retry-After header of `retry_after_seconds` (at least 1), for a rate limiter's
 // refusal.
 HttpResponse TooManyRequests(int retry_after_seconds);

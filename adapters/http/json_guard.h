@@ -2,9 +2,14 @@
 // sees input that is not text or that nests deep enough to exhaust its stack.
 //
 // CheckJsonBody is a single pass over the bytes: it validates UTF-8 (RFC 3629: no overlong
-// forms, no surrogates, nothing past U+10FFFF, no truncated sequence) and counts the nesting
-// of arrays and objects outside strings. It does not check that the body is JSON; the parser
-// that follows does.
+// forms, no surrogates, nothing past U+10FFFF, no truncated sequence), counts the nesting
+// of arrays and objects outside strings, refuses a key given twice in one object
+// ({"name":"A","name":"B"}: which one counts would be the parser's guess; keys are compared
+// after decoding their escapes) and a raw control character (below U+0020) inside a string
+// (RFC 8259 section 7 requires them escaped). Those two name the field ("name",
+// "value.value"). It does not otherwise check that the body is JSON; the parser that follows
+// does. Escaped control characters (\u0000, \n) are the engine's to judge, field by field
+// (engine/command/internal/command_text.cc).
 //
 //   if (Status s = CheckJsonBody(req.body); !s) return respond(ProblemFromError(s.error()));
 //
@@ -22,9 +27,11 @@ namespace goldthread::adapters {
 // Default for CheckJsonBody's max_depth: no API message nests anywhere near this.
 inline constexpr int kDefaultMaxJsonDepth = 32;
 
-// OK when `body` is valid UTF-8 and its arrays and objects nest at most `max_depth` deep
-// ("[]" is depth 1). Otherwise kInvalidArgument with field "body" and a message naming the
-// byte offset of the problem (ProblemFromError turns it into a 400 problem document).
+// OK when `body` is valid UTF-8, its arrays and objects nest at most `max_depth` deep
+// ("[]" is depth 1), no object gives a key twice and no string holds a raw control character.
+// Otherwise kInvalidArgument with a message naming the byte offset of the problem and field
+// "body" (or the key concerned, for a duplicate or a control character); ProblemFromError turns
+// it into a 400 problem document.
 Status CheckJsonBody(std::string_view body, int max_depth = kDefaultMaxJsonDepth);
 
 // The offset of the first byte that does not belong to well-formed UTF-8, or npos when all

@@ -46,7 +46,15 @@ Handler WorkerPool::Route(std::function<HttpResponse(HttpRequest&)> work) {
   return [this, shared](HttpRequest&& request, Responder respond) {
     boost::asio::post(pool_, [this, shared, request = std::move(request),
                               respond = std::move(respond)]() mutable {
-      respond(AnswerOrInternalError([&] { return (*shared)(request); }, logger_.get()));
+      // Nothing may escape to the pool's run loop (it would end the process): the work's
+      // exception is a 500, and one from answering is logged.
+      try {
+        respond(AnswerOrInternalError([&] { return (*shared)(request); }, logger_.get()));
+      } catch (const std::exception& e) {
+        logger_->error("http: answering from the worker pool threw: {}", e.what());
+      } catch (...) {
+        logger_->error("http: answering from the worker pool threw a non-exception");
+      }
     });
   };
 }

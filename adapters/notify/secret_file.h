@@ -16,6 +16,11 @@ namespace goldthread::adapters {
 // the secret is empty. The message names the path, never the content.
 Result<std::string> ReadSecretFile(const std::string& path, const std::string& field);
 
+// OK when the file at `path` is readable by its owner only (no group or other permission bits,
+// 0600 or 0400). InvalidArgument naming `field` (the flag) otherwise, with the mode found and
+// the chmod that fixes it; `serve` refuses to start on it.
+Status CheckSecretFileIsPrivate(const std::string& path, const std::string& field);
+
 }  // namespace goldthread::adapters
 
 #endif  // GOLDTHREAD_ADAPTERS_NOTIFY_SECRET_FILE_H_

@@ -298,6 +298,16 @@ HttpResponse WebApp::GetTrail(Visit& visit) {
     trail->mutable_verification()->set_checkpoint(*note);
   }
 
+  if (!format.empty() && !trail->verification().ok()) {
+    // A download carries no banner: on a damaged log there is none to hand out (the page says
+    // why). As the API's /api/v1/trails answers: 503.
+    return ErrorPage(
+        visit, 503, "Verification failed: no trail to download",
+        fmt::format("The log failed verification at position {}: {}. A trail from a damaged "
+                    "log cannot be downloaded. Tell the performance team and the system's "
+                    "administrator.",
+                    trail->verification().first_bad_position(), trail->verification().problem()));
+  }
   if (!format.empty()) {
     HttpResponse r;
     const std::string file = fmt::format("assurance-trail-{}{}{}.{}", trail->period(),

@@ -105,6 +105,8 @@ Result<Decision> Decide(const internal::DecideContext& c, const v1::Command& com
     case v1::Command::kRecordSignOut:
     case v1::Command::kRecordSignInFailure:
       return internal::DecideAccounts(c, command);
+    case v1::Command::kMoveSimulatedClock:
+      return internal::DecideClock(c, command);
     case v1::Command::kAcknowledgeEscalation:
       return internal::DecideAcknowledgement(c, command, figure, finding);
     case v1::Command::BODY_NOT_SET:
@@ -226,6 +228,7 @@ Result<v1::CommandResult> CommandHandler::Execute(const CommandContext& context,
   if (command.body_case() == v1::Command::BODY_NOT_SET) {
     return InvalidField("command", "the command is empty: say what to do");
   }
+  if (auto s = internal::CheckCommandText(command); !s) return Unexpected(s.error());
   const std::string key = CommandKey(options_.tenant, context);
   const std::string digest = Sha256(command.SerializeAsString());
 
@@ -403,6 +406,10 @@ Result<BatchOutcome> CommandHandler::ExecuteAll(const std::vector<BatchCommand>&
       if (command.body_case() == v1::Command::BODY_NOT_SET) {
         refuse(Error{ErrorCode::kInvalidArgument, "the command is empty: say what to do", "command",
                      std::nullopt});
+        continue;
+      }
+      if (auto s = internal::CheckCommandText(command); !s) {
+        refuse(s.error());
         continue;
       }
       const std::string key = CommandKey(options_.tenant, context);

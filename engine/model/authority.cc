@@ -58,6 +58,7 @@ bool IsRead(Action action) {
     case Action::kReadFinding:
     case Action::kReadLog:
     case Action::kVerifyLog:
+    case Action::kVerifyLogFresh:
       return true;
     default:
       return false;
@@ -89,9 +90,7 @@ std::vector<v1::Role> RolesReadingEverywhere(const Permission& p) {
 }
 
 bool OpenToEveryPerson(const Permission& p) {
-  // The verification report names only the head and whether the chain holds: today any
-  // authenticated person may ask for it.
-  return p.action == Action::kReadOwnAccount || p.action == Action::kVerifyLog;
+  return p.action == Action::kReadOwnAccount;
 }
 
 bool IsPublic(const Permission& p) { return p.action == Action::kReadPublishedScorecard; }
@@ -169,6 +168,9 @@ std::vector<v1::Role> RolesFor(const Permission& p) {
     case Action::kRecordMeeting:
       return {R::ROLE_PERFORMANCE_TEAM, R::ROLE_DIRECTOR, R::ROLE_SERVICE_MANAGER,
               R::ROLE_SCRUTINY_MEMBER};
+    case Action::kMoveClock:
+      // The simulated clock is everyone's: only those who run the cycle move it.
+      return {R::ROLE_PERFORMANCE_TEAM, R::ROLE_ADMIN};
     case Action::kReadScorecard:
     case Action::kReadReport:
     case Action::kReadFigure:
@@ -185,13 +187,17 @@ std::vector<v1::Role> RolesFor(const Permission& p) {
       // kReadOwnAccount.
       return AllRoles();
     case Action::kReadLog:
-      // The log itself: only for grants whose scope is the whole council.
+    case Action::kVerifyLog:
+      // The log itself, and its verification: only for grants whose scope is the whole council.
       return {R::ROLE_AUDITOR, R::ROLE_PERFORMANCE_TEAM, R::ROLE_ADMIN};
+    case Action::kVerifyLogFresh:
+      // A fresh verification reads the whole log on the shared pool: for those who answer for
+      // the log's integrity (the rest read the last result).
+      return {R::ROLE_AUDITOR, R::ROLE_ADMIN};
     case Action::kReadCycle:
     case Action::kReadOrgStructure:
     case Action::kReadPublishedScorecard:
     case Action::kReadOwnAccount:
-    case Action::kVerifyLog:
       return {};
   }
   return {};
@@ -291,6 +297,8 @@ std::string Describe(const Permission& p) {
       return "open reporting cycles";
     case Action::kRecordMeeting:
       return "record a review meeting";
+    case Action::kMoveClock:
+      return "move the simulated clock";
     case Action::kReadScorecard:
       return "read the scorecard";
     case Action::kReadPublishedScorecard:
@@ -324,7 +332,9 @@ std::string Describe(const Permission& p) {
     case Action::kReadLog:
       return "read the event log";
     case Action::kVerifyLog:
-      return "verify the log";
+      return "read the log's verification";
+    case Action::kVerifyLogFresh:
+      return "verify the whole log afresh";
   }
   return "do that";
 }

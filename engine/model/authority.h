@@ -13,8 +13,8 @@
 //     auditor, the performance team and the admin read every unit's scorecard, report, figure,
 //     indicator, finding and trail, and every person's record; anyone with a role in force may
 //     read a cycle's timetable and the org structure;
-//   - to every registered person (OpenToEveryPerson: their own account and outstanding work,
-//     the log's verification report), or to anyone at all (IsPublic: published scorecards).
+//   - to every registered person (OpenToEveryPerson: their own account and outstanding work),
+//     or to anyone at all (IsPublic: published scorecards).
 // Permission to read is judged on the roles in force on `day` (today), whatever point of the
 // log is read.
 //
@@ -57,6 +57,7 @@ enum class Action {
   kSelfAssess,
   kManageCycles,   // open cycles
   kRecordMeeting,  // record a review meeting for a stage
+  kMoveClock,      // `serve --simulate`: move the shared simulated clock (unit: the council)
 
   // Reads. `unit` is the org unit the answer belongs to.
   kReadScorecard,           // a unit's scorecard (unit: the unit)
@@ -75,7 +76,8 @@ enum class Action {
   kReadPerson,              // another person's record and grants (unit: their home unit)
   kReadFinding,             // a challenge finding and its answers (unit: the finding's unit)
   kReadLog,                 // the raw event log (unit: the council)
-  kVerifyLog,               // the hash chain's verification report
+  kVerifyLog,               // the hash chain's last verification report (unit: the council)
+  kVerifyLogFresh,          // verify the whole log again now, on demand (unit: the council)
 };
 
 struct Permission {
@@ -95,12 +97,11 @@ struct Authority {
 std::vector<goldthread::v1::Role> RolesFor(const Permission& permission);
 // The roles that grant a read whatever their grant's scope (empty for commands).
 std::vector<goldthread::v1::Role> RolesReadingEverywhere(const Permission& permission);
-// Whether every registered person may do it, whatever their roles (their own account, the
-// verification report).
+// Whether every registered person may do it, whatever their roles (their own account).
 bool OpenToEveryPerson(const Permission& permission);
 // Whether anyone may do it, without being a registered person (published scorecards).
 bool IsPublic(const Permission& permission);
-// Whether the action is a read (kRead*, kVerifyLog).
+// Whether the action is a read (kRead*, kVerifyLog, kVerifyLogFresh).
 bool IsRead(Action action);
 // What the permission does, for messages: "sign off at directorate level".
 std::string Describe(const Permission& permission);

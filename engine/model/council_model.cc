@@ -232,6 +232,7 @@ void CouncilModel::Apply(const store::Envelope& envelope, const v1::Event& event
     case v1::Event::kSignedIn:
     case v1::Event::kSignedOut:
     case v1::Event::kSignInFailed:
+    case v1::Event::kSimulatedClockMoved:
       break;
 
     // Folded per stream elsewhere (figure_state.h, finding_state.h) or by projections.

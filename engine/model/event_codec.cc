@@ -40,6 +40,7 @@ std::string TokenStream(std::string_view tenant, std::string_view token_id) {
 std::string AccountStream(std::string_view tenant, std::string_view person_id) {
   return fmt::format("{}/account/{}", tenant, person_id);
 }
+std::string ClockStream(std::string_view tenant) { return fmt::format("{}/clock", tenant); }
 std::string CycleStream(std::string_view tenant, std::string_view workflow_id,
                         std::string_view period) {
   return fmt::format("{}/cycle/{}/{}", tenant, workflow_id, period);

@@ -42,6 +42,8 @@ std::string AssessmentStream(std::string_view tenant, std::string_view unit_id,
 std::string TokenStream(std::string_view tenant, std::string_view token_id);
 // A person's web sign-in account; `person_id` "unknown" holds failures naming nobody.
 std::string AccountStream(std::string_view tenant, std::string_view person_id);
+// `serve --simulate`: who moved the simulated clock, when, from and to.
+std::string ClockStream(std::string_view tenant);
 std::string CycleStream(std::string_view tenant, std::string_view workflow_id,
                         std::string_view period);
 

@@ -3,6 +3,7 @@
 #include <date/date.h>
 #include <date/tz.h>
 #include <fmt/format.h>
+#include <google/protobuf/util/time_util.h>
 
 #include <vector>
 
@@ -292,6 +293,13 @@ EventSummary SummariseEvent(const v1::Event& event, std::optional<uint32_t> dp) 
       const auto& e = event.sign_in_failed();
       s.summary = fmt::format("failed sign-in as {} from {}", e.email(), e.remote_address());
       s.reason = e.reason();
+      break;
+    }
+    case v1::Event::kSimulatedClockMoved: {
+      const auto& e = event.simulated_clock_moved();
+      s.summary = fmt::format("simulated clock moved from {} to {}",
+                              google::protobuf::util::TimeUtil::ToString(e.from()),
+                              google::protobuf::util::TimeUtil::ToString(e.to()));
       break;
     }
     case v1::Event::kNotificationAbandoned: {

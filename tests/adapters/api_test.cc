@@ -241,7 +241,7 @@ TEST_F(ApiTest, FigureMeAndVerificationAnswerInTheProtobufJsonMapping) {
   EXPECT_NE(me.body.find(R"({"role":"ROLE_DIRECTOR","scope":"dir-place"})"), std::string::npos)
       << me.body;
   // 64-bit counts are JSON strings, as in every other answer.
-  auto verify = Call("p-entry", "GET", "/api/v1/log/verification");
+  auto verify = Call("p-audit", "GET", "/api/v1/log/verification?fresh=true");
   ASSERT_EQ(verify.status, 200u) << verify.body;
   EXPECT_NE(verify.body.find(fmt::format(R"("headPosition":"{}")", Head())), std::string::npos)
       << verify.body;

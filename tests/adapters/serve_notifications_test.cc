@@ -1,6 +1,8 @@
 // `goldthread serve` as an operator runs it: the real binary, its notification flags, a SIGKILL
 // in the middle of deliveries, and bad configuration.
 #include <gtest/gtest.h>
+
+#include <filesystem>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -64,6 +66,8 @@ TEST(ServeNotificationsTest, KilledMidDeliveryAndRestartedLosesNoNotification) {
   TempDir dir;
   const std::string data_dir = dir.Sub("data");
   std::ofstream(dir.Sub("secret")) << kSecret << "\n";
+  std::filesystem::permissions(dir.Sub("secret"), std::filesystem::perms::owner_read |
+                                                     std::filesystem::perms::owner_write);
 
   // The log: three people and 40 reminders to all three (120 e-mails, 40 webhook calls).
   const std::vector<std::pair<std::string, std::string>> people = {
@@ -193,6 +197,8 @@ TEST(ServeNotificationsTest, KilledMidDeliveryAndRestartedLosesNoNotification) {
 TEST(ServeNotificationsTest, BadNotificationConfigurationFailsAtStartAndWritesNothing) {
   TempDir dir;
   std::ofstream(dir.Sub("secret")) << kSecret;
+  std::filesystem::permissions(dir.Sub("secret"), std::filesystem::perms::owner_read |
+                                                     std::filesystem::perms::owner_write);
   const std::vector<std::vector<std::string>> bad = {
       {"--webhook-url", "ftp://hooks.example/x", "--webhook-secret-file", dir.Sub("secret")},
       {"--webhook-url", "http://hooks.example/x", "--webhook-secret-file", dir.Sub("missing")},

@@ -233,6 +233,8 @@ TEST(ServeRestartTest, KilledMidYearAndRestartedWritesTheLogOfAnUninterruptedYea
   TempDir dir;
   const std::string secret_file = dir.Sub("secret");
   std::ofstream(secret_file) << kSecret << "\n";
+  std::filesystem::permissions(secret_file, std::filesystem::perms::owner_read |
+                                              std::filesystem::perms::owner_write);
 
   // One demo council, copied for each run.
   DemoOptions demo;

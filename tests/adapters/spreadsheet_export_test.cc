@@ -108,6 +108,52 @@ print('filter' if '<autoFilter' in sheet else 'no-filter')
   EXPECT_EQ(out, std::to_string(expected) + "\nfrozen\nbold\nred\nfilter\n");
 }
 
+// Issue 16, defect 6: a commentary =HYPERLINK(...) came out of the CSV export as a live
+// formula, with raw ESC and NUL bytes. Text cells are neutralised (OWASP: a single quote before
+// =, +, -, @, tab, CR) and stripped of control characters, in CSV and xlsx; number cells (a
+// negative figure) stay numbers.
+TEST(SpreadsheetExportTest, SpreadsheetFormulaInjection) {
+  v1::Scorecard card = SmallScorecard();
+  card.mutable_rows(0)->set_commentary("=HYPERLINK(\"http://evil.example/x\",\"See evidence\")");
+  card.mutable_rows(0)->mutable_value()->set_value(-3.5);
+  card.mutable_rows(1)->set_commentary(std::string("@SUM(A1)\x1b[31m") + '\0' + "end");
+  const Sheet sheet = ScorecardSheet(card);
+  const std::string csv = SheetToCsv(sheet);
+  EXPECT_EQ(csv.find('\x1b'), std::string::npos);
+  EXPECT_EQ(csv.find('\0'), std::string::npos);
+  auto table = ParseCsv(csv);
+  ASSERT_TRUE(table) << table.error().ToString();
+  EXPECT_EQ(table->Get(table->records[0], "Commentary"),
+            "'=HYPERLINK(\"http://evil.example/x\",\"See evidence\")");
+  EXPECT_EQ(table->Get(table->records[1], "Commentary"), "'@SUM(A1)[31mend");
+  EXPECT_EQ(table->Get(table->records[0], "Value"), "-3.5") << "a number stays a number";
+  for (const char* lead : {"=1+1", "+1+1", "-1+1", "@A1", "\tx", "\rx"}) {
+    EXPECT_EQ(SafeSpreadsheetText(lead).front(), '\'') << lead;
+  }
+  EXPECT_EQ(CsvField("-12.5"), "-12.5");
+  EXPECT_EQ(CsvField("-2+3+cmd|' /C calc'!A0"), "'-2+3+cmd|' /C calc'!A0");
+
+  goldthread::testing::TempDir dir;
+  const std::string path = dir.Sub("scorecard.xlsx");
+  ASSERT_TRUE(WriteXlsx(sheet, path));
+  const std::string script = R"(import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+sheet = z.read('xl/worksheets/sheet1.xml').decode()
+strings = z.read('xl/sharedStrings.xml').decode()
+print('formula' if '<f>' in sheet else 'no-formula')
+print('quoted' if "&apos;=HYPERLINK" in strings or "'=HYPERLINK" in strings else 'raw')
+print('negative-number' if '<v>-3.5</v>' in sheet else 'no-negative-number')
+print('esc' if '_x001B_' in strings or '\x1b' in strings else 'no-esc')
+)";
+  const std::string script_path = dir.Sub("check.py");
+  std::FILE* f = std::fopen(script_path.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  std::fputs(script.c_str(), f);
+  std::fclose(f);
+  const std::string out = Capture("python3 '" + script_path + "' '" + path + "' 2>&1");
+  EXPECT_EQ(out, "no-formula\nquoted\nnegative-number\nno-esc\n");
+}
+
 TEST(SpreadsheetExportTest, AnUnwritablePathIsAnError) {
   const Sheet sheet = ScorecardSheet(SmallScorecard());
   auto s = WriteXlsx(sheet, "/nonexistent-folder/x.xlsx");

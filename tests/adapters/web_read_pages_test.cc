@@ -332,6 +332,24 @@ TEST_F(WebReadPagesTest, TrailSaysPlainlyWhenVerificationFails) {
   EXPECT_EQ(r.body.find("class=\"gt-verified"), std::string::npos);
 }
 
+// Issue 16, defect 3: a damaged log still answered the trail (and its downloads) as if clean.
+TEST_F(WebReadPagesTest, ADamagedLogStillAnswersTheTrailWith200) {
+  tamperable_->fail_verification = true;
+  const uint64_t head = Head();
+  const ClientResponse page = Get("p-audit", "/trail?period=FY2011-Q2");
+  ASSERT_EQ(page.status, 200u) << page.body;
+  EXPECT_NE(page.body.find("role=\"alert\""), std::string::npos);
+  EXPECT_EQ(page.body.find("id=\"downloads\""), std::string::npos) << "download links offered";
+  EXPECT_NE(page.body.find("id=\"no-downloads\""), std::string::npos);
+  for (const char* format : {"csv", "xlsx", "json", "html"}) {
+    const ClientResponse r = Get("p-audit", std::string("/trail?period=FY2011-Q2&format=") + format);
+    EXPECT_EQ(r.status, 503u) << format << ": " << r.body.substr(0, 200);
+    EXPECT_EQ(r.headers.count("content-disposition"), 0u) << format;
+    EXPECT_NE(r.body.find("position 3"), std::string::npos) << format;
+  }
+  EXPECT_EQ(Head(), head);
+}
+
 TEST_F(WebReadPagesTest, TrailIsRefusedToDataEntryAndChecksItsQuery) {
   const ClientResponse refused = Get("p-entry", "/trail?period=FY2011-Q2");
   EXPECT_EQ(refused.status, 403u);

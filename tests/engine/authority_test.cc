@@ -73,11 +73,27 @@ TEST_F(AuthorityReadTest, TheLogIsReadOnlyUnderACouncilScopedAuditorPerformanceO
 }
 
 TEST_F(AuthorityReadTest, OwnAccountVerificationAndCyclesAreOpenToRegisteredPeople) {
-  for (Action read : {Action::kReadOwnAccount, Action::kVerifyLog, Action::kReadCycle}) {
+  for (Action read : {Action::kReadOwnAccount, Action::kReadCycle}) {
     EXPECT_TRUE(Allowed("p-board", read, "council"));
     EXPECT_TRUE(Allowed("p-entry", read, "council"));
     EXPECT_FALSE(Allowed("nobody", read, "council"));
   }
+}
+
+// Issue 16, defect 8: the log's verification was open to every role.
+TEST_F(AuthorityReadTest, FullLogVerificationOnDemandForEveryRole) {
+  for (const char* who : {"p-audit", "p-perf", "admin"}) {
+    EXPECT_TRUE(Allowed(who, Action::kVerifyLog, "council")) << who;
+  }
+  for (const char* who : {"p-entry", "p-sm", "p-dir", "p-board", "p-scrutiny", "nobody"}) {
+    EXPECT_FALSE(Allowed(who, Action::kVerifyLog, "council")) << who;
+    EXPECT_FALSE(Allowed(who, Action::kVerifyLogFresh, "council")) << who;
+  }
+  EXPECT_TRUE(Allowed("p-audit", Action::kVerifyLogFresh, "council"));
+  EXPECT_TRUE(Allowed("admin", Action::kVerifyLogFresh, "council"));
+  EXPECT_FALSE(Allowed("p-perf", Action::kVerifyLogFresh, "council"));
+  EXPECT_FALSE(Allowed("p-audit", Action::kMoveClock, "council"));
+  EXPECT_TRUE(Allowed("p-perf", Action::kMoveClock, "council"));
 }
 
 TEST_F(AuthorityReadTest, IndicatorsFindingsAndPeopleAreReadOnUnitsTheRoleCovers) {

@@ -140,6 +140,34 @@ TEST_F(FigureTest, FullLifeProducesExactlyTheExpectedEvents) {
   EXPECT_EQ(state.sign_offs.size(), 4u);
 }
 
+// Issue 16, defect 9: a data entry officer of another service submitting a red figure was told
+// "NI-192 is red ... against a target of 60" (a target they may not read) instead of being
+// refused for authority. Authority comes first; validation only for those allowed to act.
+TEST_F(FigureTest, ValidationAnswersBeforeAuthorisation) {
+  MustRun("admin", Grant("p-care", v1::ROLE_DATA_ENTRY, "svc-care"));
+  for (const char* outsider : {"p-care", "p-audit", "p-board"}) {
+    ExpectRefused(outsider, Submit("NI-192", "FY2011-Q2", 10), ErrorCode::kPermissionDenied,
+                  "may not enter figures");
+    // Out of range, too many places, not one of its periods: the same refusal.
+    ExpectRefused(outsider, Submit("NI-192", "FY2011-Q2", 101), ErrorCode::kPermissionDenied,
+                  "may not enter figures");
+    ExpectRefused(outsider, Submit("NI-192", "FY2011-Q2", 10.25), ErrorCode::kPermissionDenied,
+                  "may not enter figures");
+    ExpectRefused(outsider, Submit("NI-192", "FY2011-M07", 10), ErrorCode::kPermissionDenied,
+                  "may not enter figures");
+  }
+  // Those allowed to act get the validation error, naming the target.
+  ExpectRefused("p-entry", Submit("NI-192", "FY2011-Q2", 10), ErrorCode::kInvalidArgument,
+                "target of 60", "commentary");
+  MustRun("p-entry", Submit("NI-192", "FY2011-Q2", 61));
+  ExpectRefused("p-care", Amend("NI-192", "FY2011-Q2", 10, "recount"),
+                ErrorCode::kPermissionDenied, "may not enter figures");
+  ExpectRefused("p-care", Amend("NI-192", "FY2011-Q2", 101, "recount"),
+                ErrorCode::kPermissionDenied, "may not enter figures");
+  ExpectRefused("p-entry", Amend("NI-192", "FY2011-Q2", 101, "recount"),
+                ErrorCode::kInvalidArgument, "outside the valid range", "value");
+}
+
 TEST_F(FigureTest, FoldingTheStreamGivesTheStateTheHandlerDecidedOn) {
   SubmitAndSignTwice();
   auto loaded = handler_->LoadFigure("NI-192", "FY2011-Q2");

@@ -72,7 +72,7 @@ export async function startDemo ({ bin, today, start, screenshots }) {
       if (r.status !== 200) throw new Error(`clock: ${r.status} ${JSON.stringify(r.body)}`)
     },
     async head () {
-      const r = await this.api('/api/v1/log/verification')
+      const r = await this.api('/api/v1/log/verification?fresh=true')
       return { position: Number(r.body.headPosition), hash: r.body.headHash, ok: r.body.ok }
     },
     stop () { server.kill('SIGTERM') }

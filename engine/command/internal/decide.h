@@ -2,9 +2,13 @@
 // refuse. They read nothing and write nothing; the command handler loads the state, calls one,
 // and appends what it decided with the stream version it loaded.
 //
-// Each decider checks, in this order: the command's own fields (malformed, out of range), that
-// the things it names exist, the actor's authority (authority.h), then the rules of the current
-// state (four eyes, locks, order of sign-off levels). The first failure is returned.
+// Each decider checks, in this order: the command's own fields where they need nothing of the
+// council's data (malformed ids, an unknown sign-off level), that the things it names exist, the
+// actor's authority (authority.h), then every check that reads what is recorded about them (a
+// value against the indicator's range and target, the quality gate's commentary) and the rules
+// of the current state (four eyes, locks, order of sign-off levels). The first failure is
+// returned, so only those allowed to act learn what a validation error would tell them
+// (issue 16: "WST-05 is red ... against a target of 4" told anyone the target).
 #ifndef GOLDTHREAD_ENGINE_COMMAND_INTERNAL_DECIDE_H_
 #define GOLDTHREAD_ENGINE_COMMAND_INTERNAL_DECIDE_H_
 
@@ -91,7 +95,14 @@ Result<Decision> DecideTokens(const DecideContext& c, const goldthread::v1::Comm
 // invitations, passwords, sign-ins and sign-outs (web accounts)
 Result<Decision> DecideAccounts(const DecideContext& c, const goldthread::v1::Command& command);
 
+// move the simulated clock (serve --simulate)
+Result<Decision> DecideClock(const DecideContext& c, const goldthread::v1::Command& command);
+
 // Shared checks.
+// No control characters in names, ids and single-line texts; multi-line texts (commentary,
+// reasons, ...) may hold \n, \r and \t only (command_text.cc lists them). InvalidArgument
+// naming the field.
+Status CheckCommandText(const goldthread::v1::Command& command);
 // A non-empty, trimmed text of at most `max` bytes; InvalidArgument naming `field` otherwise.
 Status RequireText(std::string_view text, std::string_view field, size_t max = 4000);
 Status LimitText(std::string_view text, std::string_view field, size_t max = 4000);

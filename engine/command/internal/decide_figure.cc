@@ -162,6 +162,13 @@ Result<Decision> Submit(const DecideContext& c, const v1::SubmitFigure& cmd,
   auto indicator = FindIndicator(c.model, cmd.indicator_id());
   if (!indicator) return Unexpected(indicator.error());
   const Indicator& ind = **indicator;
+  // Authority before anything about the indicator is checked: a refusal such as "red against a
+  // target of 4" would tell someone who may not enter the figure a target they may not read.
+  if (auto a = Authorize(c.model, c.command.actor, {Action::kEnterFigure},
+                         ind.definition.owning_unit_id(), c.today);
+      !a) {
+    return Unexpected(a.error());
+  }
   auto period = Period::Parse(cmd.period());
   if (!period) return Unexpected(period.error());
   if (period->frequency() != ind.definition.frequency()) {
@@ -185,11 +192,6 @@ Result<Decision> Submit(const DecideContext& c, const v1::SubmitFigure& cmd,
   }
   auto unit = OpenUnit(c.model, ind.definition.owning_unit_id(), "indicator_id");
   if (!unit) return Unexpected(unit.error());
-  if (auto a = Authorize(c.model, c.command.actor, {Action::kEnterFigure},
-                         ind.definition.owning_unit_id(), c.today);
-      !a) {
-    return Unexpected(a.error());
-  }
   if (LocalDay(period->end()) >= c.today) {
     return MakeError(ErrorCode::kFailedPrecondition,
                      fmt::format("{} has not ended yet (it ends on {}); figures are entered after "
@@ -223,17 +225,18 @@ Result<Decision> Change(const DecideContext& c, std::string_view indicator_id,
   auto indicator = FindIndicator(c.model, indicator_id);
   if (!indicator) return Unexpected(indicator.error());
   const Indicator& ind = **indicator;
-  if (auto s = CheckValue(ind, value); !s) return Unexpected(s.error());
-  if (auto s = RequireText(reason, "reason", 2000); !s) return Unexpected(s.error());
-  if (auto s = LimitText(evidence, "evidence_note", 2000); !s) return Unexpected(s.error());
-  if (auto s = CheckCommentary(c, ind, period, value, commentary); !s) {
-    return Unexpected(s.error());
-  }
+  // Authority first (see Submit).
   if (auto a = Authorize(c.model, c.command.actor,
                          {restate ? Action::kRestateFigure : Action::kEnterFigure},
                          ind.definition.owning_unit_id(), c.today);
       !a) {
     return Unexpected(a.error());
+  }
+  if (auto s = CheckValue(ind, value); !s) return Unexpected(s.error());
+  if (auto s = RequireText(reason, "reason", 2000); !s) return Unexpected(s.error());
+  if (auto s = LimitText(evidence, "evidence_note", 2000); !s) return Unexpected(s.error());
+  if (auto s = CheckCommentary(c, ind, period, value, commentary); !s) {
+    return Unexpected(s.error());
   }
   if (auto s = RequireSubmitted(f, indicator_id, period); !s) return Unexpected(s.error());
   if (restate && !f.locked) {

@@ -243,6 +243,8 @@ Result<Target> TargetOf(std::string_view tenant, const CommandContext& context,
     case v1::Command::kRecordSignIn:
     case v1::Command::kRecordSignOut:
       return Named(AccountStream(tenant, context.actor), context.actor, "actor");
+    case v1::Command::kMoveSimulatedClock:
+      return Target{.stream = ClockStream(tenant)};
     case v1::Command::kRecordSignInFailure: {
       const auto& id = command.record_sign_in_failure().person_id();
       if (id.empty()) return Target{.stream = AccountStream(tenant, "unknown")};
