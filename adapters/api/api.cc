@@ -607,7 +607,7 @@ void Api::Register(Router* router) {
                  .authorize = [this](const HttpRequest& request) -> std::optional<HttpResponse> {
                    Admission caller = Admit(request);
                    if (caller.refusal) return std::move(caller.refusal);
-                   return RefuseRead(caller.person, engine::Action::kVerifyLog, CouncilId());
+                   return RefuseRead(caller.person, engine::Action::kVerifyLog);
                  },
                  .on_pool = [this](std::function<HttpResponse(HttpRequest&)> work) {
                    return pool_->Route(std::move(work));
