@@ -171,6 +171,9 @@ struct ReadPage {
 struct HeadInfo {
   uint64_t position = 0;  // 0 for an empty log
   std::string hash;       // 32 bytes; all zero for an empty log
+  // The Merkle tree root of the first `position` records (32 bytes, paired with this position);
+  // empty when the store serves no tree (see Tree()).
+  std::string tree_root;
 };
 
 // The Merkle tree of the log at one size (RFC 9162 §2.1.1).
@@ -298,7 +301,7 @@ class EventStore {
   // The stream's current version, 0 when it has no events. Like the reads, it counts only
   // events at or before the durable head.
   virtual Result<uint64_t> StreamVersion(std::string_view stream) const = 0;
-  // The last durable position and its hash.
+  // The last durable position, its hash and the tree root at it.
   virtual HeadInfo Head() const = 0;
   // What an earlier append with this command id wrote (duplicate = true), or nullopt when the
   // id has not been seen. Lets a caller return a repeated command's first result before

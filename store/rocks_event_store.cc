@@ -173,7 +173,8 @@ Result<std::unique_ptr<EventStore>> RocksEventStore::OpenImpl(const std::string&
   if (Status t = store->OpenTree(store->head_position()); !t) return Unexpected(t.error());
   {
     MutexLock lock(store->head_hash_mu_);
-    store->tree_root_ = store->frontier_.Root();
+    // A tree that cannot be served has no root to publish.
+    if (!store->tree_error_) store->tree_root_ = store->frontier_.Root();
   }
   if (!options.read_only) {
     store->writer_ = std::thread([s = store.get()] {
@@ -226,7 +227,7 @@ void RocksEventStore::Unregister(LiveSubscription* s) {
 HeadInfo RocksEventStore::Head() const {
   // Publish changes the position and the hash together under this lock, so they always pair.
   MutexLock lock(head_hash_mu_);
-  return HeadInfo{head_position_.load(std::memory_order_acquire), head_hash_};
+  return HeadInfo{head_position_.load(std::memory_order_acquire), head_hash_, tree_root_};
 }
 
 Result<uint64_t> RocksEventStore::ReadStreamVersion(std::string_view stream,
