@@ -591,8 +591,16 @@ void Api::Register(Router* router) {
   }
   RegisterReadRoutes(router);
   RegisterListRoutes(router);
-  RegisterCalendarFeed(router, handler_, options_.read_models,
-                       [this](std::function<void()> work) { pool_->Post(std::move(work)); });
+  RegisterCalendarFeed(
+      router, handler_, options_.read_models,
+      [this](std::function<void()> work) { pool_->Post(std::move(work)); },
+      [this](const std::string& remote) -> std::optional<HttpResponse> {
+        // A feed token is a credential: guessing them is limited per client address.
+        if (!public_limiter_) return std::nullopt;
+        auto decision = public_limiter_->Allow("addr:" + remote);
+        if (decision.allowed) return std::nullopt;
+        return TooManyRequests(decision.retry_after_seconds);
+      });
   AddOnPool(router, verb::get, "/api/v1/figures/{indicator_id}/{period}", "get_figure",
             [this](HttpRequest& r) { return GetFigure(r); });
   AddOnPool(router, verb::get, "/api/v1/log", "get_log",

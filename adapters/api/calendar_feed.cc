@@ -43,12 +43,16 @@ HttpResponse CalendarFeedResponse(engine::CommandHandler& handler, engine::ReadM
   return response;
 }
 
-void RegisterCalendarFeed(Router* router, engine::CommandHandler* handler,
-                          engine::ReadModels* reads,
-                          std::function<void(std::function<void()>)> run_off_io) {
+void RegisterCalendarFeed(
+    Router* router, engine::CommandHandler* handler, engine::ReadModels* reads,
+    std::function<void(std::function<void()>)> run_off_io,
+    std::function<std::optional<HttpResponse>(const std::string& remote)> refuse) {
   router->AddSecretPath(
       boost::beast::http::verb::get, "/api/v1/calendars/{feed}", "calendar_feed",
-      [handler, reads, run_off_io](HttpRequest&& request, Responder respond) {
+      [handler, reads, run_off_io, refuse](HttpRequest&& request, Responder respond) {
+        if (refuse) {
+          if (auto refused = refuse(request.remote)) return respond(std::move(*refused));
+        }
         std::string feed = request.params["feed"];
         run_off_io([handler, reads, feed = std::move(feed), respond = std::move(respond)] {
           respond(

@@ -21,6 +21,7 @@
 #define GOLDTHREAD_ADAPTERS_API_CALENDAR_FEED_H_
 
 #include <functional>
+#include <optional>
 
 #include "adapters/http/http_types.h"
 #include "engine/command/command_handler.h"
@@ -28,10 +29,13 @@
 
 namespace goldthread::adapters {
 
-// Adds the route to `router`. With `reads` null the route answers 503.
-void RegisterCalendarFeed(Router* router, engine::CommandHandler* handler,
-                          engine::ReadModels* reads,
-                          std::function<void(std::function<void()>)> run_off_io);
+// Adds the route to `router`. With `reads` null the route answers 503. `refuse`, when set, is
+// asked first with the client's address and may answer instead (the API's per-address limit
+// on reads without a bearer token: 429).
+void RegisterCalendarFeed(
+    Router* router, engine::CommandHandler* handler, engine::ReadModels* reads,
+    std::function<void(std::function<void()>)> run_off_io,
+    std::function<std::optional<HttpResponse>(const std::string& remote)> refuse = {});
 
 // The answer for one feed token (what the route sends), for tests and the CLI.
 HttpResponse CalendarFeedResponse(engine::CommandHandler& handler, engine::ReadModels* reads,

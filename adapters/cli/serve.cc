@@ -35,7 +35,7 @@ int RunServe(const ServeOptions& options) {
   http.address = options.listen.substr(0, colon);
   http.max_connections = options.max_connections;
   http.max_connections_per_address = options.max_connections_per_address;
-  http.reserved_connections = std::min<size_t>(16, options.max_connections / 4);
+  http.reserved_connections = 16;  // at most a quarter of max_connections (http_server.h)
   try {
     http.port = static_cast<uint16_t>(std::stoul(options.listen.substr(colon + 1)));
   } catch (const std::exception&) {

@@ -476,8 +476,9 @@ void Listener::OnAccept(beast::error_code ec, tcp::socket socket) {
   const bool reject = open >= limit || (o.max_connections_per_address > 0 &&
                                         server_->ConnectionsFrom(remote) >=
                                             o.max_connections_per_address);
-  const bool reserve_only =
-      !reject && o.reserved_connections > 0 && open + o.reserved_connections >= limit;
+  // The reserve is at most a quarter of the connections (none for a tiny server).
+  const size_t reserved = std::min(o.reserved_connections, limit / 4);
+  const bool reserve_only = !reject && reserved > 0 && open + reserved >= limit;
   if (server_->UnderPressure()) server_->ShortenIdleConnections();
   if (reject && server_->refusing() >= limit) {
     // As many 503s are already being written or lingering: a flood. Close this one unanswered
@@ -554,7 +555,10 @@ void Session::OnPressure() {
   pressure_armed_ = true;
   pressure_timer_.expires_after(
       std::min(server_->options().read_timeout, server_->options().idle_timeout_under_pressure));
-  pressure_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+  // A weak hold: a connection that closes meanwhile is not kept open by its timer.
+  pressure_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+    std::shared_ptr<Session> self = weak.lock();
+    if (!self) return;
     self->pressure_armed_ = false;
     if (ec || self->phase_ != Phase::kReading || self->counted_ || self->RequestArriving()) return;
     beast::error_code ignored;

@@ -77,8 +77,9 @@ struct HttpServerOptions {
   // Connections from one client address served at once; one more is answered 503 and closed,
   // so one client's idle connections cannot lock everyone out. 0: no limit. Default: 64.
   size_t max_connections_per_address = 64;
-  // Of max_connections, those kept for /healthz, /readyz and /metrics: once only these are
-  // left, a new connection is served for those paths only (503 for any other). Default: 16.
+  // Of max_connections, those kept for /healthz, /readyz and /metrics (at most a quarter of
+  // max_connections): once only these are left, a new connection is served for those paths
+  // only (503 for any other). Default: 16.
   size_t reserved_connections = 16;
   // Under pressure (more than three quarters of max_connections open), the time an idle
   // keep-alive connection may wait for its next request, instead of read_timeout, so that

@@ -338,6 +338,18 @@ TEST(DemoCommandTest, DemoThenVerifyPassesAndASecondDemoIsRefused) {
                            "auditor", "administrator", "scrutiny member"}) {
     EXPECT_NE(out.find(role), std::string::npos) << role;
   }
+  // Issue 16, defect 10: the folder and everything in it, demo-accounts.txt included, are the
+  // owner's only, whatever the umask (the test runs under the caller's, typically 022).
+  namespace fs = std::filesystem;
+  EXPECT_EQ(fs::status(folder).permissions() & fs::perms::all, fs::perms::owner_all);
+  EXPECT_EQ(fs::status(folder + "/demo-accounts.txt").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  for (const auto& e : fs::recursive_directory_iterator(folder)) {
+    if (e.is_symlink()) continue;
+    EXPECT_EQ(e.status().permissions() & (fs::perms::group_all | fs::perms::others_all),
+              fs::perms::none)
+        << e.path() << " is readable by others";
+  }
   auto [verify_code, verify_out] = RunCli("verify --data-dir '" + folder + "'");
   EXPECT_EQ(verify_code, 0) << verify_out;
   EXPECT_EQ(verify_out.rfind("OK: ", 0), 0u) << verify_out;

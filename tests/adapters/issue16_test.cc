@@ -376,6 +376,12 @@ TEST_F(Issue16Test, SmallerHttpDefects) {
     }
   }
   EXPECT_TRUE(limited) << "100 public reads at once were never limited";
+  // So are guesses at calendar feed tokens (the token is the only credential).
+  limited = false;
+  for (int i = 0; i < 100 && !limited; ++i) {
+    limited = Call("", "GET", "/api/v1/calendars/guess-" + std::to_string(i) + ".ics").status == 429;
+  }
+  EXPECT_TRUE(limited) << "100 calendar feed guesses at once were never limited";
   EXPECT_EQ(Head(), head);
 }
 
