@@ -135,7 +135,7 @@ void AddServeCommand(CLI::App& app, CliContext& cli) {
   cli.commands.emplace_back(serve, [&cli, serve_options_owner] {
     ServeOptions& serve_options = *serve_options_owner;
     serve_options.tenant = cli.tenant;
-    serve_options.log_key = LogKeyPath(cli);
+    serve_options.log_key = cli.log_key;  // empty: <--data-dir>.log-key (serve.cc)
     return RunServe(serve_options);
   });
 }

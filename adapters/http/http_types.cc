@@ -213,9 +213,8 @@ Router::Match Router::Find(boost::beast::http::verb method, std::string_view raw
     s = std::move(decoded);
   }
   for (const Route& r : routes_) {
-    if (r.segments.size() != segments.size()) continue;
     std::map<std::string, std::string> params;
-    if (!Matches(r, segments, &params)) continue;
+    if (!Matches(r, segments, &params)) continue;  // Matches compares the segment counts
     if (!m.path_matched) m.name = r.name;
     m.path_matched = true;
     if (r.method != method) {

@@ -16,6 +16,7 @@
 #include "engine/model/event_summary.h"
 #include "engine/read/read_models.h"
 #include "adapters/formats/trail_export.h"
+#include "store/base/base64.h"
 #include "tests/testing/council_fixture.h"
 #include "tests/testing/scheduler_events.h"
 
@@ -229,6 +230,11 @@ TEST_F(AssuranceTrailTest, SmallQuarterMatchesTheExpectedFile) {
   v1::AssuranceTrail stable = *trail;
   stable.mutable_verification()->set_hash_hex(
       "HASH-OF-THE-RECORD-AT-THE-TRAILS-POSITION (differs every run)");
+  // The same for the Merkle root, which must still be the tree's at the trail's position.
+  EXPECT_EQ(trail->verification().tree_size(), Head());
+  EXPECT_EQ(Base64Decode(trail->verification().tree_root()).value(),
+            store_->TreeRoot(Head()).value());
+  stable.mutable_verification()->set_tree_root("ROOT-OF-THE-TREE-AT-THE-TRAILS-POSITION (differs every run)");
   auto json = TrailToJson(stable);
   ASSERT_TRUE(json) << json.error().ToString();
   if (std::getenv("GOLDTHREAD_UPDATE_TESTDATA") != nullptr) {

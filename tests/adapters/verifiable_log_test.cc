@@ -142,8 +142,12 @@ TEST(PublishTest, TilesAreTheStoredHashesAndEntriesAndRefuseWhatTheTreeDoesNotHo
   auto bundle = ReadTile(*store, {true, 0, 1, 44}, 300);
   ASSERT_TRUE(bundle.has_value());
   EXPECT_EQ(tlog::DecodeEntryBundle(*bundle).value(), store->LeafEntries(256, 44).value());
-  // A level-1 tile needs 65,536 leaves; a partial wider than the tree; a tile beyond it.
-  for (tlog::TileRef t : {tlog::TileRef{false, 1, 0, 1}, tlog::TileRef{false, 0, 1, 45},
+  // Level 1 holds one hash (the first 256 leaves' subtree): a partial tile of width 1.
+  auto level1 = ReadTile(*store, {false, 1, 0, 1}, 300);
+  ASSERT_TRUE(level1.has_value()) << level1.error().ToString();
+  EXPECT_EQ(*level1, store->TreeRoot(256).value());
+  // Two hashes at level 1 need 512 leaves; a partial wider than the tree; a tile beyond it.
+  for (tlog::TileRef t : {tlog::TileRef{false, 1, 0, 2}, tlog::TileRef{false, 0, 1, 45},
                           tlog::TileRef{true, 0, 2, 1}}) {
     auto r = ReadTile(*store, t, 300);
     ASSERT_FALSE(r.has_value()) << tlog::TilePath(t);
@@ -160,9 +164,9 @@ TEST(PublishTest, ExportWritesEveryTileTheCheckpointAndTheKeyIntoANewFolderOnly)
   auto cp = checkpoints.SignNow().value();
   auto stats = ExportTiles(*store, cp, signer.VerifierKey(), dir.Sub("out"));
   ASSERT_TRUE(stats.has_value()) << stats.error().ToString();
-  EXPECT_EQ(stats->hash_tiles, 2u);  // tile/0/000 and tile/0/001.p/44
+  EXPECT_EQ(stats->hash_tiles, 3u);  // tile/0/000, tile/0/001.p/44 and tile/1/000.p/1
   EXPECT_EQ(stats->entry_bundles, 2u);
-  for (const char* f : {"checkpoint", "verifier-key", "tile/0/000", "tile/0/001.p/44",
+  for (const char* f : {"checkpoint", "verifier-key", "tile/0/000", "tile/0/001.p/44", "tile/1/000.p/1",
                         "tile/entries/000", "tile/entries/001.p/44"}) {
     EXPECT_TRUE(std::filesystem::exists(dir.Sub("out") + "/" + f)) << f;
   }
@@ -351,7 +355,7 @@ TEST_F(RoutesTest, MalformedOrAbsentTilesAndBadProofParametersAreRefusedAndWrite
   EXPECT_EQ(Get("/log/tile/9/000").status, 400u);
   EXPECT_EQ(Get("/log/tile/0/000.p/0").status, 400u);
   EXPECT_EQ(Get("/log/tile/0/001.p/45").status, 404u);  // wider than the tree holds
-  EXPECT_EQ(Get("/log/tile/1/000").status, 404u);
+  EXPECT_EQ(Get("/log/tile/1/000").status, 404u);  // level 1 holds one hash, not 256
   EXPECT_EQ(Get("/log/tile/entries/x001/000").status, 404u);
   for (const char* bad : {"?position=0", "?position=abc", "?position=-1", "?position=1&leaf_index=0",
                           "", "?position=301", "?position=1&tree_size=301",
