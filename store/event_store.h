@@ -243,6 +243,10 @@ class Subscription {
   virtual bool is_live() const = 0;
 };
 
+// The bytes the Merkle tree hashes for `envelope`'s record (its leaf entry): the canonical
+// bytes of store/README.md, which the hash chain covers too. Pure; thread-safe.
+std::string LeafEntry(const Envelope& envelope);
+
 class EventStore {
  public:
   // Opens (or creates) the store in `dir`. Fails with FailedPrecondition when the folder was

@@ -17,6 +17,7 @@
 #include "engine/model/reporting_period.h"
 #include "engine/model/sign_off_progress.h"
 #include "store/base/base64.h"
+#include "store/tlog/merkle.h"
 #include "store/base/hex.h"
 
 namespace goldthread::engine {
@@ -209,6 +210,10 @@ Status AddFigure(const LogSnapshot& snapshot, const CouncilModel& model, const I
     live_sign_offs.clear();
   };
   for (const RecordedEvent& r : *events) {
+    v1::TrailLogEntry* entry = out->add_log_entries();
+    entry->set_position(r.envelope.position());
+    entry->set_type(r.envelope.type());
+    entry->set_leaf_hash(Base64Encode(tlog::LeafHash(store::LeafEntry(r.envelope))));
     const v1::FigureValue previous_value = state.value;
     state.Apply(r.envelope, r.event);
     const auto& e = r.event;

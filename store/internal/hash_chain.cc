@@ -1,6 +1,7 @@
 #include "store/internal/hash_chain.h"
 
 #include "store/base/sha256.h"
+#include "store/event_store.h"
 #include "store/internal/keys.h"
 
 namespace goldthread::store::internal {
@@ -38,3 +39,9 @@ std::string ChainHash(std::string_view previous_hash, const goldthread::v1::Even
 }
 
 }  // namespace goldthread::store::internal
+
+namespace goldthread::store {
+
+std::string LeafEntry(const Envelope& envelope) { return internal::CanonicalBytes(envelope); }
+
+}  // namespace goldthread::store

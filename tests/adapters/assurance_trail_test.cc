@@ -17,6 +17,7 @@
 #include "engine/read/read_models.h"
 #include "adapters/formats/trail_export.h"
 #include "store/base/base64.h"
+#include "store/tlog/merkle.h"
 #include "tests/testing/council_fixture.h"
 #include "tests/testing/scheduler_events.h"
 
@@ -235,6 +236,18 @@ TEST_F(AssuranceTrailTest, SmallQuarterMatchesTheExpectedFile) {
   EXPECT_EQ(Base64Decode(trail->verification().tree_root()).value(),
             store_->TreeRoot(Head()).value());
   stable.mutable_verification()->set_tree_root("ROOT-OF-THE-TREE-AT-THE-TRAILS-POSITION (differs every run)");
+  // Each figure's events with their leaf hashes: the hash is the tree's leaf at that position.
+  size_t entries = 0;
+  for (v1::TrailFigure& f : *stable.mutable_figures()) {
+    for (v1::TrailLogEntry& e : *f.mutable_log_entries()) {
+      auto leaf = store_->LeafEntries(e.position() - 1, 1);
+      ASSERT_TRUE(leaf.has_value() && leaf->size() == 1);
+      EXPECT_EQ(Base64Decode(e.leaf_hash()).value(), tlog::LeafHash((*leaf)[0])) << e.position();
+      e.set_leaf_hash("LEAF-HASH (differs every run)");
+      ++entries;
+    }
+  }
+  EXPECT_GT(entries, 10u);
   auto json = TrailToJson(stable);
   ASSERT_TRUE(json) << json.error().ToString();
   if (std::getenv("GOLDTHREAD_UPDATE_TESTDATA") != nullptr) {
