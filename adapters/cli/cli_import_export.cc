@@ -313,8 +313,9 @@ void ImportExportCli::Register(CLI::App& app, std::string* data_dir, const std::
   auto* export_cmd = app.add_subcommand(
       "export",
       "Write a scorecard or the assurance trail as a spreadsheet (CSV or .xlsx), the whole log "
-      "as CloudEvents for other systems, or a person's deadlines as a calendar file. Safe beside "
-      "a running server. The file appears only when complete.");
+      "as CloudEvents for other systems or as signed tiles for an auditor, or a person's "
+      "deadlines as a calendar file. Safe beside a running server. The file appears only when "
+      "complete.");
   export_cmd->require_subcommand(1);
   auto add_common = [&](CLI::App* cmd) {
     cmd->add_option("--data-dir", *data_dir, "Folder holding the store")->capture_default_str();

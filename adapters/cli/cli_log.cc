@@ -77,13 +77,16 @@ int RunProof(const CliContext& cli, const LogOptions& o, bool inclusion) {
 int RunExportTiles(const CliContext& cli, const LogOptions& o) {
   auto signer = LoadLogKey(LogKeyPath(cli));
   if (!signer) return Fail(signer.error());
+  // Read-only, so it runs beside the server: the checkpoint is signed here, not kept.
   int code = 0;
-  auto store = OpenStore(cli.data_dir, false, &code);
+  auto store = OpenStore(cli.data_dir, true, &code);
   if (!store) return code;
-  Checkpointer checkpoints(store.get(), *signer);
-  auto cp = checkpoints.SignNow();
-  if (!cp) return Fail(cp.error());
-  auto stats = ExportTiles(*store, *cp, signer->VerifierKey(), o.out);
+  auto tree = store->Tree();
+  if (!tree) return Fail(tree.error());
+  auto note = SignTreeCheckpoint(*store, *signer, tree->size);
+  if (!note) return Fail(note.error());
+  const SignedCheckpoint cp{{signer->name(), tree->size, tree->root}, *note};
+  auto stats = ExportTiles(*store, cp, signer->VerifierKey(), o.out);
   if (!stats) return Fail(stats.error());
   std::printf(
       "exported %s at %llu events to %s: %llu hash tiles, %llu entry bundles, %llu bytes; "
@@ -112,8 +115,9 @@ void AddLogCommands(CLI::App& app, CliContext& cli) {
   auto* checkpoint = app.add_subcommand(
       "checkpoint",
       "Sign a checkpoint of the log as it stands (its size and Merkle root, C2SP "
-      "tlog-checkpoint) and print it. Keep it: `verify --since-checkpoint` proves the log only "
-      "grew since.");
+      "tlog-checkpoint), keep it in the store and print it. Keep a copy: `verify "
+      "--since-checkpoint` proves the log only grew since. Stop the server first (it signs "
+      "its own every minute; GET /log/checkpoint).");
   checkpoint->add_option("--data-dir", cli.data_dir, "Folder holding the store")
       ->capture_default_str();
   AddLogKeyOption(checkpoint, cli);
@@ -143,8 +147,9 @@ void AddLogCommands(CLI::App& app, CliContext& cli) {
   CLI::App* export_cmd = app.get_subcommand("export");
   auto* tiles = export_cmd->add_subcommand(
       "tiles",
-      "Sign a checkpoint and write it, the log's verifier key and every tile of its tree (C2SP "
-      "tlog-tiles) into a new folder, for an auditor or for publishing as static files.");
+      "Sign a checkpoint of the log as it stands and write it, the log's verifier key and every "
+      "tile of its tree (C2SP tlog-tiles) into a new folder, for an auditor or for publishing "
+      "as static files. Safe beside a running server.");
   tiles->add_option("--data-dir", cli.data_dir, "Folder holding the store")->capture_default_str();
   tiles->add_option("--out", o->out, "A new or empty folder")->required();
   AddLogKeyOption(tiles, cli);

@@ -158,8 +158,10 @@ void AddStoreCommands(CLI::App& app, CliContext& cli) {
   std::string& data_dir = cli.data_dir;
   auto* verify = app.add_subcommand(
       "verify",
-      "Check that the log has not been altered: recompute every record's hash chain and report "
-      "the head hash, or the first position that does not match. Safe beside a running server.");
+      "Check that the log has not been altered: recompute every record's hash chain and the "
+      "Merkle tree and report the head hash, or the first position that does not match; check "
+      "the last signed checkpoint and, with --since-checkpoint, that the log only grew since an "
+      "earlier one. Safe beside a running server.");
   verify->add_option("--data-dir", data_dir, "Folder holding the store")->capture_default_str();
   auto verify_options = std::make_shared<VerifyOptions>();
   verify->add_option("--since-checkpoint", verify_options->since_checkpoint,

@@ -33,10 +33,10 @@ grep -q "^stream OK: $stream" "$work/audit.out" || fail "the figure's history di
 
 # 2. Proofs printed by the CLI, checked by the independent code against the signed checkpoint.
 size=$(sed -n 2p "$work/tiles/checkpoint")
-"$goldthread" proof inclusion --data-dir "$work/data" --position 5 > "$work/inclusion.json"
+"$goldthread" proof inclusion --data-dir "$work/data" --position 5 --tree-size "$size" > "$work/inclusion.json"
 "$audit" -dir "$work/tiles" -vkey "$work/tiles/verifier-key" -proof "$work/inclusion.json" \
   | grep -q '^proof OK: leaf 4' || fail "inclusion proof"
-"$goldthread" proof consistency --data-dir "$work/data" --old-size $((size / 3)) > "$work/consistency.json"
+"$goldthread" proof consistency --data-dir "$work/data" --old-size $((size / 3)) --tree-size "$size" > "$work/consistency.json"
 "$audit" -dir "$work/tiles" -vkey "$work/tiles/verifier-key" -proof "$work/consistency.json" \
   | grep -q '^proof OK' || fail "consistency proof"
 # A proof for the wrong position: the position changed, the hashes kept.
