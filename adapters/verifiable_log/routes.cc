@@ -62,6 +62,14 @@ class LogRoutes {
     return r_.checkpointer->SignNow();
   }
 
+  // The tree size a proof is for: ?tree_size= when given, else the latest checkpoint's.
+  Result<uint64_t> TreeSizeOr(const Number& asked) const {
+    if (asked.value) return *asked.value;
+    auto cp = Current();
+    if (!cp) return Unexpected(cp.error());
+    return cp->checkpoint.size;
+  }
+
   HttpResponse Checkpoint(const HttpRequest& request) const {
     if (auto refused = Refuse(request, true)) return std::move(*refused);
     auto cp = Current();
@@ -104,15 +112,9 @@ class LogRoutes {
                      "positions start at 1", "position");
     }
     const uint64_t index = position.value ? *position.value - 1 : *leaf.value;
-    uint64_t tree_size = 0;
-    if (size.value) {
-      tree_size = *size.value;
-    } else {
-      auto cp = Current();
-      if (!cp) return ProblemFromError(cp.error());
-      tree_size = cp->checkpoint.size;
-    }
-    auto json = InclusionProofJson(*r_.store, index, tree_size);
+    auto tree_size = TreeSizeOr(size);
+    if (!tree_size) return ProblemFromError(tree_size.error());
+    auto json = InclusionProofJson(*r_.store, index, *tree_size);
     if (!json) return ProblemFromError(json.error());
     return Text(std::move(*json), "application/json", "no-cache");
   }
@@ -128,15 +130,9 @@ class LogRoutes {
       return Problem(400, "/problems/validation", "The request is not valid",
                      "old_size (the earlier checkpoint's tree size) is required", "old_size");
     }
-    uint64_t tree_size = 0;
-    if (size.value) {
-      tree_size = *size.value;
-    } else {
-      auto cp = Current();
-      if (!cp) return ProblemFromError(cp.error());
-      tree_size = cp->checkpoint.size;
-    }
-    auto json = ConsistencyProofJson(*r_.store, *old_size.value, tree_size);
+    auto tree_size = TreeSizeOr(size);
+    if (!tree_size) return ProblemFromError(tree_size.error());
+    auto json = ConsistencyProofJson(*r_.store, *old_size.value, *tree_size);
     if (!json) return ProblemFromError(json.error());
     return Text(std::move(*json), "application/json", "no-cache");
   }
